@@ -1,0 +1,93 @@
+"""Indicator progress and status rules. Knows nothing of Flask or the database.
+
+Progress is the share of the way from baseline to target that the actual value has covered;
+expected progress grows linearly from the baseline date to the target date. Both are fractions
+(1.0 = 100 %), compared in percentage points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+ON_TRACK = "on_track"
+AT_RISK = "at_risk"
+OFF_TRACK = "off_track"
+NO_DATA = "no_data"
+
+STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
+
+ON_TRACK_MARGIN = 0.10
+AT_RISK_MARGIN = 0.25
+
+
+@dataclass(frozen=True)
+class IndicatorFacts:
+    direction: str
+    baseline_value: float
+    baseline_date: date
+    target_value: float
+    target_date: date
+    rollup: str = "last"
+
+
+def rolled_up(values: Sequence[float], rollup: str) -> float | None:
+    """The actual value from the measurements of successive periods, oldest first.
+
+    ``sum`` suits counts per quarter against a cumulative target, ``mean`` rates averaged over
+    the periods, ``last`` levels where only the newest value counts.
+    """
+    if not values:
+        return None
+    if rollup == "sum":
+        return float(sum(values))
+    if rollup == "mean":
+        return float(sum(values)) / len(values)
+    if rollup == "last":
+        return float(values[-1])
+    raise ValueError(f"unknown roll-up: {rollup!r}")
+
+
+def progress(facts: IndicatorFacts, actual: float) -> float:
+    """Fraction of the way from baseline to target; for a ``down`` indicator the target lies
+    below the baseline, so a fall counts as progress.
+
+    When target equals baseline the aim is to hold the level: 1.0 while the actual value is at
+    or beyond it in the right direction, else 0.0.
+    """
+    span = facts.target_value - facts.baseline_value
+    if span == 0:
+        better_or_equal = (
+            actual >= facts.target_value if facts.direction == "up" else actual <= facts.target_value
+        )
+        return 1.0 if better_or_equal else 0.0
+    return (actual - facts.baseline_value) / span
+
+
+def expected_progress(facts: IndicatorFacts, on: date) -> float:
+    """Linear expectation between baseline date (0.0) and target date (1.0), clamped."""
+    total = (facts.target_date - facts.baseline_date).days
+    if total <= 0:
+        return 1.0 if on >= facts.target_date else 0.0
+    elapsed = (on - facts.baseline_date).days
+    return min(1.0, max(0.0, elapsed / total))
+
+
+def status_for(progress_value: float | None, expected: float) -> str:
+    if progress_value is None:
+        return NO_DATA
+    gap = expected - progress_value
+    if gap <= ON_TRACK_MARGIN + 1e-9:
+        return ON_TRACK
+    if gap <= AT_RISK_MARGIN + 1e-9:
+        return AT_RISK
+    return OFF_TRACK
+
+
+def indicator_status(facts: IndicatorFacts, values: Sequence[float], measured_on: date) -> str:
+    """Status of the rolled-up ``values`` measured up to ``measured_on``."""
+    actual = rolled_up(values, facts.rollup)
+    if actual is None:
+        return NO_DATA
+    return status_for(progress(facts, actual), expected_progress(facts, measured_on))

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.auth.models import subproject_leads
+from tracker.extensions import db
+from tracker.timeutil import utcnow
+
+ACTION_STATES = ("planned", "running", "done", "cancelled")
+RAG_VALUES = ("green", "amber", "red")
+ORGANISATION_KINDS = (
+    "school_vmbo",
+    "school_mbo",
+    "school_hbo",
+    "company",
+    "government",
+    "knowledge_institute",
+    "intermediary",
+)
+
+
+class Programme(db.Model):
+    __tablename__ = "programme"
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="dates"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    aim: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+
+    subprojects: Mapped[list[Subproject]] = relationship(
+        back_populates="programme", order_by="Subproject.code"
+    )
+
+
+class Municipality(db.Model):
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    cbs_code: Mapped[str] = mapped_column(String(6), unique=True)
+
+
+class Subproject(db.Model):
+    __tablename__ = "subproject"
+    __table_args__ = (UniqueConstraint("programme_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    aim: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    programme: Mapped[Programme] = relationship(back_populates="subprojects")
+    municipality: Mapped[Municipality] = relationship()
+    leads: Mapped[list[User]] = relationship(  # noqa: F821
+        secondary=subproject_leads, back_populates="led_subprojects", order_by="User.name"
+    )
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="subproject", order_by="Action.due_date"
+    )
+    organisation_links: Mapped[list[SubprojectOrganisation]] = relationship(
+        back_populates="subproject"
+    )
+    updates: Mapped[list[QuarterlyUpdate]] = relationship(
+        back_populates="subproject", order_by="QuarterlyUpdate.quarter.desc()"
+    )
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('school_vmbo', 'school_mbo', 'school_hbo', 'company', 'government', "
+            "'knowledge_institute', 'intermediary')",
+            name="kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    municipality: Mapped[Municipality | None] = relationship()
+
+
+class SubprojectOrganisation(db.Model):
+    """An organisation's part in a subproject (trekker, partner, financier...)."""
+
+    __tablename__ = "subproject_organisation"
+    __table_args__ = (UniqueConstraint("subproject_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subproject_id: Mapped[int] = mapped_column(ForeignKey("subproject.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    subproject: Mapped[Subproject] = relationship(back_populates="organisation_links")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Meeting(db.Model):
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    held_on: Mapped[date]
+    title: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="meeting", order_by="Decision.number"
+    )
+
+
+class Decision(db.Model):
+    __tablename__ = "decision"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    subproject_id: Mapped[int | None] = mapped_column(ForeignKey("subproject.id"))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="decisions")
+    follow_up_actions: Mapped[list[Action]] = relationship(back_populates="decision")
+
+
+class Action(db.Model):
+    __tablename__ = "action"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress"),
+        CheckConstraint("due_date >= start_date", name="dates"),
+        CheckConstraint("state IN ('planned', 'running', 'done', 'cancelled')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subproject_id: Mapped[int] = mapped_column(ForeignKey("subproject.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    start_date: Mapped[date]
+    due_date: Mapped[date]
+    state: Mapped[str] = mapped_column(String(20), default="planned")
+    progress: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    subproject: Mapped[Subproject] = relationship(back_populates="actions")
+    owner: Mapped[Organisation | None] = relationship()
+    decision: Mapped[Decision | None] = relationship(back_populates="follow_up_actions")
+
+
+class QuarterlyUpdate(db.Model):
+    """The lead's narrative for one subproject and quarter."""
+
+    __tablename__ = "quarterly_update"
+    __table_args__ = (
+        UniqueConstraint("subproject_id", "quarter"),
+        CheckConstraint("rag IN ('green', 'amber', 'red')", name="rag"),
+        CheckConstraint("quarter LIKE '____-Q_'", name="quarter"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subproject_id: Mapped[int] = mapped_column(ForeignKey("subproject.id"), index=True)
+    quarter: Mapped[str] = mapped_column(String(7))
+    rag: Mapped[str] = mapped_column(String(5))
+    achieved: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    risks: Mapped[str] = mapped_column(Text, default="")
+    decisions_requested: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    subproject: Mapped[Subproject] = relationship(back_populates="updates")
+    updated_by: Mapped[User | None] = relationship()  # noqa: F821
