@@ -59,7 +59,9 @@ def progress(facts: IndicatorFacts, actual: float) -> float:
     span = facts.target_value - facts.baseline_value
     if span == 0:
         better_or_equal = (
-            actual >= facts.target_value if facts.direction == "up" else actual <= facts.target_value
+            actual >= facts.target_value
+            if facts.direction == "up"
+            else actual <= facts.target_value
         )
         return 1.0 if better_or_equal else 0.0
     return (actual - facts.baseline_value) / span

@@ -41,7 +41,9 @@ def milestone_status(facts: MilestoneFacts, as_of: date) -> str:
         return ACHIEVED_LATE
     if facts.planned_date < as_of:
         return OVERDUE
-    if facts.at_risk or (facts.forecast_date is not None and facts.forecast_date > facts.planned_date):
+    if facts.at_risk or (
+        facts.forecast_date is not None and facts.forecast_date > facts.planned_date
+    ):
         return AT_RISK
     return ON_TRACK
 

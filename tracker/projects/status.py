@@ -13,7 +13,9 @@ RED = "red"
 RAG_ORDER = (GREEN, AMBER, RED)
 
 
-def computed_rag(milestone_statuses: Iterable[str], indicator_statuses: Iterable[str]) -> str | None:
+def computed_rag(
+    milestone_statuses: Iterable[str], indicator_statuses: Iterable[str]
+) -> str | None:
     """Red when a milestone is overdue or an indicator off track; amber when one is at risk;
     green otherwise. ``None`` when there is nothing to judge (no milestones, no measured
     indicators)."""

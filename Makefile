@@ -1,0 +1,33 @@
+# Set-up and everyday commands. `make run` and `make test` each set up everything they need.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint translations bench clean system-deps
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/activate
+
+translations: $(BIN)/activate
+	$(BIN)/pybabel compile -q -d translations
+
+run: $(BIN)/activate translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops)."
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: $(BIN)/activate
+	$(BIN)/ruff check .
+
+test: $(BIN)/activate translations lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) instance/*.db

@@ -1,0 +1,238 @@
+"""Fixtures: one app and database per test run, built by the migrations; tables emptied per test.
+
+Set TRACKER_TEST_DATABASE_URL to run the suite against PostgreSQL instead of a SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from tracker import create_app
+from tracker.extensions import db
+from tracker.models import (
+    Action,
+    Indicator,
+    Measurement,
+    Milestone,
+    Municipality,
+    Organisation,
+    Programme,
+    QuarterlyUpdate,
+    Subproject,
+    SubprojectOrganisation,
+    User,
+)
+
+PASSWORD = "correct-horse-battery"
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = os.environ.get("TRACKER_TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    )
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": "localhost",
+        }
+    )
+    with app.app_context():
+        downgrade(revision="base")
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app, monkeypatch):
+    """Every test starts from empty tables and sees 24-11-2026 as today."""
+    import tracker.timeutil
+
+    monkeypatch.setattr(tracker.timeutil, "today", lambda: TODAY)
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            for table in tables:
+                connection.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608 (own table names)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+
+
+def make_user(email: str, role: str, name: str | None = None, led=()) -> User:
+    user = User(email=email, name=name or email.split("@")[0], role=role)
+    user.set_password(PASSWORD)
+    user.led_subprojects.extend(led)
+    db.session.add(user)
+    return user
+
+
+@pytest.fixture
+def world(app):
+    """A small programme by hand: two subprojects with known milestones and indicators.
+
+    As at 24-11-2026 (2026-Q4), subproject A has one milestone achieved on time, one achieved
+    late, one overdue and one at risk; indicator A1 is on track and A2 off track. Subproject B
+    has one milestone on track and an indicator without data. Users: one per role, the lead
+    leads A only.
+    """
+    with app.app_context():
+        programme = Programme(
+            name="Testprogramma",
+            aim="Meer technici",
+            start_date=date(2025, 1, 1),
+            end_date=date(2028, 12, 31),
+        )
+        almere = Municipality(name="Almere", cbs_code="GM0034")
+        urk = Municipality(name="Urk", cbs_code="GM0184")
+        a = Subproject(programme=programme, municipality=almere, code="A", name="Leerlijn")
+        b = Subproject(programme=programme, municipality=urk, code="B", name="Maritiem")
+        school = Organisation(name="Vmbo Almere", kind="school_vmbo", municipality=almere)
+        db.session.add_all([programme, almere, urk, a, b, school])
+        db.session.flush()
+        db.session.add_all(
+            [
+                SubprojectOrganisation(subproject=a, organisation=school, role="trekker"),
+                Action(
+                    subproject=a,
+                    title="Gastlessen organiseren",
+                    owner=school,
+                    start_date=date(2026, 1, 1),
+                    due_date=date(2026, 12, 31),
+                    state="running",
+                    progress=60,
+                ),
+                Milestone(
+                    subproject=a,
+                    title="Convenant getekend",
+                    baseline_date=date(2026, 3, 1),
+                    planned_date=date(2026, 3, 1),
+                    achieved_on=date(2026, 2, 20),
+                ),
+                Milestone(
+                    subproject=a,
+                    title="Leerlijn vastgesteld",
+                    baseline_date=date(2026, 5, 1),
+                    planned_date=date(2026, 6, 1),
+                    achieved_on=date(2026, 6, 10),
+                ),
+                Milestone(
+                    subproject=a,
+                    title="Eerste cohort gestart",
+                    baseline_date=date(2026, 9, 1),
+                    planned_date=date(2026, 10, 1),
+                ),
+                Milestone(
+                    subproject=a,
+                    title="Evaluatie",
+                    baseline_date=date(2027, 3, 1),
+                    planned_date=date(2027, 3, 1),
+                    at_risk=True,
+                ),
+                Milestone(
+                    subproject=b,
+                    title="Werkplaats open",
+                    baseline_date=date(2027, 1, 15),
+                    planned_date=date(2027, 1, 15),
+                ),
+            ]
+        )
+        a1 = Indicator(
+            programme_id=programme.id,
+            subproject=a,
+            name="Leerlingen techniek",
+            unit="leerlingen",
+            direction="up",
+            baseline_value=100,
+            baseline_date=date(2026, 1, 1),
+            target_value=200,
+            target_date=date(2027, 1, 1),
+            rollup="last",
+        )
+        a2 = Indicator(
+            programme_id=programme.id,
+            subproject=a,
+            name="Uitval",
+            unit="%",
+            direction="down",
+            baseline_value=20,
+            baseline_date=date(2026, 1, 1),
+            target_value=10,
+            target_date=date(2027, 1, 1),
+            rollup="last",
+        )
+        b1 = Indicator(
+            programme_id=programme.id,
+            subproject=b,
+            name="Stageplaatsen",
+            unit="plaatsen",
+            direction="up",
+            baseline_value=0,
+            baseline_date=date(2026, 1, 1),
+            target_value=40,
+            target_date=date(2027, 12, 31),
+            rollup="sum",
+        )
+        db.session.add_all([a1, a2, b1])
+        db.session.flush()
+        db.session.add_all(
+            [
+                Measurement(indicator_id=a1.id, period="2026-Q2", value=140),
+                Measurement(indicator_id=a1.id, period="2026-Q3", value=180),
+                Measurement(indicator_id=a2.id, period="2026-Q3", value=19),
+                QuarterlyUpdate(subproject=a, quarter="2026-Q3", rag="green", achieved="Veel"),
+            ]
+        )
+        users = {
+            "admin": make_user("admin@example.org", "admin", "Beheerder"),
+            "manager": make_user("manager@example.org", "manager", "Programmaregisseur"),
+            "steering": make_user("steering@example.org", "steering", "Stuurgroeplid"),
+            "lead": make_user("lead@example.org", "lead", "Deelprojectleider A", led=[a]),
+        }
+        db.session.commit()
+        ids = {
+            "programme_id": programme.id,
+            "a": a.id,
+            "b": b.id,
+            "users": {role: user.email for role, user in users.items()},
+        }
+        db.session.remove()
+    return ids
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def login_as(client, world):
+    def _login(role: str):
+        response = login(client, world["users"][role])
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return _login

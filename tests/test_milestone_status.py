@@ -1,0 +1,175 @@
+"""Milestone status rules as at a given date, and slip against the baseline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tracker.milestones.status import (
+    ACHIEVED_LATE,
+    ACHIEVED_ON_TIME,
+    AT_RISK,
+    ON_TRACK,
+    OVERDUE,
+    STATUSES,
+    MilestoneFacts,
+    is_achieved,
+    milestone_status,
+    slip_days,
+)
+
+BASELINE = date(2026, 6, 30)
+PLANNED = date(2026, 9, 30)
+
+
+def facts(**changes) -> MilestoneFacts:
+    values = {"baseline_date": BASELINE, "planned_date": PLANNED}
+    values.update(changes)
+    return MilestoneFacts(**values)
+
+
+def test_statuses_are_the_five_known_values():
+    assert STATUSES == (
+        "achieved_on_time",
+        "achieved_late",
+        "overdue",
+        "at_risk",
+        "on_track",
+    )
+
+
+# --- achieved -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("achieved_on", "expected"),
+    [
+        (date(2026, 5, 1), ACHIEVED_ON_TIME),
+        (BASELINE, ACHIEVED_ON_TIME),
+        (date(2026, 7, 1), ACHIEVED_LATE),
+        (PLANNED, ACHIEVED_LATE),
+        (date(2026, 10, 15), ACHIEVED_LATE),
+    ],
+)
+def test_achieved_on_time_is_judged_against_baseline(achieved_on, expected):
+    assert milestone_status(facts(achieved_on=achieved_on), as_of=date(2026, 12, 31)) == expected
+
+
+def test_achieved_on_as_of_counts():
+    assert milestone_status(facts(achieved_on=BASELINE), as_of=BASELINE) == ACHIEVED_ON_TIME
+
+
+def test_achievement_after_as_of_is_not_yet_known():
+    later = facts(achieved_on=date(2026, 8, 1))
+    assert milestone_status(later, as_of=date(2026, 7, 31)) == ON_TRACK
+    assert milestone_status(later, as_of=date(2026, 8, 1)) == ACHIEVED_LATE
+
+
+def test_achievement_after_as_of_and_past_planned_is_overdue():
+    late = facts(achieved_on=date(2026, 11, 15))
+    assert milestone_status(late, as_of=date(2026, 10, 31)) == OVERDUE
+    assert milestone_status(late, as_of=date(2026, 11, 15)) == ACHIEVED_LATE
+
+
+def test_achieved_beats_risk_flag_and_late_forecast():
+    done = facts(achieved_on=BASELINE, at_risk=True, forecast_date=date(2027, 1, 1))
+    assert milestone_status(done, as_of=date(2027, 3, 1)) == ACHIEVED_ON_TIME
+
+
+# --- overdue --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (date(2026, 9, 29), ON_TRACK),
+        (PLANNED, ON_TRACK),
+        (date(2026, 10, 1), OVERDUE),
+        (date(2027, 1, 1), OVERDUE),
+    ],
+)
+def test_overdue_from_the_day_after_planned(as_of, expected):
+    assert milestone_status(facts(), as_of=as_of) == expected
+
+
+def test_overdue_beats_at_risk():
+    flagged = facts(at_risk=True, forecast_date=date(2026, 12, 1))
+    assert milestone_status(flagged, as_of=date(2026, 10, 1)) == OVERDUE
+
+
+def test_overdue_is_judged_against_planned_not_baseline():
+    # Past the baseline but not past the (moved) planned date.
+    assert milestone_status(facts(), as_of=date(2026, 7, 15)) == ON_TRACK
+
+
+# --- at risk --------------------------------------------------------------------------------
+
+
+def test_at_risk_via_flag():
+    assert milestone_status(facts(at_risk=True), as_of=date(2026, 8, 1)) == AT_RISK
+
+
+def test_at_risk_via_flag_on_planned_date():
+    assert milestone_status(facts(at_risk=True), as_of=PLANNED) == AT_RISK
+
+
+@pytest.mark.parametrize(
+    ("forecast", "expected"),
+    [
+        (None, ON_TRACK),
+        (date(2026, 9, 1), ON_TRACK),
+        (PLANNED, ON_TRACK),
+        (date(2026, 10, 1), AT_RISK),
+        (date(2027, 3, 31), AT_RISK),
+    ],
+)
+def test_at_risk_via_forecast_after_planned(forecast, expected):
+    assert milestone_status(facts(forecast_date=forecast), as_of=date(2026, 8, 1)) == expected
+
+
+def test_forecast_after_baseline_but_not_after_planned_is_on_track():
+    assert (
+        milestone_status(facts(forecast_date=date(2026, 8, 1)), as_of=date(2026, 7, 1)) == ON_TRACK
+    )
+
+
+# --- slip -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("baseline", "planned", "slip"),
+    [
+        (date(2026, 6, 30), date(2026, 9, 30), 92),
+        (date(2026, 6, 30), date(2026, 6, 1), -29),
+        (date(2026, 6, 30), date(2026, 6, 30), 0),
+        (date(2024, 2, 28), date(2024, 3, 1), 2),
+        (date(2023, 2, 28), date(2023, 3, 1), 1),
+    ],
+)
+def test_slip_days(baseline, planned, slip):
+    assert slip_days(MilestoneFacts(baseline_date=baseline, planned_date=planned)) == slip
+
+
+def test_slip_ignores_forecast_and_achievement():
+    f = facts(forecast_date=date(2027, 1, 1), achieved_on=date(2027, 2, 1))
+    assert slip_days(f) == 92
+
+
+# --- is_achieved ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "achieved"),
+    [
+        (ACHIEVED_ON_TIME, True),
+        (ACHIEVED_LATE, True),
+        (OVERDUE, False),
+        (AT_RISK, False),
+        (ON_TRACK, False),
+        ("achieved", False),
+        ("", False),
+    ],
+)
+def test_is_achieved(status, achieved):
+    assert is_achieved(status) is achieved

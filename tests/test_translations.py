@@ -1,0 +1,80 @@
+"""The Dutch catalogue translates every interface message; English uses the msgids themselves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+TEMPLATE = TRANSLATIONS / "messages.pot"
+DUTCH = TRANSLATIONS / "nl" / "LC_MESSAGES" / "messages.po"
+ENGLISH = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]")
+
+
+def _read(path: Path):
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def _forms(value) -> list[str]:
+    """A message id or string as a list of its forms (one unless plural)."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
+
+
+@pytest.fixture(scope="module")
+def template():
+    return _read(TEMPLATE)
+
+
+@pytest.fixture(scope="module")
+def dutch():
+    return _read(DUTCH)
+
+
+def test_english_catalogue_exists():
+    assert ENGLISH.is_file()
+    assert str(_read(ENGLISH).locale) == "en"
+
+
+def test_dutch_catalogue_header(dutch):
+    assert str(dutch.locale) == "nl"
+    assert not dutch.fuzzy
+
+
+def test_every_message_translated_into_dutch(template, dutch):
+    ids = [message.id for message in template if message.id]
+    assert ids, "the template holds no messages"
+    problems = []
+    for msgid in ids:
+        message = dutch.get(msgid)
+        if message is None:
+            problems.append(f"missing: {msgid!r}")
+        elif message.fuzzy:
+            problems.append(f"fuzzy: {msgid!r}")
+        elif not all(form and form.strip() for form in _forms(message.string)):
+            problems.append(f"untranslated: {msgid!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_placeholders_match(dutch):
+    problems = []
+    for message in dutch:
+        if not message.id:
+            continue
+        expected = _placeholders(_forms(message.id)[0])
+        for form in _forms(message.string):
+            if form and _placeholders(form) != expected:
+                problems.append(f"{message.id!r}: {form!r}")
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,72 @@
+"""The Toptechniek tracker: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from tracker.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def create_app(config: object | Mapping | None = None) -> Flask:
+    """Build the app from a config class/object or a mapping; by default from the environment."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    from config import config_from_env
+
+    app.config.from_object(config_from_env())
+    if isinstance(config, Mapping):
+        app.config.from_mapping(config)
+    elif config is not None:
+        app.config.from_object(config)
+    _check_production_settings(app)
+    _prepare_sqlite(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from tracker import i18n, labels, models  # noqa: F401  (models register the schema)
+
+    i18n.init_app(app)
+    labels.register(app)
+
+    from tracker.auth.views import bp as auth_bp
+    from tracker.projects.views import bp as projects_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(projects_bp)
+
+    from tracker import cli, errors, sqlite
+
+    errors.init_app(app)
+    cli.init_app(app)
+    sqlite.init_app(app)
+    return app
+
+
+def _check_production_settings(app: Flask) -> None:
+    if app.config.get("PRODUCTION") and not app.config.get("SECRET_KEY"):
+        raise ConfigurationError(
+            "TRACKER_SECRET_KEY must be set in production (e.g. python -c "
+            "'import secrets; print(secrets.token_hex(32))')."
+        )
+
+
+def _prepare_sqlite(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and not uri.startswith("sqlite:////:memory"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,50 @@
+"""Who may do what. Every view checks here; templates only hide what a role cannot use."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+EDIT_ALL_ROLES = ("admin", "manager")
+
+
+def can_edit_subproject(user, subproject_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.role in EDIT_ALL_ROLES:
+        return True
+    if user.role == "lead":
+        return any(s.id == subproject_id for s in user.led_subprojects)
+    return False
+
+
+def can_manage_programme(user) -> bool:
+    """Programme-level indicators, meetings and decisions, closing a quarter."""
+    return user.is_authenticated and user.role in EDIT_ALL_ROLES
+
+
+def can_manage_users(user) -> bool:
+    return user.is_authenticated and user.role == "admin"
+
+
+def require_subproject_editor(subproject_id: int) -> None:
+    if not can_edit_subproject(current_user, subproject_id):
+        abort(403)
+
+
+def roles_required(*roles: str):
+    """Login required, and one of ``roles``; others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

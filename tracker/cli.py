@@ -1,0 +1,66 @@
+"""Command-line commands: seed-demo, create-user."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from tracker import timeutil
+from tracker.auth.models import ROLES, User
+from tracker.extensions import db
+from tracker.projects.models import Programme, Subproject
+
+MIN_PASSWORD_LENGTH = 12
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed when the database holds no programme.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Load the demo programme Toptechniek in bedrijf Flevoland and its demo users."""
+    from tracker.projects.demo import seed_demo
+
+    if db.session.scalar(select(func.count(Programme.id))):
+        if if_empty:
+            click.echo("The database already holds a programme; demo not loaded.")
+            return
+        raise click.ClickException("The database already holds a programme; use an empty database.")
+    logins = seed_demo(db.session, timeutil.today())
+    db.session.commit()
+    click.echo("Demo programme loaded. Demo log-ins:")
+    for login in logins:
+        click.echo(f"  {login.role:<9} {login.email:<40} {login.password}   ({login.name})")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--subproject", "subproject_codes", multiple=True, help="Code of a subproject led.")
+@click.password_option(help="At least 12 characters.")
+def create_user_command(email: str, name: str, role: str, subproject_codes, password: str) -> None:
+    """Create a user with a role; a lead with the subprojects they lead."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(
+            f"use at least {MIN_PASSWORD_LENGTH} characters", param_hint="password"
+        )
+    email = email.strip().lower()
+    if db.session.scalar(select(User).where(func.lower(User.email) == email)):
+        raise click.ClickException(f"A user with email {email} already exists.")
+    user = User(email=email, name=name.strip(), role=role)
+    user.set_password(password)
+    for code in subproject_codes:
+        subproject = db.session.scalar(select(Subproject).where(Subproject.code == code))
+        if subproject is None:
+            raise click.ClickException(f"No subproject with code {code}.")
+        user.led_subprojects.append(subproject)
+    if subproject_codes and role != "lead":
+        raise click.ClickException("Only a lead can be given subprojects.")
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"User {email} created with role {role}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_user_command)

@@ -1,0 +1,247 @@
+"""The reporting layer: a few SQL queries per dataset, into DataFrames, through the status rules.
+
+Pages, the dashboard, the PDF and the exports all take their numbers from these functions, so
+they cannot disagree. No function here runs a query per row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select
+
+from tracker.auth.models import User, subproject_leads
+from tracker.extensions import db
+from tracker.indicators import status as indicator_rules
+from tracker.indicators.models import Indicator, Measurement
+from tracker.milestones import status as milestone_rules
+from tracker.milestones.models import Milestone
+from tracker.projects import status as subproject_rules
+from tracker.projects.models import Municipality, QuarterlyUpdate, Subproject
+from tracker.quarters import Quarter
+
+MILESTONE_COLUMNS = [
+    "id",
+    "subproject_id",
+    "title",
+    "baseline_date",
+    "planned_date",
+    "forecast_date",
+    "achieved_on",
+    "at_risk",
+    "slip_days",
+    "status",
+]
+INDICATOR_COLUMNS = [
+    "id",
+    "subproject_id",
+    "name",
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "rollup",
+    "latest_period",
+    "latest_value",
+    "actual",
+    "progress",
+    "expected",
+    "status",
+]
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def subprojects(programme_id: int, subproject_ids: list[int] | None = None) -> pd.DataFrame:
+    """Subprojects with municipality and the names of their leads."""
+    query = (
+        select(
+            Subproject.id,
+            Subproject.code,
+            Subproject.name,
+            Subproject.municipality_id,
+            Municipality.name,
+            Municipality.cbs_code,
+        )
+        .join(Municipality, Subproject.municipality_id == Municipality.id)
+        .where(Subproject.programme_id == programme_id)
+        .order_by(Subproject.code)
+    )
+    if subproject_ids is not None:
+        query = query.where(Subproject.id.in_(subproject_ids))
+    frame = _frame(
+        db.session.execute(query),
+        ["id", "code", "name", "municipality_id", "municipality", "cbs_code"],
+    )
+    leads = db.session.execute(
+        select(subproject_leads.c.subproject_id, User.name)
+        .join(User, User.id == subproject_leads.c.user_id)
+        .join(Subproject, Subproject.id == subproject_leads.c.subproject_id)
+        .where(Subproject.programme_id == programme_id)
+        .order_by(User.name)
+    ).all()
+    names: dict[int, list[str]] = {}
+    for subproject_id, name in leads:
+        names.setdefault(subproject_id, []).append(name)
+    frame["leads"] = [", ".join(names.get(i, [])) for i in frame["id"]]
+    return frame
+
+
+def milestones(
+    programme_id: int, as_of: date, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    query = (
+        select(
+            Milestone.id,
+            Milestone.subproject_id,
+            Milestone.title,
+            Milestone.baseline_date,
+            Milestone.planned_date,
+            Milestone.forecast_date,
+            Milestone.achieved_on,
+            Milestone.at_risk,
+        )
+        .join(Subproject, Subproject.id == Milestone.subproject_id)
+        .where(Subproject.programme_id == programme_id)
+        .order_by(Milestone.planned_date, Milestone.id)
+    )
+    if subproject_ids is not None:
+        query = query.where(Milestone.subproject_id.in_(subproject_ids))
+    rows = []
+    for row in db.session.execute(query):
+        facts = milestone_rules.MilestoneFacts(
+            baseline_date=row.baseline_date,
+            planned_date=row.planned_date,
+            forecast_date=row.forecast_date,
+            achieved_on=row.achieved_on,
+            at_risk=bool(row.at_risk),
+        )
+        rows.append(
+            (*row, milestone_rules.slip_days(facts), milestone_rules.milestone_status(facts, as_of))
+        )
+    return _frame(rows, MILESTONE_COLUMNS)
+
+
+def indicators(
+    programme_id: int, quarter: Quarter, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Each indicator with its rolled-up value over the periods up to ``quarter`` and its status.
+
+    A value is judged against the progress expected at the end of its newest period.
+    """
+    query = (
+        select(
+            Indicator.id,
+            Indicator.subproject_id,
+            Indicator.name,
+            Indicator.unit,
+            Indicator.direction,
+            Indicator.baseline_value,
+            Indicator.baseline_date,
+            Indicator.target_value,
+            Indicator.target_date,
+            Indicator.rollup,
+        )
+        .where(Indicator.programme_id == programme_id)
+        .order_by(Indicator.subproject_id, Indicator.name)
+    )
+    if subproject_ids is not None:
+        query = query.where(Indicator.subproject_id.in_(subproject_ids))
+    values = measurements(programme_id, quarter, subproject_ids)
+    by_indicator = {k: g for k, g in values.groupby("indicator_id")} if len(values) else {}
+    rows = []
+    for row in db.session.execute(query):
+        facts = indicator_rules.IndicatorFacts(
+            direction=row.direction,
+            baseline_value=row.baseline_value,
+            baseline_date=row.baseline_date,
+            target_value=row.target_value,
+            target_date=row.target_date,
+            rollup=row.rollup,
+        )
+        own = by_indicator.get(row.id)
+        if own is None or own.empty:
+            rows.append((*row, None, None, None, None, None, indicator_rules.NO_DATA))
+            continue
+        latest_period = own["period"].iloc[-1]
+        actual = indicator_rules.rolled_up(list(own["value"]), row.rollup)
+        reached = indicator_rules.progress(facts, actual)
+        expected = indicator_rules.expected_progress(facts, Quarter.parse(latest_period).end)
+        rows.append(
+            (
+                *row,
+                latest_period,
+                float(own["value"].iloc[-1]),
+                actual,
+                reached,
+                expected,
+                indicator_rules.status_for(reached, expected),
+            )
+        )
+    return _frame(rows, INDICATOR_COLUMNS)
+
+
+def measurements(
+    programme_id: int, up_to: Quarter, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Every measurement of periods up to and including ``up_to``, oldest first."""
+    query = (
+        select(
+            Measurement.id,
+            Measurement.indicator_id,
+            Indicator.subproject_id,
+            Measurement.period,
+            Measurement.value,
+        )
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .where(Indicator.programme_id == programme_id, Measurement.period <= str(up_to))
+        .order_by(Measurement.indicator_id, Measurement.period)
+    )
+    if subproject_ids is not None:
+        query = query.where(Indicator.subproject_id.in_(subproject_ids))
+    return _frame(
+        db.session.execute(query), ["id", "indicator_id", "subproject_id", "period", "value"]
+    )
+
+
+def lead_rags(programme_id: int, quarter: Quarter) -> dict[int, str]:
+    """Each subproject's RAG from its newest quarterly update up to ``quarter``."""
+    rows = db.session.execute(
+        select(QuarterlyUpdate.subproject_id, QuarterlyUpdate.quarter, QuarterlyUpdate.rag)
+        .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
+        .where(Subproject.programme_id == programme_id, QuarterlyUpdate.quarter <= str(quarter))
+        .order_by(QuarterlyUpdate.quarter)
+    ).all()
+    return {subproject_id: rag for subproject_id, _, rag in rows}
+
+
+def status_overview(programme_id: int, as_of: date) -> pd.DataFrame:
+    """One row per subproject: milestone and indicator counts by status, lead's and computed RAG."""
+    quarter = Quarter.of(as_of)
+    frame = subprojects(programme_id)
+    milestone_frame = milestones(programme_id, as_of)
+    indicator_frame = indicators(programme_id, quarter)
+    lead = lead_rags(programme_id, quarter)
+    for status in milestone_rules.STATUSES:
+        counts = (
+            milestone_frame[milestone_frame["status"] == status].groupby("subproject_id").size()
+        )
+        frame[f"milestones_{status}"] = [int(counts.get(i, 0)) for i in frame["id"]]
+    for status in indicator_rules.STATUSES:
+        counts = (
+            indicator_frame[indicator_frame["status"] == status].groupby("subproject_id").size()
+        )
+        frame[f"indicators_{status}"] = [int(counts.get(i, 0)) for i in frame["id"]]
+    milestone_groups = milestone_frame.groupby("subproject_id")["status"].apply(list).to_dict()
+    indicator_groups = indicator_frame.groupby("subproject_id")["status"].apply(list).to_dict()
+    frame["computed_rag"] = [
+        subproject_rules.computed_rag(milestone_groups.get(i, []), indicator_groups.get(i, []))
+        for i in frame["id"]
+    ]
+    frame["lead_rag"] = [lead.get(i) for i in frame["id"]]
+    return frame
