@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations bench clean system-deps
+.PHONY: run test lint translations translations-update clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,7 @@ test: $(BIN)/activate translations lint
 
 clean:
 	rm -rf $(VENV) instance/*.db
+
+translations-update: $(BIN)/activate
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.venv .git instance' --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching

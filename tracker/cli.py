@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from tracker import timeutil
@@ -15,6 +16,7 @@ MIN_PASSWORD_LENGTH = 12
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only seed when the database holds no programme.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo programme Toptechniek in bedrijf Flevoland and its demo users."""
@@ -33,6 +35,7 @@ def seed_demo_command(if_empty: bool) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice(ROLES), required=True)

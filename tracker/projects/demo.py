@@ -641,7 +641,7 @@ SUBPROJECTS = (
                 "Aandeel meisjes in agrotechnische opleidingen", "%",
                 "Aandeel meisjes onder de studenten agrotechniek en mechanisatie.",
                 "Studentadministratie mbo", "up", 9.0, "K+0/6", 15.0, "E+0/5", "last", 1, 0.20,
-                "De wervingscampagne voor meisjes start pas na de zomer.",
+                "De wervingscampagne voor meisjes is nog niet gestart.",
             ),
         ),
         updates=(

@@ -1,0 +1,43 @@
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import User
+
+
+def test_create_user_with_role_and_subproject(app, runner, world):
+    result = runner.invoke(
+        args=["create-user", "--email", "New.Lead@Example.org", "--name", "Deelprojectleider B",
+              "--role", "lead", "--subproject", "B", "--password", "long-enough-pass"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "new.lead@example.org"))
+        assert user.role == "lead"
+        assert [s.code for s in user.led_subprojects] == ["B"]
+        assert user.check_password("long-enough-pass")
+
+
+def test_create_user_refuses_short_password_and_duplicates(app, runner, world):
+    short = runner.invoke(
+        args=["create-user", "--email", "x@example.org", "--name", "X", "--role", "steering",
+              "--password", "short"]
+    )
+    assert short.exit_code != 0 and "12" in short.output
+    duplicate = runner.invoke(
+        args=["create-user", "--email", world["users"]["lead"], "--name", "X", "--role", "lead",
+              "--password", "long-enough-pass"]
+    )
+    assert duplicate.exit_code != 0 and "already exists" in duplicate.output
+
+
+def test_create_user_refuses_unknown_role_and_subproject(runner, world):
+    role = runner.invoke(
+        args=["create-user", "--email", "y@example.org", "--name", "Y", "--role", "king",
+              "--password", "long-enough-pass"]
+    )
+    assert role.exit_code != 0
+    code = runner.invoke(
+        args=["create-user", "--email", "y@example.org", "--name", "Y", "--role", "lead",
+              "--subproject", "ZZ", "--password", "long-enough-pass"]
+    )
+    assert code.exit_code != 0 and "ZZ" in code.output
