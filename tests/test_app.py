@@ -72,8 +72,13 @@ def test_database_refuses_progress_outside_0_to_100(app, world, progress):
 
     with app.app_context():
         db.session.add(
-            Action(subproject_id=world["a"], title="x", start_date=date(2026, 1, 1),
-                   due_date=date(2026, 2, 1), progress=progress)
+            Action(
+                subproject_id=world["a"],
+                title="x",
+                start_date=date(2026, 1, 1),
+                due_date=date(2026, 2, 1),
+                progress=progress,
+            )
         )
         with pytest.raises(IntegrityError):
             db.session.commit()

@@ -20,18 +20,32 @@ MIN_PASSWORD_LENGTH = 12
 @click.option("--if-empty", is_flag=True, help="Only seed when the database holds no programme.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo programme Toptechniek in bedrijf Flevoland and its demo users."""
-    from tracker.projects.demo import seed_demo
+    from tracker.projects.demo import demo_logins, seed_demo
 
     if db.session.scalar(select(func.count(Programme.id))):
-        if if_empty:
-            click.echo("The database already holds a programme; demo not loaded.")
-            return
-        raise click.ClickException("The database already holds a programme; use an empty database.")
-    logins = seed_demo(db.session, timeutil.today())
-    db.session.commit()
-    click.echo("Demo programme loaded. Demo log-ins:")
+        if not if_empty:
+            raise click.ClickException(
+                "The database already holds a programme; use an empty database."
+            )
+        click.echo("The database already holds a programme; demo not loaded again.")
+        logins = _existing_demo_logins(demo_logins())
+    else:
+        logins = seed_demo(db.session, timeutil.today())
+        db.session.commit()
+        click.echo("Demo programme loaded.")
+    if logins:
+        click.echo("Demo log-ins (role, email address, password):")
     for login in logins:
-        click.echo(f"  {login.role:<9} {login.email:<40} {login.password}   ({login.name})")
+        click.echo(f"  {login.role:<9} {login.email:<42} {login.password}   ({login.name})")
+
+
+def _existing_demo_logins(logins):
+    """The demo log-ins whose user still exists with its demo password."""
+    users = {
+        u.email: u
+        for u in db.session.scalars(select(User).where(User.email.in_([x.email for x in logins])))
+    }
+    return [x for x in logins if x.email in users and users[x.email].check_password(x.password)]
 
 
 @click.command("create-user")

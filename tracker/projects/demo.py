@@ -1033,6 +1033,21 @@ def _trajectory(
     return [round(spec.baseline + span * share, spec.decimals) for share in progress]
 
 
+def demo_logins() -> list[DemoLogin]:
+    """The demo log-ins, one per role and one per subproject lead, as seed_demo creates them."""
+    staff = [DemoLogin(role, name, email, password) for role, name, email, password in STAFF_USERS]
+    leads = [
+        DemoLogin(
+            "lead",
+            f"Deelprojectleider {spec.municipality}",
+            LEAD_EMAIL.format(slug=spec.slug),
+            LEAD_PASSWORD.format(slug=spec.slug),
+        )
+        for spec in SUBPROJECTS
+    ]
+    return staff + leads
+
+
 def seed_demo(session: Session, today: date) -> list[DemoLogin]:
     """Add the demo programme and demo users to ``session`` (flushed, not committed).
 
