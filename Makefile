@@ -15,7 +15,7 @@ $(BIN)/activate: pyproject.toml
 	touch $(BIN)/activate
 
 translations: $(BIN)/activate
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations >/dev/null
 
 run: $(BIN)/activate translations
 	$(FLASK) db upgrade
