@@ -26,6 +26,13 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(_env("SESSION_MINUTES", "60")))
     WTF_CSRF_TIME_LIMIT = None
+    # Login throttling (Flask-Limiter). Memory storage counts per worker process; point
+    # TRACKER_RATELIMIT_STORAGE_URI at e.g. redis://host:6379 to share counts between workers.
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "10 per minute")
+    LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.
+    PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
     PRODUCTION = False
 

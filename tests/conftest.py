@@ -27,6 +27,7 @@ from tracker.models import (
     SubprojectOrganisation,
     User,
 )
+from tracker.security import limiter
 
 PASSWORD = "correct-horse-battery"
 TODAY = date(2026, 11, 24)
@@ -58,6 +59,7 @@ def _clean_database(app, monkeypatch):
     import tracker.timeutil
 
     monkeypatch.setattr(tracker.timeutil, "today", lambda: TODAY)
+    limiter.reset()  # login throttling counts start afresh in every test
     yield
     with app.app_context():
         db.session.remove()

@@ -50,9 +50,10 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
 
-    from tracker import cli, errors, sqlite
+    from tracker import cli, errors, security, sqlite
 
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     sqlite.init_app(app)
     return app

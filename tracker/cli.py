@@ -8,11 +8,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from tracker import timeutil
-from tracker.auth.models import ROLES, User
+from tracker.auth.models import MIN_PASSWORD_LENGTH, ROLES, User
 from tracker.extensions import db
 from tracker.projects.models import Programme, Subproject
-
-MIN_PASSWORD_LENGTH = 12
 
 
 @click.command("seed-demo")

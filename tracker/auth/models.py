@@ -11,6 +11,11 @@ from tracker.extensions import db
 from tracker.timeutil import utcnow
 
 ROLES = ("admin", "manager", "steering", "lead")
+MIN_PASSWORD_LENGTH = 12
+
+
+class PasswordTooShortError(ValueError):
+    pass
 
 subproject_leads = Table(
     "subproject_lead",
@@ -43,7 +48,22 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
+        """Every way of setting a password ends here, so the minimum length holds everywhere."""
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise PasswordTooShortError(f"use at least {MIN_PASSWORD_LENGTH} characters")
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def check_password_of_nobody(password: str) -> bool:
+    """Spend the time of a real password check when the account is unknown or inactive,
+    so the login's answer time does not tell which email addresses have an account."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash("not-a-real-account-password"))
+    check_password_hash(_DUMMY_HASH[0], password)
+    return False

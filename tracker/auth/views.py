@@ -8,9 +8,17 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from tracker.auth.forms import LoginForm
-from tracker.auth.models import User
+from tracker.auth.models import User, check_password_of_nobody
 from tracker.auth.permissions import roles_required
 from tracker.extensions import db, login_manager
+from tracker.security import (
+    limiter,
+    login_account_key,
+    login_account_limit,
+    login_address_limit,
+    login_failed,
+    mark_session_fresh,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -37,6 +45,10 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_address_limit, methods=["POST"])
+@limiter.limit(
+    login_account_limit, key_func=login_account_key, methods=["POST"], deduct_when=login_failed
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("projects.overview"))
@@ -45,10 +57,15 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is not None and user.active and user.check_password(form.password.data):
+        if user is not None and user.active:
+            valid = user.check_password(form.password.data)
+        else:
+            valid = check_password_of_nobody(form.password.data)
+        if valid:
             session.clear()
             login_user(user)
             session.permanent = True
+            mark_session_fresh()
             return redirect(_safe_next(request.args.get("next")) or url_for("projects.overview"))
         flash(_("Email address or password is not correct."), "error")
         status = 401

@@ -1,0 +1,130 @@
+"""Security hardening: response headers (CSP with a per-request nonce), idle session expiry,
+and login throttling (Flask-Limiter) per address and per account."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_login import logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+limiter = Limiter(key_func=get_remote_address)
+
+LAST_SEEN = "last_seen"
+
+
+def csp_nonce() -> str:
+    """The nonce of this request's Content-Security-Policy, for the rare inline script that
+    must exist: ``<script nonce="{{ csp_nonce() }}">``. JavaScript belongs in static/js/."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def content_security_policy(nonce: str) -> str:
+    directives = {
+        "default-src": "'self'",
+        "script-src": f"'self' 'nonce-{nonce}'",
+        # 'unsafe-inline' for styles only: Plotly sets style attributes and injects <style>
+        # elements at run time, which a nonce cannot cover. Inline styles cannot run code; scripts
+        # stay locked to our own files and nonced blocks.
+        "style-src": "'self' 'unsafe-inline'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def _set_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config.get("PRODUCTION"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def _idle_limit_seconds() -> float:
+    return current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+
+
+def _expire_idle_session():
+    """Log out a session that was idle longer than TRACKER_SESSION_MINUTES; else refresh it.
+
+    The cookie's own expiry also lapses, but a copied cookie could be replayed: the server
+    checks the last-seen time stored (signed) in the session itself."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return None
+    now = time.time()
+    last_seen = session.get(LAST_SEEN)
+    if isinstance(last_seen, int | float) and now - last_seen <= _idle_limit_seconds():
+        session[LAST_SEEN] = int(now)
+        return None
+    logout_user()
+    session.clear()
+    flash(_("Your session expired after a period of inactivity. Log in again."), "info")
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=target))
+
+
+def mark_session_fresh() -> None:
+    """Call right after logging a user in."""
+    session[LAST_SEEN] = int(time.time())
+
+
+def login_address_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
+def login_account_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def login_account_key() -> str:
+    """The account tried, as typed (normalised); failed attempts count against it."""
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return f"account:{email}"
+
+
+def login_failed(response) -> bool:
+    return response.status_code == 401
+
+
+def _too_many_attempts(error: RateLimitExceeded):
+    from tracker.errors import render_error
+
+    if request.endpoint == "auth.login":
+        return render_error(
+            429,
+            _(
+                "Too many login attempts from this address or for this account. "
+                "Wait 15 minutes and try again, or ask the application manager for help."
+            ),
+        )
+    return render_error(429)
+
+
+def init_app(app: Flask) -> None:
+    proxies = app.config.get("PROXY_COUNT", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.register_error_handler(RateLimitExceeded, _too_many_attempts)
+    limiter.init_app(app)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.after_request(_set_headers)
+    app.before_request(_expire_idle_session)
