@@ -79,3 +79,7 @@ def create_user_command(email: str, name: str, role: str, subproject_codes, pass
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
+    from tracker.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
