@@ -6,7 +6,9 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations translations-update clean
+LOCK := $(VENV)/requirements.lock
+
+.PHONY: run test lint audit translations translations-update clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +28,13 @@ run: $(BIN)/activate translations
 lint: $(BIN)/activate
 	$(BIN)/ruff check .
 
-test: $(BIN)/activate translations lint
+# pip-audit of the installed dependencies, frozen into a lock; bandit of our own code.
+audit: $(BIN)/activate
+	$(BIN)/pip freeze --exclude-editable > $(LOCK)
+	$(BIN)/python scripts/audit_dependencies.py $(LOCK)
+	$(BIN)/bandit -r tracker -q
+
+test: $(BIN)/activate translations lint audit
 	$(BIN)/python -m pytest
 
 clean:

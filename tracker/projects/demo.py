@@ -206,7 +206,8 @@ STAFF_USERS = (
     ("steering", "Stuurgroeplid", "stuurgroep@toptechniek.example", "demo-stuurgroep-2026"),
 )
 LEAD_EMAIL = "lead.{slug}@toptechniek.example"
-LEAD_PASSWORD = "demo-lead-{slug}-2026"  # noqa: S105  (a published demo password pattern)
+# A published demo password pattern, printed by seed-demo; never used outside the demo.
+LEAD_PASSWORD = "demo-lead-{slug}-2026"  # noqa: S105  # nosec B105
 
 # --- Steering group ----------------------------------------------------------------------------
 
@@ -1056,7 +1057,8 @@ def seed_demo(session: Session, today: date) -> list[DemoLogin]:
     quarters = measured_quarters(today)
     kickoff = kickoff_date(today)
     cal = _Calendar(today=today, kickoff=kickoff, end=date(kickoff.year + 3, 2, 5))
-    rnd = random.Random(RANDOM_SEED)
+    # Seeded for reproducible demo figures; nothing secret is drawn from it.
+    rnd = random.Random(RANDOM_SEED)  # nosec B311
     created_at = cal.stamp(kickoff - timedelta(days=14), 9)
 
     municipalities = {name: Municipality(name=name, cbs_code=code) for name, code in MUNICIPALITIES}
