@@ -279,28 +279,36 @@ def overview_from(
     """What ``status_overview`` gives, from frames already loaded: callers that also need the
     milestones and indicators themselves (the dashboard, the report) query them only once."""
     frame = subproject_frame.copy()
+    milestone_groups = _statuses_by_subproject(milestone_frame)
+    indicator_groups = _statuses_by_subproject(indicator_frame)
+    ids = frame["id"].tolist()
     for status in milestone_rules.STATUSES:
-        counts = (
-            milestone_frame[milestone_frame["status"] == status].groupby("subproject_id").size()
-        )
-        frame[f"milestones_{status}"] = [int(counts.get(i, 0)) for i in frame["id"]]
+        frame[f"milestones_{status}"] = [milestone_groups.get(i, []).count(status) for i in ids]
     for status in indicator_rules.STATUSES:
-        counts = (
-            indicator_frame[indicator_frame["status"] == status].groupby("subproject_id").size()
-        )
-        frame[f"indicators_{status}"] = [int(counts.get(i, 0)) for i in frame["id"]]
-    milestone_groups = milestone_frame.groupby("subproject_id")["status"].apply(list).to_dict()
-    indicator_groups = indicator_frame.groupby("subproject_id")["status"].apply(list).to_dict()
+        frame[f"indicators_{status}"] = [indicator_groups.get(i, []).count(status) for i in ids]
     frame["computed_rag"] = [
         subproject_rules.computed_rag(milestone_groups.get(i, []), indicator_groups.get(i, []))
-        for i in frame["id"]
+        for i in ids
     ]
     frame["lead_rag"] = [lead.get(i) for i in frame["id"]]
+    # pandas may store a missing RAG as NaN rather than None: only strings count as a RAG
     frame["rag_differs"] = [
-        subproject_rules.rag_disagrees(lead_rag, computed)
+        subproject_rules.rag_disagrees(
+            lead_rag if isinstance(lead_rag, str) else None,
+            computed if isinstance(computed, str) else None,
+        )
         for lead_rag, computed in zip(frame["lead_rag"], frame["computed_rag"], strict=True)
     ]
     return frame
+
+
+def _statuses_by_subproject(frame: pd.DataFrame) -> dict[int, list[str]]:
+    groups: dict[int, list[str]] = {}
+    for subproject_id, status in zip(
+        frame["subproject_id"].tolist(), frame["status"].tolist(), strict=True
+    ):
+        groups.setdefault(subproject_id, []).append(status)
+    return groups
 
 
 def decisions_requested(
