@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations translations-update clean
+.PHONY: run test lint translations translations-update clean bench
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ lint: $(BIN)/activate
 
 test: $(BIN)/activate translations lint
 	$(BIN)/python -m pytest
+
+bench: $(BIN)/activate translations
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) instance/*.db
