@@ -27,6 +27,7 @@ because plotly.js renders a subset of HTML in labels.
 from __future__ import annotations
 
 import html
+import math
 from collections import Counter
 from datetime import date
 
@@ -185,6 +186,12 @@ def _axis(title: str = "", **extra) -> dict:
     return axis
 
 
+def _count_axis(title: str, largest: int) -> dict:
+    """An axis of whole numbers: ticks at 0, 1, 2… for small counts, never at 0.5."""
+    step = max(1, math.ceil(largest / 8))
+    return _axis(title, rangemode="tozero", tick0=0, dtick=step, tickformat=",d")
+
+
 def _date_format() -> str:
     return "%d-%m-%Y" if _is_nl() else "%-d %b %Y"
 
@@ -302,7 +309,11 @@ def _count_bars(counts: dict[str, int], title: str, axis_title: str) -> dict:
             cliponaxis=False,
             marker={
                 "color": [COLOURS[c] for c in codes],
-                "pattern": {"shape": [PATTERNS[c] for c in codes], "fgcolor": "#ffffff"},
+                "pattern": {
+                    "shape": [PATTERNS[c] for c in codes],
+                    "fgcolor": "#ffffff",
+                    "fillmode": "overlay",
+                },
                 "line": {"color": INK, "width": 1},
             },
             hovertemplate="%{y}: %{x}<extra></extra>",
@@ -310,7 +321,7 @@ def _count_bars(counts: dict[str, int], title: str, axis_title: str) -> dict:
         layout=_base_layout(
             title,
             height=60 + 38 * len(codes),
-            xaxis=_axis(axis_title, rangemode="tozero", tickformat=",d"),
+            xaxis=_count_axis(axis_title, max(counts.values(), default=0)),
             yaxis=_axis("", autorange="reversed"),
             showlegend=False,
         ),
@@ -357,7 +368,7 @@ def rag_spec(overview: pd.DataFrame) -> dict:
                 cliponaxis=False,
                 marker={
                     "color": [COLOURS[c] for c in RAG_ORDER],
-                    "pattern": {"shape": pattern, "fgcolor": "#ffffff"},
+                    "pattern": {"shape": pattern, "fgcolor": "#ffffff", "fillmode": "overlay"},
                     "line": {"color": INK, "width": 1},
                 },
                 hovertemplate=f"{_text(name)} · %{{x}}: %{{y}}<extra></extra>",
@@ -370,7 +381,9 @@ def rag_spec(overview: pd.DataFrame) -> dict:
             height=300,
             barmode="group",
             xaxis=_axis(""),
-            yaxis=_axis(_("Number of subprojects"), rangemode="tozero", tickformat=",d"),
+            yaxis=_count_axis(
+                _("Number of subprojects"), max([*lead.values(), *computed.values()])
+            ),
             legend={"orientation": "h", "y": -0.2},
         ),
     )
@@ -403,7 +416,11 @@ def municipality_spec(overview: pd.DataFrame) -> dict:
                 orientation="h",
                 marker={
                     "color": COLOURS[code],
-                    "pattern": {"shape": PATTERNS[code], "fgcolor": "#ffffff"},
+                    "pattern": {
+                        "shape": PATTERNS[code],
+                        "fgcolor": "#ffffff",
+                        "fillmode": "overlay",
+                    },
                     "line": {"color": INK, "width": 1},
                 },
                 hovertemplate="%{y} · " + _text(status_label(code)) + ": %{x}<extra></extra>",
@@ -415,7 +432,10 @@ def municipality_spec(overview: pd.DataFrame) -> dict:
             _("Subprojects per municipality by computed RAG"),
             height=90 + 34 * max(1, len(municipalities)),
             barmode="stack",
-            xaxis=_axis(_("Number of subprojects"), rangemode="tozero", tickformat=",d"),
+            xaxis=_count_axis(
+                _("Number of subprojects"),
+                max((sum(row[c] for c in RAG_ORDER) for row in table), default=0),
+            ),
             yaxis=_axis("", autorange="reversed"),
             legend={"orientation": "h", "y": -0.25},
         ),
@@ -706,7 +726,11 @@ def indicator_progress_spec(
                 textposition="auto",
                 marker={
                     "color": COLOURS[code],
-                    "pattern": {"shape": PATTERNS[code], "fgcolor": "#ffffff"},
+                    "pattern": {
+                        "shape": PATTERNS[code],
+                        "fgcolor": "#ffffff",
+                        "fillmode": "overlay",
+                    },
                     "line": {"color": INK, "width": 1},
                 },
                 width=0.5,
@@ -868,7 +892,7 @@ def indicator_trend_spec(
         _limited_title(_("Indicator trends against the expected path"), len(chosen), total),
         height=80 + 230 * rows,
         showlegend=True,
-        legend={"orientation": "h", "y": -0.06 if rows > 1 else -0.2, "yanchor": "top"},
+        legend={"orientation": "h", "y": -0.12 if rows > 1 else -0.3, "yanchor": "top"},
         annotations=[],
     )
     traces = []
