@@ -8,7 +8,7 @@ PORT ?= 5000
 
 LOCK := $(VENV)/requirements.lock
 
-.PHONY: run test lint audit translations translations-update clean
+.PHONY: run test lint audit translations translations-update clean bench
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ audit: $(BIN)/activate
 
 test: $(BIN)/activate translations lint audit
 	$(BIN)/python -m pytest
+
+bench: $(BIN)/activate translations
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) instance/*.db

@@ -159,7 +159,17 @@ def indicators(
     if subproject_ids is not None:
         query = query.where(Indicator.subproject_id.in_(subproject_ids))
     values = measurements(programme_id, quarter, subproject_ids)
-    by_indicator = {k: g for k, g in values.groupby("indicator_id")} if len(values) else {}
+    # grouped in plain Python: pandas' groupby builds a frame per indicator, far too slow for
+    # a programme with thousands of indicators
+    by_indicator: dict[int, list[tuple[str, float]]] = {}
+    for indicator_id, period, value in zip(
+        values["indicator_id"].tolist(),
+        values["period"].tolist(),
+        values["value"].tolist(),
+        strict=True,
+    ):
+        by_indicator.setdefault(indicator_id, []).append((period, value))
+    period_ends: dict[str, date] = {}
     rows = []
     for row in db.session.execute(query):
         facts = indicator_rules.IndicatorFacts(
@@ -171,18 +181,20 @@ def indicators(
             rollup=row.rollup,
         )
         own = by_indicator.get(row.id)
-        if own is None or own.empty:
+        if not own:
             rows.append((*row, None, None, None, None, None, indicator_rules.NO_DATA))
             continue
-        latest_period = own["period"].iloc[-1]
-        actual = indicator_rules.rolled_up(list(own["value"]), row.rollup)
+        latest_period, latest_value = own[-1]
+        actual = indicator_rules.rolled_up([value for _, value in own], row.rollup)
         reached = indicator_rules.progress(facts, actual)
-        expected = indicator_rules.expected_progress(facts, Quarter.parse(latest_period).end)
+        if latest_period not in period_ends:
+            period_ends[latest_period] = Quarter.parse(latest_period).end
+        expected = indicator_rules.expected_progress(facts, period_ends[latest_period])
         rows.append(
             (
                 *row,
                 latest_period,
-                float(own["value"].iloc[-1]),
+                float(latest_value),
                 actual,
                 reached,
                 expected,
@@ -210,6 +222,26 @@ def measurements(
     )
     if subproject_ids is not None:
         query = query.where(Indicator.subproject_id.in_(subproject_ids))
+    return _frame(
+        db.session.execute(query), ["id", "indicator_id", "subproject_id", "period", "value"]
+    )
+
+
+def indicator_measurements(indicator_ids: list[int], up_to: Quarter) -> pd.DataFrame:
+    """The measurements of the given indicators, periods up to ``up_to``, oldest first: the
+    same columns as ``measurements``, for charts that show only a few indicators."""
+    query = (
+        select(
+            Measurement.id,
+            Measurement.indicator_id,
+            Indicator.subproject_id,
+            Measurement.period,
+            Measurement.value,
+        )
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .where(Measurement.indicator_id.in_(indicator_ids), Measurement.period <= str(up_to))
+        .order_by(Measurement.indicator_id, Measurement.period)
+    )
     return _frame(
         db.session.execute(query), ["id", "indicator_id", "subproject_id", "period", "value"]
     )

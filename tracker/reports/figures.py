@@ -27,6 +27,7 @@ because plotly.js renders a subset of HTML in labels.
 from __future__ import annotations
 
 import html
+import math
 from collections import Counter
 from datetime import date
 
@@ -185,6 +186,12 @@ def _axis(title: str = "", **extra) -> dict:
     return axis
 
 
+def _count_axis(title: str, largest: int) -> dict:
+    """An axis of whole numbers: ticks at 0, 1, 2… for small counts, never at 0.5."""
+    step = max(1, math.ceil(largest / 8))
+    return _axis(title, rangemode="tozero", tick0=0, dtick=step, tickformat=",d")
+
+
 def _date_format() -> str:
     return "%d-%m-%Y" if _is_nl() else "%-d %b %Y"
 
@@ -221,41 +228,60 @@ def _group(frame: pd.DataFrame, key: str, *names: str) -> dict:
 # --- Choosing rows for charts with a row per item -----------------------------------------------
 
 
+def _pick(frame: pd.DataFrame, keys: list, limit: int, order: list | None = None) -> pd.DataFrame:
+    """The ``limit`` rows with the smallest ``keys``, shown in ``order`` (default: as they
+    came). Sorting is done in Python: with thousands of rows pandas' overhead per call is what
+    would cost the time."""
+    positions = sorted(range(len(keys)), key=keys.__getitem__)[:limit]
+    if order is not None:
+        positions.sort(key=order.__getitem__)
+    else:
+        positions.sort()
+    return frame.iloc[positions]
+
+
 def top_milestones(milestones: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
-    """The milestones a timeline shows: overdue and at risk first, then by slip, then by date."""
-    if len(milestones) <= limit:
-        return milestones.sort_values(["planned_date", "id"], kind="stable")
-    ranked = milestones.assign(
-        _urgency=milestones["status"].map(_MILESTONE_URGENCY), _slip=-milestones["slip_days"]
-    ).sort_values(["_urgency", "_slip", "planned_date", "id"], kind="stable")
-    chosen = ranked.head(limit).drop(columns=["_urgency", "_slip"])
-    return chosen.sort_values(["planned_date", "id"], kind="stable")
+    """The milestones a timeline shows: overdue and at risk first, then by slip, then by date;
+    shown by planned date."""
+    facts = list(_columns(milestones, "status", "slip_days", "planned_date", "id"))
+    keys = [(_MILESTONE_URGENCY.get(st, 5), -slip, planned, i) for st, slip, planned, i in facts]
+    order = [(planned, i) for _st, _slip, planned, i in facts]
+    return _pick(milestones, keys, limit, order)
 
 
 def top_indicators(indicators: pd.DataFrame, limit: int = INDICATOR_LIMIT) -> pd.DataFrame:
-    """The indicators a chart shows: off track first, then the largest gap to the expectation."""
+    """The indicators a chart shows: off track first, then the largest gap to the expectation;
+    shown in the frame's order."""
     if len(indicators) <= limit:
         return indicators
-    gap = (indicators["expected"].astype(float) - indicators["progress"].astype(float)).fillna(0)
-    ranked = indicators.assign(
-        _urgency=indicators["status"].map(_INDICATOR_URGENCY), _gap=-gap
-    ).sort_values(["_urgency", "_gap", "id"], kind="stable")
-    return ranked.head(limit).drop(columns=["_urgency", "_gap"]).sort_index()
+    keys = [
+        (
+            _INDICATOR_URGENCY.get(status, 4),
+            -((expected - progress) if pd.notna(expected) and pd.notna(progress) else 0.0),
+            i,
+        )
+        for status, expected, progress, i in _columns(
+            indicators, "status", "expected", "progress", "id"
+        )
+    ]
+    return _pick(indicators, keys, limit)
 
 
 def top_subprojects(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> pd.DataFrame:
-    """The subprojects a matrix shows: where lead and computed RAG differ first, then red."""
+    """The subprojects a matrix shows: where lead and computed RAG differ first, then red;
+    shown by code."""
     if len(overview) <= limit:
         return overview
-    differs = [
-        0 if (isinstance(lead, str) and isinstance(comp, str) and lead != comp) else 1
-        for lead, comp in zip(overview["lead_rag"], overview["computed_rag"], strict=True)
+    facts = list(_columns(overview, "lead_rag", "computed_rag", "code"))
+    keys = [
+        (
+            0 if (isinstance(lead, str) and isinstance(comp, str) and lead != comp) else 1,
+            _RAG_URGENCY.get(comp if isinstance(comp, str) else None, 3),
+            code,
+        )
+        for lead, comp, code in facts
     ]
-    ranked = overview.assign(
-        _differs=differs,
-        _urgency=[_RAG_URGENCY.get(c, 3) for c in overview["computed_rag"]],
-    ).sort_values(["_differs", "_urgency", "code"], kind="stable")
-    return ranked.head(limit).drop(columns=["_differs", "_urgency"]).sort_values("code")
+    return _pick(overview, keys, limit, [code for _l, _c, code in facts])
 
 
 # --- Counts by status -----------------------------------------------------------------------------
@@ -283,7 +309,11 @@ def _count_bars(counts: dict[str, int], title: str, axis_title: str) -> dict:
             cliponaxis=False,
             marker={
                 "color": [COLOURS[c] for c in codes],
-                "pattern": {"shape": [PATTERNS[c] for c in codes], "fgcolor": "#ffffff"},
+                "pattern": {
+                    "shape": [PATTERNS[c] for c in codes],
+                    "fgcolor": "#ffffff",
+                    "fillmode": "overlay",
+                },
                 "line": {"color": INK, "width": 1},
             },
             hovertemplate="%{y}: %{x}<extra></extra>",
@@ -291,7 +321,7 @@ def _count_bars(counts: dict[str, int], title: str, axis_title: str) -> dict:
         layout=_base_layout(
             title,
             height=60 + 38 * len(codes),
-            xaxis=_axis(axis_title, rangemode="tozero", tickformat=",d"),
+            xaxis=_count_axis(axis_title, max(counts.values(), default=0)),
             yaxis=_axis("", autorange="reversed"),
             showlegend=False,
         ),
@@ -338,7 +368,7 @@ def rag_spec(overview: pd.DataFrame) -> dict:
                 cliponaxis=False,
                 marker={
                     "color": [COLOURS[c] for c in RAG_ORDER],
-                    "pattern": {"shape": pattern, "fgcolor": "#ffffff"},
+                    "pattern": {"shape": pattern, "fgcolor": "#ffffff", "fillmode": "overlay"},
                     "line": {"color": INK, "width": 1},
                 },
                 hovertemplate=f"{_text(name)} · %{{x}}: %{{y}}<extra></extra>",
@@ -351,7 +381,9 @@ def rag_spec(overview: pd.DataFrame) -> dict:
             height=300,
             barmode="group",
             xaxis=_axis(""),
-            yaxis=_axis(_("Number of subprojects"), rangemode="tozero", tickformat=",d"),
+            yaxis=_count_axis(
+                _("Number of subprojects"), max([*lead.values(), *computed.values()])
+            ),
             legend={"orientation": "h", "y": -0.2},
         ),
     )
@@ -384,7 +416,11 @@ def municipality_spec(overview: pd.DataFrame) -> dict:
                 orientation="h",
                 marker={
                     "color": COLOURS[code],
-                    "pattern": {"shape": PATTERNS[code], "fgcolor": "#ffffff"},
+                    "pattern": {
+                        "shape": PATTERNS[code],
+                        "fgcolor": "#ffffff",
+                        "fillmode": "overlay",
+                    },
                     "line": {"color": INK, "width": 1},
                 },
                 hovertemplate="%{y} · " + _text(status_label(code)) + ": %{x}<extra></extra>",
@@ -396,7 +432,10 @@ def municipality_spec(overview: pd.DataFrame) -> dict:
             _("Subprojects per municipality by computed RAG"),
             height=90 + 34 * max(1, len(municipalities)),
             barmode="stack",
-            xaxis=_axis(_("Number of subprojects"), rangemode="tozero", tickformat=",d"),
+            xaxis=_count_axis(
+                _("Number of subprojects"),
+                max((sum(row[c] for c in RAG_ORDER) for row in table), default=0),
+            ),
             yaxis=_axis("", autorange="reversed"),
             legend={"orientation": "h", "y": -0.25},
         ),
@@ -516,6 +555,9 @@ def milestone_timeline_spec(
             for sid, title, _baseline, _planned in facts
         ]
     )
+    statuses = chosen["status"].tolist()
+    planned_dates = chosen["planned_date"].tolist()
+    slips = chosen["slip_days"].tolist()
     day_label = _("days")
     slip_x: list = []
     slip_y: list = []
@@ -549,16 +591,20 @@ def milestone_timeline_spec(
         ),
     ]
     for code in MILESTONE_ORDER:
-        mask = list(chosen["status"] == code)
-        if not any(mask):
+        own = [
+            (label, planned, slip)
+            for label, status, planned, slip in zip(
+                labels, statuses, planned_dates, slips, strict=True
+            )
+            if status == code
+        ]
+        if not own:
             continue
-        own = chosen[mask]
-        own_labels = [label for label, keep in zip(labels, mask, strict=True) if keep]
         traces.append(
             dict(
                 type="scatter",
-                x=list(own["planned_date"]),
-                y=own_labels,
+                x=[planned for _label, planned, _slip in own],
+                y=[label for label, _planned, _slip in own],
                 mode="markers",
                 marker={
                     "symbol": MARKERS[code],
@@ -567,7 +613,7 @@ def milestone_timeline_spec(
                     "line": {"color": INK, "width": 1},
                 },
                 name=status_label(code),
-                customdata=[int(s) for s in own["slip_days"]],
+                customdata=[int(slip) for _label, _planned, slip in own],
                 hovertemplate="%{y}<br>"
                 + _text(_("Planned date"))
                 + ": %{x}<br>"
@@ -651,14 +697,19 @@ def indicator_progress_spec(
     way), the progress expected by its newest period (diamond) and the target (100 %)."""
     chosen = top_indicators(indicators, limit)
     labels = _indicator_labels(chosen, subproject_labels(subprojects))
+    statuses = chosen["status"].tolist()
+    progresses = chosen["progress"].tolist()
     traces = []
     for code in INDICATOR_ORDER:
-        mask = list(chosen["status"] == code)
-        if not any(mask):
+        own = [
+            (label, value)
+            for label, status, value in zip(labels, statuses, progresses, strict=True)
+            if status == code
+        ]
+        if not own:
             continue
-        own = chosen[mask]
-        own_labels = [label for label, keep in zip(labels, mask, strict=True) if keep]
-        progress = [0.0 if pd.isna(p) else round(float(p) * 100, 1) for p in own["progress"]]
+        own_labels = [label for label, _value in own]
+        progress = [0.0 if pd.isna(p) else round(float(p) * 100, 1) for _label, p in own]
         traces.append(
             dict(
                 type="bar",
@@ -675,7 +726,11 @@ def indicator_progress_spec(
                 textposition="auto",
                 marker={
                     "color": COLOURS[code],
-                    "pattern": {"shape": PATTERNS[code], "fgcolor": "#ffffff"},
+                    "pattern": {
+                        "shape": PATTERNS[code],
+                        "fgcolor": "#ffffff",
+                        "fillmode": "overlay",
+                    },
                     "line": {"color": INK, "width": 1},
                 },
                 width=0.5,
@@ -837,7 +892,7 @@ def indicator_trend_spec(
         _limited_title(_("Indicator trends against the expected path"), len(chosen), total),
         height=80 + 230 * rows,
         showlegend=True,
-        legend={"orientation": "h", "y": -0.06 if rows > 1 else -0.2, "yanchor": "top"},
+        legend={"orientation": "h", "y": -0.12 if rows > 1 else -0.3, "yanchor": "top"},
         annotations=[],
     )
     traces = []
