@@ -44,11 +44,15 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     i18n.init_app(app)
     labels.register(app)
 
+    from tracker.audit import recorder
+    from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.projects.views import bp as projects_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
+    app.register_blueprint(audit_bp)
+    recorder.install()
 
     from tracker import cli, errors, sqlite
 
