@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, StringField
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import ValidationError
 
 from tracker.numbers import InvalidNumber, parse_number
 
@@ -60,3 +61,18 @@ class DutchNumberField(StringField):
         value = float(self.data)
         text = str(int(value)) if value.is_integer() else repr(value)
         return text.replace(".", ",")
+
+
+class ChoiceField(SelectField):
+    """A select whose refusal of an unknown value reads as a clear sentence."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            return
+        allowed = {str(value) for value, *_ in (self.choices or [])}
+        if str(self.data) not in allowed:
+            raise ValidationError(_l("Choose an option from the list."))

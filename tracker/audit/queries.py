@@ -24,6 +24,7 @@ class Entry:
     action: str
     subproject_id: int | None
     changes: dict
+    version: int | None = None
 
 
 def _run(query, limit: int = PAGE_SIZE) -> list[Entry]:
@@ -42,9 +43,18 @@ def _run(query, limit: int = PAGE_SIZE) -> list[Entry]:
             action=entry.action,
             subproject_id=entry.subproject_id,
             changes={k: v for k, v in (entry.changes or {}).items() if k != "version"},
+            version=_new_version(entry.changes),
         )
         for entry, name in db.session.execute(query)
     ]
+
+
+def _new_version(changes: dict | None) -> int | None:
+    pair = (changes or {}).get("version")
+    try:
+        return int(pair[1])
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def for_subproject(subproject_id: int) -> list[Entry]:

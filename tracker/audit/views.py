@@ -70,6 +70,8 @@ def milestone_history(milestone_id: int):
         title=milestone.title,
         kind=_("Milestone"),
         entries=entries,
+        tabs="milestones/_tabs.html",
+        milestone_id=milestone.id,
     )
 
 
@@ -87,6 +89,8 @@ def indicator_history(indicator_id: int):
         title=indicator.name,
         kind=_("Indicator"),
         entries=entries,
+        tabs="indicators/_tabs.html",
+        indicator_id=indicator.id,
     )
 
 

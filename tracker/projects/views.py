@@ -1,15 +1,26 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import timeutil
-from tracker.auth.permissions import can_edit_subproject, require_subproject_editor
+from tracker.auth.permissions import (
+    can_edit_subproject,
+    can_manage_programme,
+    require_subproject_editor,
+)
+from tracker.editing import delete_record, save_form
 from tracker.extensions import db
-from tracker.projects.forms import SubprojectForm
+from tracker.projects import services
+from tracker.projects.forms import (
+    ActionForm,
+    EditOrganisationLinkForm,
+    OrganisationLinkForm,
+    SubprojectForm,
+)
 from tracker.projects.models import (
     Action,
     Programme,
@@ -79,6 +90,7 @@ def subproject(subproject_id: int):
         as_of=as_of,
         quarter=quarter,
         can_edit=can_edit_subproject(current_user, subproject.id),
+        can_manage=can_manage_programme(current_user),
     )
 
 
@@ -88,28 +100,134 @@ def edit_subproject(subproject_id: int):
     subproject = db.get_or_404(Subproject, subproject_id)
     require_subproject_editor(subproject.id)
     form = SubprojectForm(obj=subproject)
-    if form.validate_on_submit():
-        if form.version.data != str(subproject.version):
-            flash(
-                _(
-                    "Someone else changed this subproject while you were editing. "
-                    "Check the current values below, then save again."
-                ),
-                "error",
-            )
-            form.version.data = str(subproject.version)
-            return render_template(
-                "projects/edit_subproject.html",
-                form=form,
-                subproject=subproject,
-                current=subproject,
-            ), 409
+
+    def apply():
         subproject.name = form.name.data.strip()
-        subproject.aim = form.aim.data.strip()
-        db.session.commit()
-        flash(_("Subproject saved."), "success")
-        return redirect(url_for("projects.subproject", subproject_id=subproject.id))
-    status = 400 if form.errors else 200
-    return render_template(
-        "projects/edit_subproject.html", form=form, subproject=subproject, current=None
-    ), status
+        subproject.aim = (form.aim.data or "").strip()
+
+    return save_form(
+        form,
+        subproject,
+        "form_page.html",
+        apply=apply,
+        success=_("Subproject saved."),
+        redirect_to=lambda: _back(subproject.id),
+        title=_("Edit subproject"),
+        subproject=subproject,
+        cancel_url=_back(subproject.id),
+    )
+
+
+def _back(subproject_id: int, anchor: str | None = None) -> str:
+    return url_for("projects.subproject", subproject_id=subproject_id, _anchor=anchor)
+
+
+@bp.route("/subprojects/<int:subproject_id>/actions/new", methods=["GET", "POST"])
+@login_required
+def new_action(subproject_id: int):
+    subproject = db.get_or_404(Subproject, subproject_id)
+    require_subproject_editor(subproject.id)
+    return _action_form(subproject, None, _("New action"))
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_action(action_id: int):
+    action = db.get_or_404(Action, action_id)
+    require_subproject_editor(action.subproject_id)
+    return _action_form(action.subproject, action, _("Edit action"))
+
+
+def _action_form(subproject: Subproject, action: Action | None, title: str):
+    form = ActionForm(obj=action, organisations=services.organisations())
+    return save_form(
+        form,
+        action,
+        "form_page.html",
+        apply=lambda: services.save_action(action, subproject.id, form.data),
+        success=_("Action saved."),
+        redirect_to=lambda: _back(subproject.id, "actions"),
+        title=title,
+        subproject=subproject,
+        cancel_url=_back(subproject.id, "actions"),
+    )
+
+
+@bp.route("/actions/<int:action_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_action(action_id: int):
+    action = db.get_or_404(Action, action_id)
+    require_subproject_editor(action.subproject_id)
+    return delete_record(
+        action,
+        what=action.title,
+        dependents=services.action_dependents(action),
+        back_to=_back(action.subproject_id, "actions"),
+        success=_("Action deleted."),
+        redirect_to=_back(action.subproject_id, "actions"),
+        subproject=action.subproject,
+    )
+
+
+@bp.route("/subprojects/<int:subproject_id>/organisations/new", methods=["GET", "POST"])
+@login_required
+def new_organisation_link(subproject_id: int):
+    subproject = db.get_or_404(Subproject, subproject_id)
+    require_subproject_editor(subproject.id)
+    form = OrganisationLinkForm(organisations=services.organisations())
+    return save_form(
+        form,
+        None,
+        "form_page.html",
+        apply=lambda: services.link_organisation(
+            subproject.id,
+            form.organisation_id.data,
+            form.new_name.data or "",
+            form.new_kind.data or "",
+            form.role.data,
+        ),
+        success=_("Organisation linked."),
+        redirect_to=lambda: _back(subproject.id, "organisations"),
+        title=_("Link an organisation"),
+        subproject=subproject,
+        cancel_url=_back(subproject.id, "organisations"),
+    )
+
+
+@bp.route("/organisation-links/<int:link_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_organisation_link(link_id: int):
+    link = db.get_or_404(SubprojectOrganisation, link_id)
+    require_subproject_editor(link.subproject_id)
+    form = EditOrganisationLinkForm(obj=link)
+
+    def apply():
+        link.role = form.role.data.strip()
+
+    return save_form(
+        form,
+        link,
+        "form_page.html",
+        apply=apply,
+        success=_("Organisation link saved."),
+        redirect_to=lambda: _back(link.subproject_id, "organisations"),
+        title=_("Role of %(name)s", name=link.organisation.name),
+        subproject=link.subproject,
+        cancel_url=_back(link.subproject_id, "organisations"),
+    )
+
+
+@bp.route("/organisation-links/<int:link_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_organisation_link(link_id: int):
+    link = db.get_or_404(SubprojectOrganisation, link_id)
+    require_subproject_editor(link.subproject_id)
+    return delete_record(
+        link,
+        what=_("link with %(name)s", name=link.organisation.name),
+        dependents=[],
+        back_to=_back(link.subproject_id, "organisations"),
+        success=_("Organisation link deleted."),
+        redirect_to=_back(link.subproject_id, "organisations"),
+        subproject=link.subproject,
+    )
