@@ -44,13 +44,21 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     i18n.init_app(app)
     labels.register(app)
 
+    from tracker.audit import recorder
+    from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.indicators.views import bp as indicators_bp
+    from tracker.milestones.views import bp as milestones_bp
     from tracker.projects.views import bp as projects_bp
     from tracker.reports.dashboard import bp as dashboard_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(milestones_bp)
+    app.register_blueprint(indicators_bp)
+    recorder.install()
 
     from tracker import cli, errors, security, sqlite
 

@@ -34,6 +34,11 @@ def require_subproject_editor(subproject_id: int) -> None:
         abort(403)
 
 
+def require_programme_manager() -> None:
+    if not can_manage_programme(current_user):
+        abort(403)
+
+
 def roles_required(*roles: str):
     """Login required, and one of ``roles``; others get 403."""
 

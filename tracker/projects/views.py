@@ -4,19 +4,34 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import timeutil
-from tracker.auth.permissions import can_edit_subproject, require_subproject_editor
+from tracker.auth.permissions import (
+    can_edit_subproject,
+    can_manage_programme,
+    require_subproject_editor,
+)
+from tracker.editing import Invalid, delete_record, save_form
+from tracker.errors import render_error
 from tracker.extensions import db
-from tracker.projects.forms import SubprojectForm
+from tracker.projects import quarter as quarter_service
+from tracker.projects import services
+from tracker.projects.forms import (
+    ActionForm,
+    EditOrganisationLinkForm,
+    OrganisationLinkForm,
+    SubprojectForm,
+)
 from tracker.projects.models import (
     Action,
     Programme,
     Subproject,
     SubprojectOrganisation,
 )
-from tracker.quarters import Quarter
+from tracker.quarters import InvalidQuarter, Quarter
 from tracker.reports import data
 
 bp = Blueprint("projects", __name__)
@@ -79,6 +94,7 @@ def subproject(subproject_id: int):
         as_of=as_of,
         quarter=quarter,
         can_edit=can_edit_subproject(current_user, subproject.id),
+        can_manage=can_manage_programme(current_user),
     )
 
 
@@ -88,28 +104,199 @@ def edit_subproject(subproject_id: int):
     subproject = db.get_or_404(Subproject, subproject_id)
     require_subproject_editor(subproject.id)
     form = SubprojectForm(obj=subproject)
+
+    def apply():
+        subproject.name = form.name.data.strip()
+        subproject.aim = (form.aim.data or "").strip()
+
+    return save_form(
+        form,
+        subproject,
+        "form_page.html",
+        apply=apply,
+        success=_("Subproject saved."),
+        redirect_to=lambda: _back(subproject.id),
+        title=_("Edit subproject"),
+        subproject=subproject,
+        cancel_url=_back(subproject.id),
+    )
+
+
+def _back(subproject_id: int, anchor: str | None = None) -> str:
+    return url_for("projects.subproject", subproject_id=subproject_id, _anchor=anchor)
+
+
+@bp.route("/subprojects/<int:subproject_id>/actions/new", methods=["GET", "POST"])
+@login_required
+def new_action(subproject_id: int):
+    subproject = db.get_or_404(Subproject, subproject_id)
+    require_subproject_editor(subproject.id)
+    return _action_form(subproject, None, _("New action"))
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_action(action_id: int):
+    action = db.get_or_404(Action, action_id)
+    require_subproject_editor(action.subproject_id)
+    return _action_form(action.subproject, action, _("Edit action"))
+
+
+def _action_form(subproject: Subproject, action: Action | None, title: str):
+    form = ActionForm(obj=action, organisations=services.organisations())
+    return save_form(
+        form,
+        action,
+        "form_page.html",
+        apply=lambda: services.save_action(action, subproject.id, form.data),
+        success=_("Action saved."),
+        redirect_to=lambda: _back(subproject.id, "actions"),
+        title=title,
+        subproject=subproject,
+        cancel_url=_back(subproject.id, "actions"),
+    )
+
+
+@bp.route("/actions/<int:action_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_action(action_id: int):
+    action = db.get_or_404(Action, action_id)
+    require_subproject_editor(action.subproject_id)
+    return delete_record(
+        action,
+        what=action.title,
+        dependents=services.action_dependents(action),
+        back_to=_back(action.subproject_id, "actions"),
+        success=_("Action deleted."),
+        redirect_to=_back(action.subproject_id, "actions"),
+        subproject=action.subproject,
+    )
+
+
+@bp.route("/subprojects/<int:subproject_id>/organisations/new", methods=["GET", "POST"])
+@login_required
+def new_organisation_link(subproject_id: int):
+    subproject = db.get_or_404(Subproject, subproject_id)
+    require_subproject_editor(subproject.id)
+    form = OrganisationLinkForm(organisations=services.organisations())
+    return save_form(
+        form,
+        None,
+        "form_page.html",
+        apply=lambda: services.link_organisation(
+            subproject.id,
+            form.organisation_id.data,
+            form.new_name.data or "",
+            form.new_kind.data or "",
+            form.role.data,
+        ),
+        success=_("Organisation linked."),
+        redirect_to=lambda: _back(subproject.id, "organisations"),
+        title=_("Link an organisation"),
+        subproject=subproject,
+        cancel_url=_back(subproject.id, "organisations"),
+    )
+
+
+@bp.route("/organisation-links/<int:link_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_organisation_link(link_id: int):
+    link = db.get_or_404(SubprojectOrganisation, link_id)
+    require_subproject_editor(link.subproject_id)
+    form = EditOrganisationLinkForm(obj=link)
+
+    def apply():
+        link.role = form.role.data.strip()
+
+    return save_form(
+        form,
+        link,
+        "form_page.html",
+        apply=apply,
+        success=_("Organisation link saved."),
+        redirect_to=lambda: _back(link.subproject_id, "organisations"),
+        title=_("Role of %(name)s", name=link.organisation.name),
+        subproject=link.subproject,
+        cancel_url=_back(link.subproject_id, "organisations"),
+    )
+
+
+@bp.route("/organisation-links/<int:link_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_organisation_link(link_id: int):
+    link = db.get_or_404(SubprojectOrganisation, link_id)
+    require_subproject_editor(link.subproject_id)
+    return delete_record(
+        link,
+        what=_("link with %(name)s", name=link.organisation.name),
+        dependents=[],
+        back_to=_back(link.subproject_id, "organisations"),
+        success=_("Organisation link deleted."),
+        redirect_to=_back(link.subproject_id, "organisations"),
+        subproject=link.subproject,
+    )
+
+
+@bp.route("/subprojects/<int:subproject_id>/quarter")
+@bp.route("/subprojects/<int:subproject_id>/quarter/<quarter_text>", methods=["GET", "POST"])
+@login_required
+def quarter_page(subproject_id: int, quarter_text: str | None = None):
+    """One form for the whole quarter; saved in one transaction, all or nothing."""
+    subproject = db.get_or_404(Subproject, subproject_id)
+    require_subproject_editor(subproject.id)
+    current = Quarter.of(timeutil.today())
+    try:
+        quarter = Quarter.parse(quarter_text) if quarter_text else current
+    except InvalidQuarter:
+        return render_error(404, _("Not a quarter: use for example 2026-Q3."))
+    if quarter > current:
+        return render_error(404, _("This quarter has not begun yet."))
+    records = quarter_service.load(subproject.id, quarter)
+    form = quarter_service.build_form(
+        records.indicators,
+        records.open_milestones,
+        data=quarter_service.initial_data(records, quarter),
+    )
+    status = 200
     if form.validate_on_submit():
-        if form.version.data != str(subproject.version):
+        stale = quarter_service.stale_records(form, records)
+        if stale:
             flash(
                 _(
-                    "Someone else changed this subproject while you were editing. "
-                    "Check the current values below, then save again."
+                    "Someone else saved part of this quarter while you were editing: "
+                    "%(what)s. Nothing was saved; your input is kept. Check it, then save again.",
+                    what="; ".join(stale),
                 ),
                 "error",
             )
-            form.version.data = str(subproject.version)
-            return render_template(
-                "projects/edit_subproject.html",
-                form=form,
-                subproject=subproject,
-                current=subproject,
-            ), 409
-        subproject.name = form.name.data.strip()
-        subproject.aim = form.aim.data.strip()
-        db.session.commit()
-        flash(_("Subproject saved."), "success")
-        return redirect(url_for("projects.subproject", subproject_id=subproject.id))
-    status = 400 if form.errors else 200
+            status = 409
+        else:
+            try:
+                quarter_service.save(form, records, subproject.id, quarter, current_user.id)
+                db.session.commit()
+            except (Invalid, IntegrityError, StaleDataError):
+                db.session.rollback()
+                flash(
+                    _(
+                        "The quarter could not be saved: it clashed with data saved at the same "
+                        "moment. Nothing was saved; reload the page and enter it again."
+                    ),
+                    "error",
+                )
+                status = 409
+            else:
+                flash(_("Quarter %(quarter)s saved.", quarter=str(quarter)), "success")
+                return redirect(_back(subproject.id, "updates"))
+    elif form.errors:
+        status = 400
+        flash(_("Nothing was saved: correct the fields marked below."), "error")
+    previous = data.indicators(subproject.programme_id, quarter.previous(), [subproject.id])
     return render_template(
-        "projects/edit_subproject.html", form=form, subproject=subproject, current=None
+        "projects/quarter.html",
+        subproject=subproject,
+        quarter=quarter,
+        current=current,
+        form=form,
+        records=records,
+        previous={row["id"]: row for row in previous.to_dict("records")},
     ), status

@@ -1,0 +1,190 @@
+"""The audit trail: every create, update and delete, in the same transaction, shown as history."""
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from tracker.audit.models import AuditEntry
+from tracker.audit.recorder import REDACTED, AuditEntryImmutable, acting_user
+from tracker.extensions import db
+from tracker.models import Indicator, Measurement, Milestone, Subproject, User
+
+
+def _entries(**where):
+    query = select(AuditEntry).order_by(AuditEntry.id)
+    for key, value in where.items():
+        query = query.where(getattr(AuditEntry, key) == value)
+    return db.session.scalars(query).all()
+
+
+def _user_id(email):
+    return db.session.scalar(select(User.id).where(User.email == email))
+
+
+def test_create_update_and_delete_are_recorded_with_before_and_after(app, world):
+    with app.app_context():
+        manager = _user_id(world["users"]["manager"])
+        with acting_user(manager):
+            milestone = Milestone(
+                subproject_id=world["a"],
+                title="Open dag",
+                baseline_date=date(2027, 4, 1),
+                planned_date=date(2027, 4, 1),
+            )
+            db.session.add(milestone)
+            db.session.commit()
+            milestone_id = milestone.id
+            milestone.title = "Open dag techniek"
+            db.session.commit()
+            db.session.delete(milestone)
+            db.session.commit()
+        created, updated, deleted = _entries(entity="Milestone", entity_id=milestone_id)
+    assert (created.action, updated.action, deleted.action) == ("create", "update", "delete")
+    assert created.changes["title"] == [None, "Open dag"]
+    assert created.changes["planned_date"] == [None, "2027-04-01"]
+    assert updated.changes["title"] == ["Open dag", "Open dag techniek"]
+    assert "planned_date" not in updated.changes
+    assert deleted.changes["title"] == ["Open dag techniek", None]
+    assert {e.user_id for e in (created, updated, deleted)} == {manager}
+    assert {e.subproject_id for e in (created, updated, deleted)} == {world["a"]}
+    assert isinstance(created.at, datetime)
+
+
+def test_change_of_a_value_not_loaded_before_still_records_the_old_value(app, world):
+    with app.app_context():
+        subproject = db.session.get(Subproject, world["a"])
+        db.session.expire(subproject)
+        subproject.name = "Nieuwe naam"
+        db.session.commit()
+        (entry,) = _entries(entity="Subproject", action="update")
+    assert entry.changes["name"] == ["Leerlijn", "Nieuwe naam"]
+
+
+def test_rolled_back_change_leaves_no_audit_entry(app, world):
+    with app.app_context():
+        before = len(_entries())
+        db.session.get(Subproject, world["a"]).name = "Weg"
+        db.session.flush()
+        db.session.rollback()
+        assert len(_entries()) == before
+
+
+def test_measurement_entry_belongs_to_the_indicators_subproject(app, world):
+    with app.app_context():
+        indicator = db.session.scalar(select(Indicator).where(Indicator.name == "Stageplaatsen"))
+        measurement = Measurement(indicator=indicator, period="2026-Q4", value=7)
+        db.session.add(measurement)
+        db.session.commit()
+        (entry,) = _entries(entity="Measurement", entity_id=measurement.id)
+        assert entry.subproject_id == world["b"]
+        assert entry.changes["value"] == [None, 7]
+
+
+def test_password_hash_is_never_stored_only_that_it_changed(app, world):
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == world["users"]["lead"]))
+        old_hash = user.password_hash
+        user.set_password("another-long-password")
+        db.session.commit()
+        (entry,) = _entries(entity="User", action="update")
+        assert entry.changes["password_hash"] == [REDACTED, REDACTED]
+        created = _entries(entity="User", action="create")
+        stored = repr([e.changes for e in created + [entry]])
+    assert old_hash not in stored and "scrypt" not in stored and "pbkdf2" not in stored
+
+
+def test_audit_entries_cannot_be_changed_or_deleted(app, world):
+    with app.app_context():
+        entry = _entries()[0]
+        entry.entity = "Forged"
+        with pytest.raises(AuditEntryImmutable):
+            db.session.commit()
+        db.session.rollback()
+        db.session.delete(_entries()[0])
+        with pytest.raises(AuditEntryImmutable):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_no_route_writes_to_the_audit_trail(app):
+    audit_rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("audit.")]
+    assert audit_rules
+    assert all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in audit_rules)
+
+
+def test_edit_through_the_app_records_the_user_and_shows_in_history(app, login_as, world):
+    client = login_as("lead")
+    path = f"/subprojects/{world['a']}/edit"
+    assert client.post(path, data={"name": "Leerlijn 2.0", "version": "1"}).status_code == 302
+    with app.app_context():
+        (entry,) = _entries(entity="Subproject", action="update")
+        assert entry.user_id == _user_id(world["users"]["lead"])
+    body = client.get(f"/subprojects/{world['a']}/history").get_data(as_text=True)
+    assert "Deelprojectleider A" in body
+    assert "Leerlijn 2.0" in body and "<del>Leerlijn</del>" in body
+    assert "gewijzigd" in body
+
+
+def test_subproject_history_shows_only_its_own_records(app, login_as, world):
+    body = login_as("steering").get(f"/subprojects/{world['b']}/history").get_data(as_text=True)
+    assert "Werkplaats open" in body
+    assert "Convenant getekend" not in body
+
+
+def test_milestone_and_indicator_history_pages(app, login_as, world):
+    with app.app_context():
+        milestone = db.session.scalar(select(Milestone).where(Milestone.title == "Evaluatie"))
+        milestone.at_risk = False
+        indicator = db.session.scalar(select(Indicator).where(Indicator.name == "Uitval"))
+        db.session.add(Measurement(indicator=indicator, period="2026-Q4", value=16.5))
+        db.session.commit()
+        milestone_id, indicator_id = milestone.id, indicator.id
+    client = login_as("steering")
+    body = client.get(f"/milestones/{milestone_id}/history").get_data(as_text=True)
+    assert "at_risk" in body and "<del>ja</del> → nee" in body
+    assert "Convenant getekend" not in body
+    body = client.get(f"/indicators/{indicator_id}/history").get_data(as_text=True)
+    assert "16.5" in body and "2026-Q4" in body
+    assert "Leerlingen techniek" not in body
+
+
+def test_manager_filters_history_by_user_and_date(app, login_as, world):
+    with app.app_context():
+        manager = _user_id(world["users"]["manager"])
+        lead = _user_id(world["users"]["lead"])
+        with acting_user(manager):
+            db.session.get(Subproject, world["a"]).name = "Door de regisseur"
+            db.session.commit()
+        with acting_user(lead):
+            db.session.get(Subproject, world["b"]).name = "Door de trekker"
+            db.session.commit()
+    client = login_as("manager")
+    body = client.get(f"/history?user={manager}").get_data(as_text=True)
+    assert "Door de regisseur" in body and "Door de trekker" not in body
+    body = client.get("/history?start=2000-01-01&end=2000-12-31").get_data(as_text=True)
+    assert "Door de regisseur" not in body and "Geen wijzigingen vastgelegd." in body
+    today = date.today().strftime("%d-%m-%Y")
+    body = client.get(f"/history?start={today}&end={today}").get_data(as_text=True)
+    assert "Door de regisseur" in body and "Door de trekker" in body
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("start=31-02-2026", "Vul een datum in zoals 30-09-2026."),
+        ("start=gisteren", "Vul een datum in zoals 30-09-2026."),
+        ("start=2026-12-01&end=2026-11-01", "De einddatum ligt voor de begindatum."),
+        ("user=999999", "Kies een gebruiker uit de lijst."),
+        ("user=abc", "Kies een gebruiker uit de lijst."),
+    ],
+)
+def test_bad_history_filter_gives_a_clear_message(login_as, world, query, message):
+    response = login_as("admin").get(f"/history?{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("role", "status"), [("lead", 403), ("steering", 403), ("admin", 200)])
+def test_only_managers_search_the_whole_history(login_as, world, role, status):
+    assert login_as(role).get("/history").status_code == status

@@ -1,0 +1,87 @@
+"""Reading the audit trail: one query per page, newest first, with the acting user's name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, or_, select
+
+from tracker.audit.models import AuditEntry
+from tracker.auth.models import User
+from tracker.extensions import db
+
+PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    at: datetime
+    user_name: str | None
+    entity: str
+    entity_id: int
+    action: str
+    subproject_id: int | None
+    changes: dict
+    version: int | None = None
+
+
+def _run(query, limit: int = PAGE_SIZE) -> list[Entry]:
+    query = (
+        query.outerjoin(User, User.id == AuditEntry.user_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return [
+        Entry(
+            id=entry.id,
+            at=entry.at,
+            user_name=name,
+            entity=entry.entity,
+            entity_id=entry.entity_id,
+            action=entry.action,
+            subproject_id=entry.subproject_id,
+            changes={k: v for k, v in (entry.changes or {}).items() if k != "version"},
+            version=_new_version(entry.changes),
+        )
+        for entry, name in db.session.execute(query)
+    ]
+
+
+def _new_version(changes: dict | None) -> int | None:
+    pair = (changes or {}).get("version")
+    try:
+        return int(pair[1])
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def for_subproject(subproject_id: int) -> list[Entry]:
+    return _run(select(AuditEntry, User.name).where(AuditEntry.subproject_id == subproject_id))
+
+
+def for_records(records: dict[str, list[int]]) -> list[Entry]:
+    """Entries of the given records, e.g. {"Indicator": [3], "Measurement": [7, 8]}."""
+    conditions = [
+        and_(AuditEntry.entity == entity, AuditEntry.entity_id.in_(ids))
+        for entity, ids in records.items()
+        if ids
+    ]
+    if not conditions:
+        return []
+    return _run(select(AuditEntry, User.name).where(or_(*conditions)))
+
+
+def search(
+    user_id: int | None = None, start: date | None = None, end: date | None = None
+) -> list[Entry]:
+    """Entries by one user and/or within a date range (both days inclusive)."""
+    query = select(AuditEntry, User.name)
+    if user_id is not None:
+        query = query.where(AuditEntry.user_id == user_id)
+    if start is not None:
+        query = query.where(AuditEntry.at >= datetime.combine(start, time.min))
+    if end is not None:
+        query = query.where(AuditEntry.at < datetime.combine(end + timedelta(days=1), time.min))
+    return _run(query)

@@ -1,0 +1,242 @@
+"""The audit trail, written by SQLAlchemy session events so that no view has to remember it.
+
+Every ORM flush that creates, updates or deletes a domain record also inserts one AuditEntry per
+record, on the same connection and so in the same transaction: if the change rolls back, its
+audit entries roll back with it. The "before" values come from the database row as it was before
+the flush (one query per table per flush), the "after" values from the flushed objects, so a
+change is recorded whether or not the old value was loaded.
+
+Bulk ``update()``/``delete()`` statements bypass the ORM and are not recorded: services write
+through the ORM.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import has_request_context
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from tracker import timeutil
+from tracker.audit.models import AuditEntry
+
+REDACTED = "(changed)"
+SECRET_FIELDS = {"password_hash"}
+# Not worth an entry of their own: timestamps that change with every save.
+NOISE_FIELDS = {"updated_at"}
+
+_acting_user: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "audit_acting_user", default=None
+)
+
+
+class AuditEntryImmutable(RuntimeError):
+    """Audit entries are append-only."""
+
+
+@contextlib.contextmanager
+def acting_user(user_id: int | None):
+    """Attribute changes made outside a request (CLI, scripts) to ``user_id``."""
+    token = _acting_user.set(user_id)
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
+
+
+def _audited_classes():
+    from tracker import models
+
+    return (
+        models.Action,
+        models.Milestone,
+        models.MilestoneDateChange,
+        models.Indicator,
+        models.Measurement,
+        models.QuarterlyUpdate,
+        models.Organisation,
+        models.SubprojectOrganisation,
+        models.Subproject,
+        models.Meeting,
+        models.Decision,
+        models.User,
+    )
+
+
+def _current_user_id() -> int | None:
+    explicit = _acting_user.get()
+    if explicit is not None:
+        return explicit
+    if has_request_context():
+        from flask_login import current_user
+
+        user = current_user._get_current_object()
+        if user is not None and user.is_authenticated:
+            return user.id
+    return None
+
+
+def _jsonable(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _columns(obj) -> list[tuple[str, object]]:
+    """(attribute key, table column) of each mapped column of ``obj``."""
+    mapper = inspect(obj).mapper
+    return [(prop.key, prop.columns[0]) for prop in mapper.column_attrs]
+
+
+def _value_pair(key: str, before, after) -> list:
+    if key in SECRET_FIELDS:
+        return [REDACTED if before is not None else None, REDACTED if after is not None else None]
+    return [_jsonable(before), _jsonable(after)]
+
+
+def _old_rows(session: Session, objects) -> dict[int, dict]:
+    """The database rows of ``objects`` as they are before this flush: one query per table."""
+    by_class: dict[type, list] = {}
+    for obj in objects:
+        by_class.setdefault(type(obj), []).append(obj)
+    rows: dict[int, dict] = {}
+    connection = session.connection()
+    for cls, members in by_class.items():
+        table = cls.__table__
+        ids = {inspect(o).identity[0]: o for o in members if inspect(o).identity}
+        if not ids:
+            continue
+        for row in connection.execute(select(table).where(table.c.id.in_(list(ids)))):
+            data = dict(row._mapping)
+            rows[id(ids[data["id"]])] = data
+    return rows
+
+
+def _before_flush(session: Session, _flush_context, _instances) -> None:
+    audited = _audited_classes()
+    for obj in session.dirty | session.deleted:
+        if isinstance(obj, AuditEntry):
+            raise AuditEntryImmutable("audit entries cannot be changed or deleted")
+    dirty = [o for o in session.dirty if isinstance(o, audited) and session.is_modified(o)]
+    deleted = [o for o in session.deleted if isinstance(o, audited)]
+    pending = session.info["audit_pending"] = {"new": [], "dirty": [], "deleted": []}
+    old = _old_rows(session, dirty + deleted)
+    pending["new"].extend(o for o in session.new if isinstance(o, audited))
+    pending["dirty"].extend((o, old.get(id(o))) for o in dirty)
+    pending["deleted"].extend((o, old.get(id(o))) for o in deleted)
+    pending["user_id"] = _current_user_id()
+
+
+def _after_flush(session: Session, _flush_context) -> None:
+    pending = session.info.pop("audit_pending", None)
+    if not pending:
+        return
+    entries = []
+    for obj in pending["new"]:
+        state = inspect(obj)
+        values = {key: state.dict.get(key) for key, _ in _columns(obj)}
+        changes = {
+            key: _value_pair(key, None, value)
+            for key, value in values.items()
+            if value is not None and key not in NOISE_FIELDS and key != "id"
+        }
+        entries.append((obj, "create", changes, values))
+    for obj, before in pending["dirty"]:
+        if before is None:
+            continue
+        state = inspect(obj)
+        changes = {}
+        for key, column in _columns(obj):
+            if key not in state.dict or key in NOISE_FIELDS:
+                continue
+            old, new = before.get(column.name), state.dict[key]
+            if old != new:
+                changes[key] = _value_pair(key, old, new)
+        if set(changes) - {"version"}:
+            entries.append((obj, "update", changes, {**before, **state.dict}))
+    for obj, before in pending["deleted"]:
+        if before is None:
+            continue
+        columns = dict(_columns(obj))
+        changes = {
+            key: _value_pair(key, before.get(column.name), None)
+            for key, column in columns.items()
+            if key != "id" and before.get(column.name) is not None
+        }
+        entries.append((obj, "delete", changes, before))
+    if not entries:
+        return
+    subprojects = _subproject_ids(session, entries)
+    at = timeutil.utcnow()
+    session.connection().execute(
+        AuditEntry.__table__.insert(),
+        [
+            {
+                "at": at,
+                "user_id": pending.get("user_id"),
+                "entity": type(obj).__name__,
+                "entity_id": values["id"],
+                "action": action,
+                "subproject_id": subprojects[index],
+                "changes": changes,
+            }
+            for index, (obj, action, changes, values) in enumerate(entries)
+        ],
+    )
+
+
+def _subproject_ids(session: Session, entries) -> list[int | None]:
+    """The subproject each entry belongs to, with one query per parent table at most."""
+    from tracker import models
+
+    indicator_ids = {
+        values.get("indicator_id")
+        for obj, _, _, values in entries
+        if isinstance(obj, models.Measurement)
+    }
+    milestone_ids = {
+        values.get("milestone_id")
+        for obj, _, _, values in entries
+        if isinstance(obj, models.MilestoneDateChange)
+    }
+    connection = session.connection()
+    indicator_subprojects = _lookup(connection, models.Indicator, indicator_ids)
+    milestone_subprojects = _lookup(connection, models.Milestone, milestone_ids)
+    result = []
+    for obj, _, _, values in entries:
+        if isinstance(obj, models.Subproject):
+            result.append(values.get("id"))
+        elif isinstance(obj, models.Measurement):
+            result.append(indicator_subprojects.get(values.get("indicator_id")))
+        elif isinstance(obj, models.MilestoneDateChange):
+            result.append(milestone_subprojects.get(values.get("milestone_id")))
+        else:
+            result.append(values.get("subproject_id"))
+    return result
+
+
+def _lookup(connection, cls, ids) -> dict[int, int | None]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    table = cls.__table__
+    rows = connection.execute(select(table.c.id, table.c.subproject_id).where(table.c.id.in_(ids)))
+    return dict(rows.all())
+
+
+def install() -> None:
+    """Listen on every Session (idempotent)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_soft_rollback", _after_soft_rollback)
+
+
+def _after_soft_rollback(session: Session, _previous_transaction) -> None:
+    session.info.pop("audit_pending", None)

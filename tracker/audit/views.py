@@ -1,0 +1,115 @@
+"""History pages: a subproject's, a milestone's and an indicator's, and the manager's search."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from tracker.audit import queries
+from tracker.audit.forms import HistoryFilterForm
+from tracker.audit.labels import ACTION_LABELS, ENTITY_LABELS
+from tracker.auth.models import User
+from tracker.auth.permissions import roles_required
+from tracker.extensions import db
+from tracker.i18n import date_format
+from tracker.indicators.models import Indicator, Measurement
+from tracker.milestones.models import Milestone, MilestoneDateChange
+from tracker.projects.models import Subproject
+
+bp = Blueprint("audit", __name__)
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@bp.app_template_filter("audit_value")
+def audit_value(value) -> str:
+    """A stored before/after value as a person reads it."""
+    if value is None or value == "":
+        return "–"
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return date_format(date.fromisoformat(value))
+    return str(value)
+
+
+@bp.app_context_processor
+def inject_audit_labels():
+    return {"AUDIT_ENTITY_LABELS": ENTITY_LABELS, "AUDIT_ACTION_LABELS": ACTION_LABELS}
+
+
+@bp.route("/subprojects/<int:subproject_id>/history")
+@login_required
+def subproject_history(subproject_id: int):
+    subproject = db.get_or_404(Subproject, subproject_id)
+    return render_template(
+        "audit/subproject_history.html",
+        subproject=subproject,
+        entries=queries.for_subproject(subproject.id),
+    )
+
+
+@bp.route("/milestones/<int:milestone_id>/history")
+@login_required
+def milestone_history(milestone_id: int):
+    milestone = db.get_or_404(Milestone, milestone_id)
+    changes = db.session.scalars(
+        select(MilestoneDateChange.id).where(MilestoneDateChange.milestone_id == milestone.id)
+    ).all()
+    entries = queries.for_records({"Milestone": [milestone.id], "MilestoneDateChange": changes})
+    return render_template(
+        "audit/record_history.html",
+        subproject=milestone.subproject,
+        title=milestone.title,
+        kind=_("Milestone"),
+        entries=entries,
+        tabs="milestones/_tabs.html",
+        milestone_id=milestone.id,
+    )
+
+
+@bp.route("/indicators/<int:indicator_id>/history")
+@login_required
+def indicator_history(indicator_id: int):
+    indicator = db.get_or_404(Indicator, indicator_id)
+    measurements = db.session.scalars(
+        select(Measurement.id).where(Measurement.indicator_id == indicator.id)
+    ).all()
+    entries = queries.for_records({"Indicator": [indicator.id], "Measurement": measurements})
+    return render_template(
+        "audit/record_history.html",
+        subproject=indicator.subproject,
+        title=indicator.name,
+        kind=_("Indicator"),
+        entries=entries,
+        tabs="indicators/_tabs.html",
+        indicator_id=indicator.id,
+    )
+
+
+@bp.route("/history")
+@roles_required("admin", "manager")
+def search():
+    form = HistoryFilterForm(formdata=request.args)
+    users = db.session.execute(select(User.id, User.name).order_by(User.name)).all()
+    form.user.choices = [("", _("Everyone"))] + [(str(i), name) for i, name in users]
+    entries = None
+    status = 200
+    if form.validate():
+        entries = queries.search(
+            user_id=int(form.user.data) if form.user.data else None,
+            start=form.start.data,
+            end=form.end.data,
+        )
+    else:
+        status = 400
+    return render_template(
+        "audit/search.html", form=form, entries=entries, page_size=queries.PAGE_SIZE
+    ), status

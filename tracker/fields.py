@@ -1,0 +1,78 @@
+"""Form fields shared by the feature forms: Dutch dates and numbers as people type them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import ValidationError
+
+from tracker.numbers import InvalidNumber, parse_number
+
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
+
+
+class DutchDateField(DateField):
+    """A date from a date picker (2026-09-30) or typed the Dutch way (30-09-2026)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=list(DATE_FORMATS), **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip()
+        for pattern in DATE_FORMATS:
+            try:
+                self.data = datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+            if not 1900 <= self.data.year <= 2999:
+                break
+            return
+        self.data = None
+        raise ValueError(_l("Enter a date such as 30-09-2026."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+
+class DutchNumberField(StringField):
+    """A number typed with a decimal comma (12,5) or point (12.5); ``data`` is a float or None."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = parse_number(valuelist[0])
+        except InvalidNumber as error:
+            raise ValueError(_l("Enter a number such as 12,5.")) from error
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        value = float(self.data)
+        text = str(int(value)) if value.is_integer() else repr(value)
+        return text.replace(".", ",")
+
+
+class ChoiceField(SelectField):
+    """A select whose refusal of an unknown value reads as a clear sentence."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            return
+        allowed = {str(value) for value, *_ in (self.choices or [])}
+        if str(self.data) not in allowed:
+            raise ValidationError(_l("Choose an option from the list."))

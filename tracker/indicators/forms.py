@@ -1,0 +1,104 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from tracker import timeutil
+from tracker.editing import VersionedForm
+from tracker.fields import ChoiceField, DutchDateField, DutchNumberField
+from tracker.indicators import values
+from tracker.indicators.models import DIRECTIONS, FREQUENCIES, ROLLUPS
+from tracker.labels import DIRECTION_LABELS, ROLLUP_LABELS
+from tracker.quarters import Quarter
+
+FREQUENCY_LABELS = {"quarterly": _l("Quarterly"), "yearly": _l("Yearly")}
+
+PROBLEM_MESSAGES = {
+    values.NOT_A_QUARTER: _l("Enter a quarter such as 2026-Q3."),
+    values.FUTURE_QUARTER: _l("This quarter has not begun yet."),
+    values.PERCENT_RANGE: _l("A percentage lies between 0 and 100."),
+}
+
+
+def _number(label):
+    return DutchNumberField(label, validators=[InputRequired(_l("Fill in a number."))])
+
+
+class IndicatorForm(VersionedForm):
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(_l("Fill in a name.")),
+            Length(max=200, message=_l("At most 200 characters.")),
+        ],
+    )
+    unit = StringField(
+        _l("Unit"),
+        description=_l("For example students, places or %."),
+        validators=[
+            DataRequired(_l("Fill in a unit.")),
+            Length(max=40, message=_l("At most 40 characters.")),
+        ],
+    )
+    definition = TextAreaField(
+        _l("Definition"), validators=[Length(max=5000, message=_l("At most 5000 characters."))]
+    )
+    source = StringField(
+        _l("Source"), validators=[Length(max=200, message=_l("At most 200 characters."))]
+    )
+    direction = ChoiceField(_l("Direction"), choices=[(d, DIRECTION_LABELS[d]) for d in DIRECTIONS])
+    baseline_value = _number(_l("Baseline value"))
+    baseline_date = DutchDateField(
+        _l("Baseline date"), validators=[InputRequired(_l("Fill in a date."))]
+    )
+    target_value = _number(_l("Target value"))
+    target_date = DutchDateField(
+        _l("Target date"), validators=[InputRequired(_l("Fill in a date."))]
+    )
+    frequency = ChoiceField(
+        _l("Frequency"), choices=[(f, FREQUENCY_LABELS[f]) for f in FREQUENCIES]
+    )
+    rollup = ChoiceField(_l("Roll-up"), choices=[(r, ROLLUP_LABELS[r]) for r in ROLLUPS])
+    submit = SubmitField(_l("Save"))
+
+    def validate_target_date(self, field):
+        if field.data and self.baseline_date.data and field.data <= self.baseline_date.data:
+            raise ValidationError(_l("The target date must be after the baseline date."))
+
+    def validate_target_value(self, field):
+        if field.data is not None and field.data == self.baseline_value.data:
+            raise ValidationError(_l("The target must differ from the baseline."))
+        problem = values.value_problem(field.data, self.unit.data or "")
+        if field.data is not None and problem:
+            raise ValidationError(PROBLEM_MESSAGES[problem])
+
+
+class MeasurementForm(VersionedForm):
+    period = StringField(
+        _l("Quarter"),
+        description=_l("For example 2026-Q3."),
+        validators=[DataRequired(_l("Enter a quarter such as 2026-Q3."))],
+    )
+    value = _number(_l("Value"))
+    note = TextAreaField(
+        _l("Note"), validators=[Length(max=2000, message=_l("At most 2000 characters."))]
+    )
+    source = StringField(
+        _l("Source"), validators=[Length(max=200, message=_l("At most 200 characters."))]
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, unit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.value.description = _l("In %(unit)s.", unit=unit)
+
+    def validate_period(self, field):
+        quarter, problem = values.period_problem(field.data, Quarter.of(timeutil.today()))
+        if problem:
+            raise ValidationError(PROBLEM_MESSAGES[problem])
+        field.data = str(quarter)
+
+    def validate_value(self, field):
+        problem = values.value_problem(field.data, self.unit) if field.data is not None else None
+        if problem:
+            raise ValidationError(PROBLEM_MESSAGES[problem])
