@@ -6,10 +6,10 @@ they cannot disagree. No function here runs a query per row.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker.auth.models import User, subproject_leads
 from tracker.extensions import db
@@ -20,8 +20,10 @@ from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects import status as subproject_rules
 from tracker.projects.models import (
     Action,
+    Meeting,
     Municipality,
     Organisation,
+    Programme,
     QuarterlyUpdate,
     Subproject,
 )
@@ -251,6 +253,189 @@ def status_overview(programme_id: int, as_of: date) -> pd.DataFrame:
     ]
     frame["lead_rag"] = [lead.get(i) for i in frame["id"]]
     return frame
+
+
+# --- The dashboard's datasets (also for the quarterly report) ---------------------------------
+
+CHANGE_LIMIT = 25
+
+
+def programmes() -> pd.DataFrame:
+    """Every programme, by name: the dashboard's programme choice."""
+    return _frame(
+        db.session.execute(
+            select(Programme.id, Programme.name, Programme.start_date, Programme.end_date).order_by(
+                Programme.name
+            )
+        ),
+        ["id", "name", "start_date", "end_date"],
+    )
+
+
+def overview_from(
+    subproject_frame: pd.DataFrame,
+    milestone_frame: pd.DataFrame,
+    indicator_frame: pd.DataFrame,
+    lead: dict[int, str],
+) -> pd.DataFrame:
+    """What ``status_overview`` gives, from frames already loaded: callers that also need the
+    milestones and indicators themselves (the dashboard, the report) query them only once."""
+    frame = subproject_frame.copy()
+    for status in milestone_rules.STATUSES:
+        counts = (
+            milestone_frame[milestone_frame["status"] == status].groupby("subproject_id").size()
+        )
+        frame[f"milestones_{status}"] = [int(counts.get(i, 0)) for i in frame["id"]]
+    for status in indicator_rules.STATUSES:
+        counts = (
+            indicator_frame[indicator_frame["status"] == status].groupby("subproject_id").size()
+        )
+        frame[f"indicators_{status}"] = [int(counts.get(i, 0)) for i in frame["id"]]
+    milestone_groups = milestone_frame.groupby("subproject_id")["status"].apply(list).to_dict()
+    indicator_groups = indicator_frame.groupby("subproject_id")["status"].apply(list).to_dict()
+    frame["computed_rag"] = [
+        subproject_rules.computed_rag(milestone_groups.get(i, []), indicator_groups.get(i, []))
+        for i in frame["id"]
+    ]
+    frame["lead_rag"] = [lead.get(i) for i in frame["id"]]
+    frame["rag_differs"] = [
+        subproject_rules.rag_disagrees(lead_rag, computed)
+        for lead_rag, computed in zip(frame["lead_rag"], frame["computed_rag"], strict=True)
+    ]
+    return frame
+
+
+def decisions_requested(
+    programme_id: int, quarter: Quarter, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """What each subproject's newest quarterly update up to ``quarter`` asks of the steering
+    group; subprojects whose newest update asks nothing are left out."""
+    query = (
+        select(
+            QuarterlyUpdate.subproject_id,
+            QuarterlyUpdate.quarter,
+            QuarterlyUpdate.decisions_requested,
+        )
+        .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
+        .where(Subproject.programme_id == programme_id, QuarterlyUpdate.quarter <= str(quarter))
+        .order_by(QuarterlyUpdate.subproject_id, QuarterlyUpdate.quarter)
+    )
+    if subproject_ids is not None:
+        query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
+    newest: dict[int, tuple] = {}
+    for subproject_id, period, text in db.session.execute(query):
+        newest[subproject_id] = (subproject_id, period, (text or "").strip())
+    return _frame([row for row in newest.values() if row[2]], ["subproject_id", "quarter", "text"])
+
+
+def previous_meeting(programme_id: int, before: date) -> dict | None:
+    """The newest steering-group meeting held before ``before`` (id, held_on, title), if any."""
+    row = db.session.execute(
+        select(Meeting.id, Meeting.held_on, Meeting.title)
+        .where(Meeting.programme_id == programme_id, Meeting.held_on < before)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else {"id": row.id, "held_on": row.held_on, "title": row.title}
+
+
+def changes_since(
+    programme_id: int,
+    since: date,
+    as_of: date,
+    subproject_ids: list[int] | None = None,
+    limit: int = CHANGE_LIMIT,
+) -> dict[str, tuple[pd.DataFrame, int]]:
+    """What changed after ``since`` up to ``as_of``: milestones achieved, planned dates moved,
+    measurements entered. Each kind as (the newest ``limit`` rows, how many there are in all),
+    one query per kind whatever the data size."""
+    after = datetime.combine(since + timedelta(days=1), time.min)
+    until = datetime.combine(as_of + timedelta(days=1), time.min)
+    total = func.count().over().label("total")
+
+    achieved = (
+        select(
+            Milestone.id,
+            Milestone.subproject_id,
+            Milestone.title,
+            Milestone.achieved_on,
+            Milestone.baseline_date,
+            total,
+        )
+        .join(Subproject, Subproject.id == Milestone.subproject_id)
+        .where(
+            Subproject.programme_id == programme_id,
+            Milestone.achieved_on > since,
+            Milestone.achieved_on <= as_of,
+        )
+        .order_by(Milestone.achieved_on.desc(), Milestone.id.desc())
+        .limit(limit)
+    )
+    moved = (
+        select(
+            MilestoneDateChange.id,
+            Milestone.subproject_id,
+            Milestone.title,
+            MilestoneDateChange.from_date,
+            MilestoneDateChange.to_date,
+            MilestoneDateChange.reason,
+            MilestoneDateChange.changed_at,
+            total,
+        )
+        .join(Milestone, Milestone.id == MilestoneDateChange.milestone_id)
+        .join(Subproject, Subproject.id == Milestone.subproject_id)
+        .where(
+            Subproject.programme_id == programme_id,
+            MilestoneDateChange.changed_at >= after,
+            MilestoneDateChange.changed_at < until,
+        )
+        .order_by(MilestoneDateChange.changed_at.desc(), MilestoneDateChange.id.desc())
+        .limit(limit)
+    )
+    entered = (
+        select(
+            Measurement.id,
+            Indicator.subproject_id,
+            Indicator.name,
+            Indicator.unit,
+            Measurement.period,
+            Measurement.value,
+            Measurement.entered_at,
+            total,
+        )
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .where(
+            Indicator.programme_id == programme_id,
+            Measurement.entered_at >= after,
+            Measurement.entered_at < until,
+        )
+        .order_by(Measurement.entered_at.desc(), Measurement.id.desc())
+        .limit(limit)
+    )
+    if subproject_ids is not None:
+        achieved = achieved.where(Milestone.subproject_id.in_(subproject_ids))
+        moved = moved.where(Milestone.subproject_id.in_(subproject_ids))
+        entered = entered.where(Indicator.subproject_id.in_(subproject_ids))
+    kinds = {
+        "achieved": (
+            achieved,
+            ["id", "subproject_id", "title", "achieved_on", "baseline_date"],
+        ),
+        "moved": (
+            moved,
+            ["id", "subproject_id", "title", "from_date", "to_date", "reason", "changed_at"],
+        ),
+        "measured": (
+            entered,
+            ["id", "subproject_id", "name", "unit", "period", "value", "entered_at"],
+        ),
+    }
+    result = {}
+    for kind, (query, columns) in kinds.items():
+        rows = db.session.execute(query).all()
+        count = int(rows[0].total) if rows else 0
+        result[kind] = (_frame([tuple(r)[:-1] for r in rows], columns), count)
+    return result
 
 
 # --- "As at" a quarter's end: the quarterly report, the archive and the exports -----------------

@@ -1,0 +1,962 @@
+"""Plotly figures of the reporting layer's DataFrames, shared by the dashboard and the PDF.
+
+Every function here is pure: DataFrames from ``tracker.reports.data`` in, a figure out, no
+database access. Each chart has two entry points built from one definition:
+
+- ``<chart>_figure(...)`` gives a validated ``plotly.graph_objects.Figure``: for the quarterly
+  PDF (export to SVG) and any other caller;
+- ``<chart>_spec(...)`` gives the same figure as a plain dict (the ``Figure.to_dict()`` form),
+  which the dashboard serialises with ``plotly.io.to_json(spec, validate=False)``, because
+  plotly's per-property validation costs more than the whole rest of a dashboard request.
+  The test suite validates every spec.
+
+So the dashboard and the PDF show the same picture of the same numbers.
+
+Accessibility: the palette is Okabe-Ito (colour-blind safe) and every status is also told by a
+marker shape or a bar pattern and by its label in the text, never by colour alone. Titles and axes
+are translated through Flask-Babel, so call these functions inside an app or request context.
+
+Large programmes: charts with one row per subproject, milestone or indicator show at most
+``limit`` rows, the most urgent first (``top_*`` below choose them; the dashboard shows the same
+rows in its table alternative), and say so in the title. Counts are never truncated.
+
+User text (subproject names, milestone titles) is HTML-escaped before it goes into a label,
+because plotly.js renders a subset of HTML in labels.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from tracker.i18n import number_format
+from tracker.indicators import status as indicator_rules
+from tracker.labels import STATUS_LABELS, STATUS_SYMBOLS
+from tracker.milestones import status as milestone_rules
+from tracker.quarters import Quarter
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+COLOURS = {
+    "achieved_on_time": "#009E73",
+    "achieved_late": "#0072B2",
+    "on_track": "#009E73",
+    "green": "#009E73",
+    "at_risk": "#E69F00",
+    "amber": "#E69F00",
+    "overdue": "#D55E00",
+    "off_track": "#D55E00",
+    "red": "#D55E00",
+    "no_data": "#999999",
+    "none": "#999999",
+}
+# Marker shapes (plotly symbol names) and bar fill patterns: the second channel beside colour.
+MARKERS = {
+    "achieved_on_time": "star",
+    "achieved_late": "star-open",
+    "on_track": "circle",
+    "green": "circle",
+    "at_risk": "triangle-up",
+    "amber": "triangle-up",
+    "overdue": "x",
+    "off_track": "x",
+    "red": "x",
+    "no_data": "circle-open",
+    "none": "circle-open",
+}
+PATTERNS = {
+    "achieved_on_time": "",
+    "achieved_late": ".",
+    "on_track": "",
+    "green": "",
+    "at_risk": "/",
+    "amber": "/",
+    "overdue": "x",
+    "off_track": "x",
+    "red": "x",
+    "no_data": "-",
+    "none": "-",
+}
+INK = "#1b1f24"
+GRID = "#d0d5db"
+
+MILESTONE_ORDER = (
+    milestone_rules.ACHIEVED_ON_TIME,
+    milestone_rules.ACHIEVED_LATE,
+    milestone_rules.ON_TRACK,
+    milestone_rules.AT_RISK,
+    milestone_rules.OVERDUE,
+)
+INDICATOR_ORDER = (
+    indicator_rules.ON_TRACK,
+    indicator_rules.AT_RISK,
+    indicator_rules.OFF_TRACK,
+    indicator_rules.NO_DATA,
+)
+RAG_ORDER = ("green", "amber", "red", "none")
+
+TIMELINE_LIMIT = 40
+INDICATOR_LIMIT = 20
+TREND_LIMIT = 9
+MATRIX_LIMIT = 30
+
+# Urgency: the smaller, the sooner a row is shown when a chart must leave rows out.
+_MILESTONE_URGENCY = {
+    milestone_rules.OVERDUE: 0,
+    milestone_rules.AT_RISK: 1,
+    milestone_rules.ACHIEVED_LATE: 2,
+    milestone_rules.ON_TRACK: 3,
+    milestone_rules.ACHIEVED_ON_TIME: 4,
+}
+_INDICATOR_URGENCY = {
+    indicator_rules.OFF_TRACK: 0,
+    indicator_rules.AT_RISK: 1,
+    indicator_rules.NO_DATA: 2,
+    indicator_rules.ON_TRACK: 3,
+}
+_RAG_URGENCY = {"red": 0, "amber": 1, "green": 2, None: 3}
+
+
+# --- Labels -----------------------------------------------------------------------------------
+
+
+def status_label(code: str | None) -> str:
+    """Symbol and translated name of a status, e.g. "▲ At risk"; "○ Unknown" for none."""
+    if code is None or code == "none" or code not in STATUS_LABELS:
+        return f"○ {_('Unknown')}"
+    return f"{STATUS_SYMBOLS[code]} {STATUS_LABELS[code]}"
+
+
+def _text(value) -> str:
+    """User text made safe for plotly's label markup."""
+    return html.escape(str(value), quote=False)
+
+
+def _short(value, length: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _is_nl() -> bool:
+    try:
+        return str(get_locale()) == "nl"
+    except RuntimeError:  # outside a request: the default language
+        return True
+
+
+def _base_layout(title: str, height: int, **extra) -> dict:
+    nl = _is_nl()
+    layout = {
+        "template": {"layout": {}},
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "height": height,
+        "margin": {"l": 10, "r": 20, "t": 50, "b": 40, "pad": 4},
+        "font": {"family": "system-ui, Segoe UI, Roboto, Arial, sans-serif", "color": INK},
+        "separators": ",." if nl else ".,",
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"namelength": -1},
+    }
+    layout.update(extra)
+    return layout
+
+
+def _figure(data, layout: dict) -> dict:
+    """A figure as a plain dict, what ``go.Figure.to_dict()`` would give."""
+    if isinstance(data, dict):
+        data = [data]
+    return {"data": data, "layout": layout}
+
+
+def _axis(title: str = "", **extra) -> dict:
+    axis = {
+        "title": {"text": title},
+        "gridcolor": GRID,
+        "zeroline": False,
+        "automargin": True,
+        "linecolor": GRID,
+    }
+    axis.update(extra)
+    return axis
+
+
+def _date_format() -> str:
+    return "%d-%m-%Y" if _is_nl() else "%-d %b %Y"
+
+
+def _limited_title(title: str, shown: int, total: int) -> str:
+    if shown >= total:
+        return title
+    return _(
+        "%(title)s (the %(shown)s most urgent of %(total)s)", title=title, shown=shown, total=total
+    )
+
+
+def subproject_labels(subprojects: pd.DataFrame) -> dict[int, str]:
+    """Subproject id to its label "code name" as charts and tables show it."""
+    return {int(row.id): f"{row.code} {row.name}" for row in subprojects.itertuples(index=False)}
+
+
+# --- Choosing rows for charts with a row per item -----------------------------------------------
+
+
+def top_milestones(milestones: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
+    """The milestones a timeline shows: overdue and at risk first, then by slip, then by date."""
+    if len(milestones) <= limit:
+        return milestones.sort_values(["planned_date", "id"], kind="stable")
+    ranked = milestones.assign(
+        _urgency=milestones["status"].map(_MILESTONE_URGENCY), _slip=-milestones["slip_days"]
+    ).sort_values(["_urgency", "_slip", "planned_date", "id"], kind="stable")
+    chosen = ranked.head(limit).drop(columns=["_urgency", "_slip"])
+    return chosen.sort_values(["planned_date", "id"], kind="stable")
+
+
+def top_indicators(indicators: pd.DataFrame, limit: int = INDICATOR_LIMIT) -> pd.DataFrame:
+    """The indicators a chart shows: off track first, then the largest gap to the expectation."""
+    if len(indicators) <= limit:
+        return indicators
+    gap = (indicators["expected"].astype(float) - indicators["progress"].astype(float)).fillna(0)
+    ranked = indicators.assign(
+        _urgency=indicators["status"].map(_INDICATOR_URGENCY), _gap=-gap
+    ).sort_values(["_urgency", "_gap", "id"], kind="stable")
+    return ranked.head(limit).drop(columns=["_urgency", "_gap"]).sort_index()
+
+
+def top_subprojects(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> pd.DataFrame:
+    """The subprojects a matrix shows: where lead and computed RAG differ first, then red."""
+    if len(overview) <= limit:
+        return overview
+    differs = [
+        0 if (lead is not None and comp is not None and lead != comp) else 1
+        for lead, comp in zip(overview["lead_rag"], overview["computed_rag"], strict=True)
+    ]
+    ranked = overview.assign(
+        _differs=differs,
+        _urgency=[_RAG_URGENCY.get(c, 3) for c in overview["computed_rag"]],
+    ).sort_values(["_differs", "_urgency", "code"], kind="stable")
+    return ranked.head(limit).drop(columns=["_differs", "_urgency"]).sort_values("code")
+
+
+# --- Counts by status -----------------------------------------------------------------------------
+
+
+def status_counts(frame: pd.DataFrame, column: str, order: tuple[str, ...]) -> dict[str, int]:
+    """How many rows have each status in ``order`` (missing values count as "none")."""
+    values = frame[column].where(frame[column].notna(), "none") if len(frame) else frame[column]
+    counts = values.value_counts().to_dict() if len(frame) else {}
+    return {code: int(counts.get(code, 0)) for code in order}
+
+
+def _count_bars(counts: dict[str, int], title: str, axis_title: str) -> dict:
+    codes = list(counts)
+    labels = [status_label(code) for code in codes]
+    figure = _figure(
+        dict(
+            type="bar",
+            x=[counts[c] for c in codes],
+            y=labels,
+            orientation="h",
+            text=[str(counts[c]) for c in codes],
+            textposition="outside",
+            cliponaxis=False,
+            marker={
+                "color": [COLOURS[c] for c in codes],
+                "pattern": {"shape": [PATTERNS[c] for c in codes], "fgcolor": "#ffffff"},
+                "line": {"color": INK, "width": 1},
+            },
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        ),
+        layout=_base_layout(
+            title,
+            height=60 + 38 * len(codes),
+            xaxis=_axis(axis_title, rangemode="tozero", tickformat=",d"),
+            yaxis=_axis("", autorange="reversed"),
+            showlegend=False,
+        ),
+    )
+    return figure
+
+
+def milestone_status_spec(milestones: pd.DataFrame) -> dict:
+    """Milestones by status (achieved on time / late, on track, at risk, overdue) as bars."""
+    return _count_bars(
+        status_counts(milestones, "status", MILESTONE_ORDER),
+        _("Milestones by status"),
+        _("Number of milestones"),
+    )
+
+
+def indicator_status_spec(indicators: pd.DataFrame) -> dict:
+    """Indicators by status (on track, at risk, off track, no data) as bars."""
+    return _count_bars(
+        status_counts(indicators, "status", INDICATOR_ORDER),
+        _("Indicators by status"),
+        _("Number of indicators"),
+    )
+
+
+def rag_spec(overview: pd.DataFrame) -> dict:
+    """Subprojects by RAG: the leads' own RAG beside the RAG computed from the facts."""
+    lead = status_counts(overview, "lead_rag", RAG_ORDER)
+    computed = status_counts(overview, "computed_rag", RAG_ORDER)
+    categories = [status_label(code) for code in RAG_ORDER]
+    traces = []
+    for name, counts, pattern in (
+        (_("RAG (lead)"), lead, ""),
+        (_("RAG (computed)"), computed, "/"),
+    ):
+        traces.append(
+            dict(
+                type="bar",
+                name=name,
+                x=categories,
+                y=[counts[c] for c in RAG_ORDER],
+                text=[str(counts[c]) for c in RAG_ORDER],
+                textposition="outside",
+                cliponaxis=False,
+                marker={
+                    "color": [COLOURS[c] for c in RAG_ORDER],
+                    "pattern": {"shape": pattern, "fgcolor": "#ffffff"},
+                    "line": {"color": INK, "width": 1},
+                },
+                hovertemplate=f"{_text(name)} · %{{x}}: %{{y}}<extra></extra>",
+            )
+        )
+    return _figure(
+        traces,
+        layout=_base_layout(
+            _("Subprojects by RAG"),
+            height=300,
+            barmode="group",
+            xaxis=_axis(""),
+            yaxis=_axis(_("Number of subprojects"), rangemode="tozero", tickformat=",d"),
+            legend={"orientation": "h", "y": -0.2},
+        ),
+    )
+
+
+def municipality_spec(overview: pd.DataFrame) -> dict:
+    """Subprojects per municipality, stacked by computed RAG: the programme at a glance by place,
+    however many subprojects it holds."""
+    frame = overview.assign(
+        _rag=overview["computed_rag"].where(overview["computed_rag"].notna(), "none")
+    )
+    table = (
+        frame.groupby(["municipality", "_rag"]).size().unstack(fill_value=0)
+        if len(frame)
+        else pd.DataFrame()
+    )
+    municipalities = sorted(table.index) if len(table) else []
+    traces = []
+    for code in RAG_ORDER:
+        counts = [int(table.at[m, code]) if code in table.columns else 0 for m in municipalities]
+        traces.append(
+            dict(
+                type="bar",
+                name=status_label(code),
+                y=municipalities,
+                x=counts,
+                orientation="h",
+                marker={
+                    "color": COLOURS[code],
+                    "pattern": {"shape": PATTERNS[code], "fgcolor": "#ffffff"},
+                    "line": {"color": INK, "width": 1},
+                },
+                hovertemplate="%{y} · " + _text(status_label(code)) + ": %{x}<extra></extra>",
+            )
+        )
+    return _figure(
+        traces,
+        layout=_base_layout(
+            _("Subprojects per municipality by computed RAG"),
+            height=90 + 34 * max(1, len(municipalities)),
+            barmode="stack",
+            xaxis=_axis(_("Number of subprojects"), rangemode="tozero", tickformat=",d"),
+            yaxis=_axis("", autorange="reversed"),
+            legend={"orientation": "h", "y": -0.25},
+        ),
+    )
+
+
+# --- Stoplicht: lead's RAG against computed RAG --------------------------------------------------
+
+
+def rag_matrix_spec(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> dict:
+    """The "stoplicht": per subproject the lead's RAG beside the computed RAG; where they differ
+    the row carries a "≠" mark and a frame."""
+    chosen = top_subprojects(overview, limit)
+    rows = [_text(_short(f"{r.code} {r.name}")) for r in chosen.itertuples(index=False)]
+    columns = [_("RAG (lead)"), _("RAG (computed)")]
+    xs, ys, codes = [], [], []
+    for row, label in zip(chosen.itertuples(index=False), rows, strict=True):
+        for column, code in zip(columns, (row.lead_rag, row.computed_rag), strict=True):
+            xs.append(column)
+            ys.append(label)
+            codes.append(code if code in COLOURS else "none")
+    differs = [
+        label
+        for row, label in zip(chosen.itertuples(index=False), rows, strict=True)
+        if row.lead_rag is not None
+        and row.computed_rag is not None
+        and row.lead_rag != row.computed_rag
+    ]
+    traces = [
+        dict(
+            type="scatter",
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            text=[status_label(c) for c in codes],
+            textposition="middle right",
+            marker={
+                "symbol": [MARKERS[c] for c in codes],
+                "color": [COLOURS[c] for c in codes],
+                "size": 16,
+                "line": {"color": INK, "width": 1},
+            },
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            showlegend=False,
+        )
+    ]
+    if differs:
+        traces.append(
+            dict(
+                type="scatter",
+                x=[_("Differs")] * len(differs),
+                y=differs,
+                mode="text",
+                text=["≠ " + _("differs")] * len(differs),
+                textfont={"color": COLOURS["red"], "size": 14},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    shapes = [
+        {
+            "type": "rect",
+            "xref": "paper",
+            "yref": "y",
+            "x0": 0,
+            "x1": 1,
+            "y0": rows.index(label) - 0.45,
+            "y1": rows.index(label) + 0.45,
+            "line": {"color": COLOURS["red"], "width": 2, "dash": "dot"},
+            "fillcolor": "rgba(213,94,0,0.06)",
+            "layer": "below",
+        }
+        for label in differs
+    ]
+    return _figure(
+        traces,
+        layout=_base_layout(
+            _limited_title(_("Stoplicht: lead's RAG and computed RAG"), len(chosen), len(overview)),
+            height=110 + 36 * max(1, len(rows)),
+            xaxis=_axis(
+                "",
+                side="top",
+                categoryorder="array",
+                categoryarray=[*columns, _("Differs")],
+                range=[-0.4, 2.6],
+                showgrid=False,
+            ),
+            yaxis=_axis(
+                "",
+                categoryorder="array",
+                categoryarray=rows,
+                autorange="reversed",
+                showgrid=False,
+            ),
+            shapes=shapes,
+        ),
+    )
+
+
+# --- Milestone timeline ---------------------------------------------------------------------------
+
+
+def milestone_timeline_spec(
+    milestones: pd.DataFrame,
+    subprojects: pd.DataFrame,
+    as_of: date,
+    limit: int = TIMELINE_LIMIT,
+) -> dict:
+    """Gantt-like timeline: per milestone a bar from its baseline date to its planned date (the
+    slip), the baseline as an open diamond, the planned date with the status's marker shape, and
+    a line at ``as_of``. The most urgent ``limit`` milestones when there are more."""
+    chosen = top_milestones(milestones, limit)
+    names = subproject_labels(subprojects)
+    labels = [
+        _text(_short(f"{names.get(int(r.subproject_id), '').split(' ')[0]} · {r.title}", 48))
+        for r in chosen.itertuples(index=False)
+    ]
+    day_label = _("days")
+    slip_x: list = []
+    slip_y: list = []
+    for row, label in zip(chosen.itertuples(index=False), labels, strict=True):
+        if row.planned_date != row.baseline_date:
+            slip_x += [row.baseline_date, row.planned_date, None]
+            slip_y += [label, label, None]
+    traces = [
+        dict(
+            type="scatter",
+            x=slip_x,
+            y=slip_y,
+            mode="lines",
+            line={"color": "#6b7480", "width": 6},
+            name=_("Slip (baseline to planned date)"),
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=list(chosen["baseline_date"]),
+            y=labels,
+            mode="markers",
+            marker={
+                "symbol": "diamond-open",
+                "size": 11,
+                "color": INK,
+                "line": {"width": 2},
+            },
+            name=_("Baseline date"),
+            hovertemplate="%{y}<br>" + _text(_("Baseline date")) + ": %{x}<extra></extra>",
+        ),
+    ]
+    for code in MILESTONE_ORDER:
+        mask = list(chosen["status"] == code)
+        if not any(mask):
+            continue
+        own = chosen[mask]
+        own_labels = [label for label, keep in zip(labels, mask, strict=True) if keep]
+        traces.append(
+            dict(
+                type="scatter",
+                x=list(own["planned_date"]),
+                y=own_labels,
+                mode="markers",
+                marker={
+                    "symbol": MARKERS[code],
+                    "size": 13,
+                    "color": COLOURS[code],
+                    "line": {"color": INK, "width": 1},
+                },
+                name=status_label(code),
+                customdata=[int(s) for s in own["slip_days"]],
+                hovertemplate="%{y}<br>"
+                + _text(_("Planned date"))
+                + ": %{x}<br>"
+                + _text(_("Slip"))
+                + f": %{{customdata}} {_text(day_label)}<extra>{_text(status_label(code))}</extra>",
+            )
+        )
+    return _figure(
+        traces,
+        layout=_base_layout(
+            _limited_title(
+                _("Milestones: baseline against planned date"), len(chosen), len(milestones)
+            ),
+            height=140 + 26 * max(1, len(labels)),
+            xaxis=_axis(_("Date"), type="date", tickformat=_date_format()),
+            yaxis=_axis(
+                "",
+                categoryorder="array",
+                categoryarray=labels,
+                autorange="reversed",
+                showgrid=False,
+            ),
+            shapes=[
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": as_of,
+                    "x1": as_of,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": INK, "width": 1, "dash": "dash"},
+                }
+            ],
+            annotations=[
+                {
+                    "x": as_of,
+                    "y": 1,
+                    "xref": "x",
+                    "yref": "paper",
+                    "yanchor": "bottom",
+                    "text": _("as at"),
+                    "showarrow": False,
+                    "font": {"size": 11},
+                }
+            ],
+            legend={"orientation": "h", "y": -0.08, "yanchor": "top"},
+        ),
+    )
+
+
+# --- Indicators ---------------------------------------------------------------------------------
+
+
+def _indicator_labels(indicators: pd.DataFrame, names: dict[int, str]) -> list[str]:
+    labels = []
+    for row in indicators.itertuples(index=False):
+        owner = (
+            names.get(int(row.subproject_id), "").split(" ")[0]
+            if pd.notna(row.subproject_id)
+            else _("Programme")
+        )
+        labels.append(_text(_short(f"{owner} · {row.name}", 48)))
+    return labels
+
+
+def indicator_progress_spec(
+    indicators: pd.DataFrame, subprojects: pd.DataFrame, limit: int = INDICATOR_LIMIT
+) -> dict:
+    """Bullet chart: per indicator the progress made from baseline to target (bar, in % of the
+    way), the progress expected by its newest period (diamond) and the target (100 %)."""
+    chosen = top_indicators(indicators, limit)
+    labels = _indicator_labels(chosen, subproject_labels(subprojects))
+    traces = []
+    for code in INDICATOR_ORDER:
+        mask = list(chosen["status"] == code)
+        if not any(mask):
+            continue
+        own = chosen[mask]
+        own_labels = [label for label, keep in zip(labels, mask, strict=True) if keep]
+        progress = [0.0 if pd.isna(p) else round(float(p) * 100, 1) for p in own["progress"]]
+        traces.append(
+            dict(
+                type="bar",
+                x=progress,
+                y=own_labels,
+                orientation="h",
+                name=status_label(code),
+                text=[
+                    status_label(code)
+                    if code == indicator_rules.NO_DATA
+                    else f"{number_format(p)} %"
+                    for p in progress
+                ],
+                textposition="auto",
+                marker={
+                    "color": COLOURS[code],
+                    "pattern": {"shape": PATTERNS[code], "fgcolor": "#ffffff"},
+                    "line": {"color": INK, "width": 1},
+                },
+                width=0.5,
+                hovertemplate="%{y}<br>"
+                + _text(_("Progress"))
+                + ": %{x} %<extra>"
+                + _text(status_label(code))
+                + "</extra>",
+            )
+        )
+    measured = chosen[chosen["expected"].notna()]
+    measured_labels = [
+        label for label, keep in zip(labels, list(chosen["expected"].notna()), strict=True) if keep
+    ]
+    traces.append(
+        dict(
+            type="scatter",
+            x=[round(float(e) * 100, 1) for e in measured["expected"]],
+            y=measured_labels,
+            mode="markers",
+            name=_("Expected by now"),
+            marker={
+                "symbol": "diamond",
+                "size": 12,
+                "color": INK,
+                "line": {"color": "#fff", "width": 1},
+            },
+            hovertemplate="%{y}<br>" + _text(_("Expected")) + ": %{x} %<extra></extra>",
+        )
+    )
+    return _figure(
+        traces,
+        layout=_base_layout(
+            _limited_title(_("Indicators: progress towards target"), len(chosen), len(indicators)),
+            height=140 + 30 * max(1, len(labels)),
+            barmode="overlay",
+            xaxis=_axis(
+                _("Progress from baseline to target (%)"),
+                ticksuffix=" %",
+                range=[min(0, _floor(chosen, "progress")), max(110, _ceil(chosen))],
+            ),
+            yaxis=_axis(
+                "",
+                categoryorder="array",
+                categoryarray=labels,
+                autorange="reversed",
+                showgrid=False,
+            ),
+            shapes=[
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": 100,
+                    "x1": 100,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": INK, "width": 2},
+                }
+            ],
+            annotations=[
+                {
+                    "x": 100,
+                    "y": 1,
+                    "xref": "x",
+                    "yref": "paper",
+                    "yanchor": "bottom",
+                    "text": _("target"),
+                    "showarrow": False,
+                    "font": {"size": 11},
+                }
+            ],
+            legend={"orientation": "h", "y": -0.1, "yanchor": "top"},
+        ),
+    )
+
+
+def _floor(frame: pd.DataFrame, column: str) -> float:
+    values = frame[column].dropna().astype(float)
+    return float(values.min() * 100) - 10 if len(values) else 0.0
+
+
+def _ceil(frame: pd.DataFrame) -> float:
+    values = frame["progress"].dropna().astype(float)
+    return float(values.max() * 100) + 10 if len(values) else 0.0
+
+
+def _domain(low: float, high: float) -> list[float]:
+    return [round(max(0.0, low), 4), round(min(1.0, high), 4)]
+
+
+def indicator_trend_rows(indicators: pd.DataFrame, measurements: pd.DataFrame) -> list[dict]:
+    """Per indicator, per measured period: the rolled-up actual value (sum, mean or last up to
+    that period) and the value expected on the linear path from baseline to target at the end of
+    that period. The trend chart and its table alternative both read these rows."""
+    by_indicator = (
+        {int(k): g for k, g in measurements.groupby("indicator_id")} if len(measurements) else {}
+    )
+    rows = []
+    for row in indicators.itertuples(index=False):
+        own = by_indicator.get(int(row.id))
+        if own is None:
+            continue
+        facts = indicator_rules.IndicatorFacts(
+            direction=row.direction,
+            baseline_value=float(row.baseline_value),
+            baseline_date=row.baseline_date,
+            target_value=float(row.target_value),
+            target_date=row.target_date,
+            rollup=row.rollup,
+        )
+        values: list[float] = []
+        for period, value in zip(own["period"], own["value"], strict=True):
+            values.append(float(value))
+            end = Quarter.parse(period).end
+            expected = indicator_rules.expected_progress(facts, end)
+            rows.append(
+                {
+                    "indicator_id": int(row.id),
+                    "period": period,
+                    "actual": indicator_rules.rolled_up(values, row.rollup),
+                    "expected": facts.baseline_value
+                    + expected * (facts.target_value - facts.baseline_value),
+                }
+            )
+    return rows
+
+
+def indicator_trend_spec(
+    indicators: pd.DataFrame,
+    measurements: pd.DataFrame,
+    subprojects: pd.DataFrame,
+    limit: int = TREND_LIMIT,
+) -> dict:
+    """Small multiples, one panel per indicator in its own unit: the rolled-up actual value per
+    quarter (solid line, round markers), the expected trajectory from baseline to target (dashed)
+    and the target (dotted). At most ``limit`` panels, the most urgent indicators first."""
+    chosen = top_indicators(indicators[indicators["status"] != indicator_rules.NO_DATA], limit)
+    total = int((indicators["status"] != indicator_rules.NO_DATA).sum())
+    labels = _indicator_labels(chosen, subproject_labels(subprojects))
+    trend = pd.DataFrame(
+        indicator_trend_rows(chosen, measurements),
+        columns=["indicator_id", "period", "actual", "expected"],
+    )
+    columns = 3 if len(chosen) > 4 else max(1, min(2, len(chosen)))
+    panels = max(1, len(chosen))
+    rows = (panels + columns - 1) // columns
+    gap_x, gap_y = 0.08, 0.5 / max(rows, 1) if rows > 1 else 0.0
+    width = (1 - gap_x * (columns - 1)) / columns
+    height = (1 - gap_y * (rows - 1)) / rows
+    layout = _base_layout(
+        _limited_title(_("Indicator trends against the expected path"), len(chosen), total),
+        height=80 + 230 * rows,
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.06 if rows > 1 else -0.2, "yanchor": "top"},
+        annotations=[],
+    )
+    traces = []
+    grouped = {int(k): g for k, g in trend.groupby("indicator_id")} if len(trend) else {}
+    for n, (row, label) in enumerate(zip(chosen.itertuples(index=False), labels, strict=True)):
+        suffix = "" if n == 0 else str(n + 1)
+        col, line = n % columns, n // columns
+        x0 = col * (width + gap_x)
+        y1 = 1 - line * (height + gap_y)
+        layout[f"xaxis{suffix}"] = _axis(
+            "", domain=_domain(x0, x0 + width), anchor=f"y{suffix}", type="category", tickangle=-45
+        )
+        layout[f"yaxis{suffix}"] = _axis(
+            _text(_short(row.unit, 20)), domain=_domain(y1 - height, y1), anchor=f"x{suffix}"
+        )
+        layout["annotations"].append(
+            {
+                "text": f"{label} · {_text(status_label(row.status))}",
+                "x": x0,
+                "y": y1,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12},
+            }
+        )
+        own = grouped.get(int(row.id))
+        if own is None:
+            continue
+        periods = list(own["period"])
+        common = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "legendgroup": None}
+        traces.append(
+            dict(
+                type="scatter",
+                x=periods,
+                y=list(own["actual"]),
+                mode="lines+markers",
+                line={"color": COLOURS["achieved_late"], "width": 2},
+                marker={"symbol": "circle", "size": 7},
+                name=_("Actual (rolled up)"),
+                legendgroup="actual",
+                showlegend=n == 0,
+                hovertemplate=f"{label}<br>%{{x}}: %{{y}}<extra></extra>",
+                **{k: v for k, v in common.items() if k != "legendgroup"},
+            )
+        )
+        traces.append(
+            dict(
+                type="scatter",
+                x=periods,
+                y=list(own["expected"]),
+                mode="lines",
+                line={"color": "#6b7480", "width": 2, "dash": "dash"},
+                name=_("Expected path"),
+                legendgroup="expected",
+                showlegend=n == 0,
+                hovertemplate=f"{label}<br>{_text(_('Expected'))} %{{x}}: %{{y}}<extra></extra>",
+                **{k: v for k, v in common.items() if k != "legendgroup"},
+            )
+        )
+        traces.append(
+            dict(
+                type="scatter",
+                x=[periods[0], periods[-1]],
+                y=[float(row.target_value)] * 2,
+                mode="lines",
+                line={"color": INK, "width": 1, "dash": "dot"},
+                name=_("Target"),
+                legendgroup="target",
+                showlegend=n == 0,
+                hovertemplate=f"{label}<br>{_text(_('Target'))}: %{{y}}<extra></extra>",
+                **{k: v for k, v in common.items() if k != "legendgroup"},
+            )
+        )
+    if not len(chosen):
+        layout["xaxis"] = _axis("", visible=False)
+        layout["yaxis"] = _axis("", visible=False)
+        layout["annotations"].append(
+            {
+                "text": _("No measurements yet."),
+                "showarrow": False,
+                "x": 0.5,
+                "y": 0.5,
+                "xref": "paper",
+                "yref": "paper",
+            }
+        )
+    return _figure(traces, layout=layout)
+
+
+# --- The figures ----------------------------------------------------------------------------------
+# Each ``*_spec`` function builds a figure as a plain dict (``Figure.to_dict()`` form); each
+# ``*_figure`` function wraps the same dict in a validated ``plotly.graph_objects.Figure`` (for
+# the PDF's SVG export and anyone who wants the object). The dashboard serialises the specs with
+# ``plotly.io.to_json(spec, validate=False)``: plotly's validation of every property costs more
+# than the rest of the dashboard request, and the test suite validates every figure instead.
+
+
+def milestone_status_figure(milestones: pd.DataFrame) -> go.Figure:
+    """Milestones by status as bars (see ``milestone_status_spec``)."""
+    return go.Figure(milestone_status_spec(milestones))
+
+
+def indicator_status_figure(indicators: pd.DataFrame) -> go.Figure:
+    """Indicators by status as bars (see ``indicator_status_spec``)."""
+    return go.Figure(indicator_status_spec(indicators))
+
+
+def rag_figure(overview: pd.DataFrame) -> go.Figure:
+    """Subprojects by lead's and computed RAG (see ``rag_spec``)."""
+    return go.Figure(rag_spec(overview))
+
+
+def municipality_figure(overview: pd.DataFrame) -> go.Figure:
+    """Subprojects per municipality by computed RAG (see ``municipality_spec``)."""
+    return go.Figure(municipality_spec(overview))
+
+
+def rag_matrix_figure(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> go.Figure:
+    """The stoplicht matrix (see ``rag_matrix_spec``)."""
+    return go.Figure(rag_matrix_spec(overview, limit))
+
+
+def milestone_timeline_figure(
+    milestones: pd.DataFrame,
+    subprojects: pd.DataFrame,
+    as_of: date,
+    limit: int = TIMELINE_LIMIT,
+) -> go.Figure:
+    """The milestone timeline, baseline against planned date (see ``milestone_timeline_spec``)."""
+    return go.Figure(milestone_timeline_spec(milestones, subprojects, as_of, limit))
+
+
+def indicator_progress_figure(
+    indicators: pd.DataFrame, subprojects: pd.DataFrame, limit: int = INDICATOR_LIMIT
+) -> go.Figure:
+    """Indicator progress against target, bullet style (see ``indicator_progress_spec``)."""
+    return go.Figure(indicator_progress_spec(indicators, subprojects, limit))
+
+
+def indicator_trend_figure(
+    indicators: pd.DataFrame,
+    measurements: pd.DataFrame,
+    subprojects: pd.DataFrame,
+    limit: int = TREND_LIMIT,
+) -> go.Figure:
+    """Indicator trends per quarter against the expected path (see ``indicator_trend_spec``)."""
+    return go.Figure(indicator_trend_spec(indicators, measurements, subprojects, limit))
+
+
+FIGURES = (
+    "milestone_status",
+    "indicator_status",
+    "rag",
+    "municipality",
+    "rag_matrix",
+    "milestone_timeline",
+    "indicator_progress",
+    "indicator_trend",
+)
