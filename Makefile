@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations translations-update clean
+.PHONY: run test lint translations translations-update clean system-deps
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(BIN)/activate: pyproject.toml
 translations: $(BIN)/activate
 	$(BIN)/pybabel compile -d translations >/dev/null
 
-run: $(BIN)/activate translations
+run: system-deps $(BIN)/activate translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops)."
@@ -26,8 +26,28 @@ run: $(BIN)/activate translations
 lint: $(BIN)/activate
 	$(BIN)/ruff check .
 
-test: $(BIN)/activate translations lint
+test: system-deps $(BIN)/activate translations lint
 	$(BIN)/python -m pytest
+
+# What the PDF report needs from the system: Chromium (Kaleido draws the charts with it) and the
+# DejaVu fonts (embedded in the PDF). Installed only when missing and only as root with apt-get;
+# otherwise a note, never a failure: without Chromium the PDF prints its charts as tables.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || command -v google-chrome >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing$$missing (PDF charts and fonts)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1 \
+	  || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive \
+	       apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1; } \
+	  || echo "Note: could not install$$missing; PDF charts will be printed as tables."; \
+	else \
+	  echo "Note:$$missing missing (install as root: apt-get install$$missing); PDF charts will be printed as tables."; \
+	fi
 
 clean:
 	rm -rf $(VENV) instance/*.db

@@ -46,9 +46,11 @@ def create_app(config: object | Mapping | None = None) -> Flask:
 
     from tracker.auth.views import bp as auth_bp
     from tracker.projects.views import bp as projects_bp
+    from tracker.reports.views import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
+    app.register_blueprint(reports_bp)
 
     from tracker import cli, errors, sqlite
 
