@@ -8,7 +8,7 @@ PORT ?= 5000
 
 LOCK := $(VENV)/requirements.lock
 
-.PHONY: run test lint audit translations translations-update clean bench
+.PHONY: run test lint audit translations translations-update clean bench system-deps
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(BIN)/activate: pyproject.toml
 translations: $(BIN)/activate
 	$(BIN)/pybabel compile -d translations >/dev/null
 
-run: $(BIN)/activate translations
+run: system-deps $(BIN)/activate translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops)."
@@ -34,11 +34,31 @@ audit: $(BIN)/activate
 	$(BIN)/python scripts/audit_dependencies.py $(LOCK)
 	$(BIN)/bandit -r tracker -q
 
-test: $(BIN)/activate translations lint audit
+test: system-deps $(BIN)/activate translations lint audit
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/activate translations
 	$(BIN)/python bench/run.py
+
+# What the PDF report needs from the system: Chromium (Kaleido draws the charts with it) and the
+# DejaVu fonts (embedded in the PDF). Installed only when missing and only as root with apt-get;
+# otherwise a note, never a failure: without Chromium the PDF prints its charts as tables.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || command -v google-chrome >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing$$missing (PDF charts and fonts)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1 \
+	  || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive \
+	       apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1; } \
+	  || echo "Note: could not install$$missing; PDF charts will be printed as tables."; \
+	else \
+	  echo "Note:$$missing missing (install as root: apt-get install$$missing); PDF charts will be printed as tables."; \
+	fi
 
 clean:
 	rm -rf $(VENV) instance/*.db

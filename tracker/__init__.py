@@ -51,10 +51,12 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.milestones.views import bp as milestones_bp
     from tracker.projects.views import bp as projects_bp
     from tracker.reports.dashboard import bp as dashboard_bp
+    from tracker.reports.views import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(milestones_bp)
     app.register_blueprint(indicators_bp)

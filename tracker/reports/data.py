@@ -19,8 +19,10 @@ from tracker.milestones import status as milestone_rules
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects import status as subproject_rules
 from tracker.projects.models import (
+    Action,
     Meeting,
     Municipality,
+    Organisation,
     Programme,
     QuarterlyUpdate,
     Subproject,
@@ -474,3 +476,217 @@ def changes_since(
         count = int(rows[0].total) if rows else 0
         result[kind] = (_frame([tuple(r)[:-1] for r in rows], columns), count)
     return result
+
+
+# --- "As at" a quarter's end: the quarterly report, the archive and the exports -----------------
+
+AS_AT_MILESTONE_COLUMNS = [*MILESTONE_COLUMNS, "planned_date_at_start"]
+
+
+def planned_date_as_at(
+    planned_date: date, changes: list[tuple[datetime, date, date]], day: date
+) -> date:
+    """The planned date as it stood at the end of ``day``.
+
+    ``changes`` are a milestone's date moves as (changed_at, from_date, to_date), oldest first.
+    The answer is the ``to_date`` of the last move made on or before ``day``; before any move it
+    is the first move's ``from_date``; a milestone never moved has always had ``planned_date``.
+    """
+    if not changes:
+        return planned_date
+    known = [to_date for changed_at, _, to_date in changes if changed_at.date() <= day]
+    if known:
+        return known[-1]
+    return changes[0][1]
+
+
+def milestones_as_at(
+    programme_id: int,
+    as_at: date,
+    subproject_ids: list[int] | None = None,
+    since: date | None = None,
+) -> pd.DataFrame:
+    """Milestones with the facts known at the end of ``as_at``, as :func:`milestones` gives them.
+
+    An achievement dated after ``as_at`` is not known then (``achieved_on`` is empty), and the
+    planned date is the one that stood then (from the date-change history), so slip and status
+    are those a report made on ``as_at`` would have shown. The forecast date and the at-risk flag
+    keep no history: their current values are the best available and are used as they are.
+    With ``since``, ``planned_date_at_start`` holds the planned date as it stood on ``since``
+    (e.g. the day before the quarter began), so a move within the quarter can be told.
+    Two queries, whatever the number of milestones.
+    """
+    query = (
+        select(
+            Milestone.id,
+            Milestone.subproject_id,
+            Milestone.title,
+            Milestone.baseline_date,
+            Milestone.planned_date,
+            Milestone.forecast_date,
+            Milestone.achieved_on,
+            Milestone.at_risk,
+        )
+        .join(Subproject, Subproject.id == Milestone.subproject_id)
+        .where(Subproject.programme_id == programme_id)
+        .order_by(Milestone.id)
+    )
+    change_query = (
+        select(
+            MilestoneDateChange.milestone_id,
+            MilestoneDateChange.changed_at,
+            MilestoneDateChange.from_date,
+            MilestoneDateChange.to_date,
+        )
+        .join(Milestone, Milestone.id == MilestoneDateChange.milestone_id)
+        .join(Subproject, Subproject.id == Milestone.subproject_id)
+        .where(Subproject.programme_id == programme_id)
+        .order_by(MilestoneDateChange.changed_at, MilestoneDateChange.id)
+    )
+    if subproject_ids is not None:
+        query = query.where(Milestone.subproject_id.in_(subproject_ids))
+        change_query = change_query.where(Milestone.subproject_id.in_(subproject_ids))
+    history: dict[int, list[tuple[datetime, date, date]]] = {}
+    for milestone_id, changed_at, from_date, to_date in db.session.execute(change_query):
+        history.setdefault(milestone_id, []).append((changed_at, from_date, to_date))
+    rows = []
+    for row in db.session.execute(query):
+        changes = history.get(row.id, [])
+        planned = planned_date_as_at(row.planned_date, changes, as_at)
+        achieved = row.achieved_on if row.achieved_on and row.achieved_on <= as_at else None
+        facts = milestone_rules.MilestoneFacts(
+            baseline_date=row.baseline_date,
+            planned_date=planned,
+            forecast_date=row.forecast_date,
+            achieved_on=achieved,
+            at_risk=bool(row.at_risk),
+        )
+        at_start = planned_date_as_at(row.planned_date, changes, since) if since else None
+        rows.append(
+            (
+                row.id,
+                row.subproject_id,
+                row.title,
+                row.baseline_date,
+                planned,
+                row.forecast_date,
+                achieved,
+                bool(row.at_risk),
+                milestone_rules.slip_days(facts),
+                milestone_rules.milestone_status(facts, as_at),
+                at_start,
+            )
+        )
+    rows.sort(key=lambda r: (r[4], r[0]))
+    return _frame(rows, AS_AT_MILESTONE_COLUMNS)
+
+
+def actions(programme_id: int, subproject_ids: list[int] | None = None) -> pd.DataFrame:
+    """Actions with their owner's name. State and progress keep no history: current values."""
+    query = (
+        select(
+            Action.id,
+            Action.subproject_id,
+            Action.title,
+            Organisation.name,
+            Action.start_date,
+            Action.due_date,
+            Action.state,
+            Action.progress,
+        )
+        .join(Subproject, Subproject.id == Action.subproject_id)
+        .outerjoin(Organisation, Organisation.id == Action.owner_id)
+        .where(Subproject.programme_id == programme_id)
+        .order_by(Subproject.code, Action.due_date, Action.id)
+    )
+    if subproject_ids is not None:
+        query = query.where(Action.subproject_id.in_(subproject_ids))
+    return _frame(
+        db.session.execute(query),
+        ["id", "subproject_id", "title", "owner", "start_date", "due_date", "state", "progress"],
+    )
+
+
+def quarterly_updates(
+    programme_id: int, up_to: Quarter, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """The leads' quarterly updates of quarters up to and including ``up_to``, oldest first."""
+    query = (
+        select(
+            QuarterlyUpdate.id,
+            QuarterlyUpdate.subproject_id,
+            QuarterlyUpdate.quarter,
+            QuarterlyUpdate.rag,
+            QuarterlyUpdate.achieved,
+            QuarterlyUpdate.next_steps,
+            QuarterlyUpdate.risks,
+            QuarterlyUpdate.decisions_requested,
+            User.name,
+            QuarterlyUpdate.updated_at,
+        )
+        .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
+        .outerjoin(User, User.id == QuarterlyUpdate.updated_by_id)
+        .where(Subproject.programme_id == programme_id, QuarterlyUpdate.quarter <= str(up_to))
+        .order_by(QuarterlyUpdate.quarter, Subproject.code)
+    )
+    if subproject_ids is not None:
+        query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
+    return _frame(
+        db.session.execute(query),
+        [
+            "id",
+            "subproject_id",
+            "quarter",
+            "rag",
+            "achieved",
+            "next_steps",
+            "risks",
+            "decisions_requested",
+            "updated_by",
+            "updated_at",
+        ],
+    )
+
+
+def measurement_details(
+    programme_id: int, up_to: Quarter, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Measurements of periods up to ``up_to`` with indicator name, unit, note, source and who
+    entered them: the appendix of the report and the export's measurement sheet."""
+    query = (
+        select(
+            Measurement.id,
+            Measurement.indicator_id,
+            Indicator.subproject_id,
+            Indicator.name,
+            Indicator.unit,
+            Measurement.period,
+            Measurement.value,
+            Measurement.note,
+            Measurement.source,
+            User.name,
+            Measurement.entered_at,
+        )
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .outerjoin(User, User.id == Measurement.entered_by_id)
+        .where(Indicator.programme_id == programme_id, Measurement.period <= str(up_to))
+        .order_by(Measurement.period, Indicator.subproject_id, Indicator.name)
+    )
+    if subproject_ids is not None:
+        query = query.where(Indicator.subproject_id.in_(subproject_ids))
+    return _frame(
+        db.session.execute(query),
+        [
+            "id",
+            "indicator_id",
+            "subproject_id",
+            "indicator",
+            "unit",
+            "period",
+            "value",
+            "note",
+            "source",
+            "entered_by",
+            "entered_at",
+        ],
+    )

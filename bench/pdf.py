@@ -1,0 +1,200 @@
+"""Benchmark of the quarterly PDF: build time at S=1 and S=10, pages, size, WeasyPrint alone.
+
+Standalone: ``.venv/bin/python bench/pdf.py [--scales 1 10] [--out bench/results_pdf.json]``.
+Each scale gets a fresh SQLite database: S=1 is the demo programme (six subprojects); S=k adds
+6·(k−1) generated subprojects of the demo's shape (five milestones, three indicators measured
+over six quarters, a quarterly update per quarter), so S=10 holds sixty subprojects.
+
+Per scale it reports, for the report of the last complete quarter:
+- ``build_cold_s``: snapshot + charts + HTML + WeasyPrint in a fresh process state, including
+  starting the headless browser that draws the charts (the first report of a worker);
+- ``build_s``: the same build again (browser running: every later report of that worker);
+- ``weasyprint_s``: WeasyPrint alone on the same HTML, in the same run;
+- ``overhead_s`` = ``build_s`` − ``weasyprint_s`` (data, charts, template): the target is that it
+  stays below ``weasyprint_s``; the target for ``build_s`` at S=1 is under 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TODAY = date(2026, 11, 24)
+
+
+def generate(session, scale: int) -> int:
+    """The demo programme plus 6·(scale−1) generated subprojects; returns the programme id."""
+    from tracker.models import (
+        Indicator,
+        Measurement,
+        Milestone,
+        Municipality,
+        Programme,
+        QuarterlyUpdate,
+        Subproject,
+    )
+    from tracker.projects.demo import measured_quarters, seed_demo
+
+    seed_demo(session, TODAY)
+    session.flush()
+    programme = session.query(Programme).one()
+    places = session.query(Municipality).order_by(Municipality.id).all()
+    quarters = measured_quarters(TODAY)
+    rnd = random.Random(scale)  # noqa: S311 (benchmark data, not security)
+    for n in range(6 * (scale - 1)):
+        sub = Subproject(
+            programme=programme,
+            municipality=places[n % len(places)],
+            code=f"GEN{n + 1:03d}",
+            name=f"Gegenereerd deelproject {n + 1}",
+            aim="Meer jongeren kiezen voor techniek.",
+        )
+        session.add(sub)
+        for m in range(5):
+            baseline = programme.start_date + timedelta(days=90 * (m + 1))
+            slip = rnd.choice([0, 0, 14, 45])
+            achieved = baseline + timedelta(days=slip + 3) if m < 2 else None
+            session.add(
+                Milestone(
+                    subproject=sub,
+                    title=f"Mijlpaal {m + 1} van deelproject {n + 1}",
+                    baseline_date=baseline,
+                    planned_date=baseline + timedelta(days=slip),
+                    achieved_on=achieved,
+                    at_risk=m == 4 and rnd.random() < 0.3,
+                )
+            )
+        for i in range(3):
+            indicator = Indicator(
+                programme_id=programme.id,
+                subproject=sub,
+                name=f"Indicator {i + 1}",
+                unit="deelnemers",
+                direction="up",
+                baseline_value=100,
+                baseline_date=programme.start_date,
+                target_value=200 + 50 * i,
+                target_date=programme.end_date,
+                rollup="last",
+            )
+            session.add(indicator)
+            session.flush()
+            value = 100.0
+            for quarter in quarters:
+                value += rnd.uniform(0, 12)
+                session.add(
+                    Measurement(
+                        indicator_id=indicator.id,
+                        period=str(quarter),
+                        value=round(value, 1),
+                        note="",
+                        source="Registratie",
+                    )
+                )
+        for quarter in quarters:
+            session.add(
+                QuarterlyUpdate(
+                    subproject=sub,
+                    quarter=str(quarter),
+                    rag=rnd.choice(["green", "green", "amber", "red"]),
+                    achieved="Gastlessen gegeven en stageplaatsen geworven.",
+                    next_steps="Tweede ronde bedrijfsbezoeken.",
+                    risks="Beschikbaarheid van docenten.",
+                    decisions_requested="" if rnd.random() < 0.7 else "Akkoord op de planning.",
+                )
+            )
+    session.commit()
+    return programme.id
+
+
+def run_scale(scale: int) -> dict:
+    from flask_migrate import upgrade
+
+    from tracker import create_app
+    from tracker.extensions import db
+    from tracker.quarters import Quarter
+    from tracker.reports import charts, pdf, snapshot
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench"}
+        )
+        with app.app_context():
+            upgrade()
+            programme_id = generate(db.session, scale)
+            quarter = Quarter.of(TODAY).previous()
+            charts._exporter.reset()  # cold: no browser running yet
+            results = {}
+            for label in ("cold", "warm"):
+                timings = pdf.Timings()
+                started = time.perf_counter()
+                data = snapshot.collect(programme_id, quarter)
+                timings.data = time.perf_counter() - started
+                with app.test_request_context("/"):
+                    html = pdf.render_html(data, timings=timings)
+                body = pdf.html_to_pdf(html, timings)
+                results[label] = (time.perf_counter() - started, timings, body, html)
+            total, timings, body, html = results["warm"]
+            started = time.perf_counter()
+            pdf.html_to_pdf(html)
+            weasyprint_alone = time.perf_counter() - started
+            charts._exporter.reset()
+    return {
+        "scale": scale,
+        "quarter": str(quarter),
+        "subprojects": 6 * scale,
+        "build_cold_s": round(results["cold"][0], 3),
+        "build_s": round(total, 3),
+        "weasyprint_s": round(weasyprint_alone, 3),
+        "overhead_s": round(total - weasyprint_alone, 3),
+        "stages_s": {
+            "data": round(timings.data, 3),
+            "charts": round(timings.charts, 3),
+            "html": round(timings.html, 3),
+            "weasyprint": round(timings.weasyprint, 3),
+        },
+        "charts": timings.chart_count,
+        "charts_drawn": timings.charts_drawn,
+        "pages": timings.pages,
+        "bytes": len(body),
+        "html_bytes": len(html.encode("utf-8")),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results_pdf.json"))
+    args = parser.parse_args()
+    rows = []
+    for scale in args.scales:
+        row = run_scale(scale)
+        rows.append(row)
+        print(
+            f"S={scale:<3} build {row['build_s']:6.2f} s (cold {row['build_cold_s']:.2f} s)"
+            f"  WeasyPrint {row['weasyprint_s']:6.2f} s  overhead {row['overhead_s']:6.2f} s"
+            f"  {row['pages']} pages  {row['bytes'] / 1024:.0f} KiB"
+            f"  charts {row['charts_drawn']}/{row['charts']}"
+        )
+    result = {
+        "benchmark": "quarterly PDF",
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "targets": {"build_s_at_S1": 5.0, "overhead_below_weasyprint": True},
+        "results": rows,
+    }
+    Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

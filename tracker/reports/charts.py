@@ -1,0 +1,144 @@
+"""Plotly figures to SVG for the PDF, through Kaleido and the machine's own Chromium.
+
+Kaleido 1.x drives a Chrome/Chromium it does not ship; on Debian that is the ``chromium``
+package (``make system-deps``). Starting the browser costs seconds, so each worker process keeps
+one, started on first use, and renders a report's figures in parallel tabs. It holds no state
+between reports: each call gets freshly drawn images of the figures it is given.
+
+When the browser or Kaleido cannot be had, or a figure fails, :func:`to_svg` answers ``None``
+for that figure and the report prints a plain table in its place: a report is never refused
+for want of a chart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+
+logger = logging.getLogger(__name__)
+
+BROWSER_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+START_TIMEOUT = 60
+RENDER_TIMEOUT = 60
+TABS = 2
+
+
+def browser_path() -> str | None:
+    """The browser to drive: TRACKER_CHROMIUM_PATH or BROWSER_PATH if set, else the first
+    Chrome-like browser on PATH."""
+    explicit = os.environ.get("TRACKER_CHROMIUM_PATH") or os.environ.get("BROWSER_PATH")
+    if explicit:
+        return explicit if os.path.exists(explicit) else None
+    for name in BROWSER_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+class _Exporter:
+    """One Kaleido (one headless browser, ``TABS`` tabs) on its own event-loop thread."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido = None
+        self._failed_reason: str | None = None
+
+    def _start(self) -> None:
+        import kaleido  # imported late: the app runs without it (charts become tables)
+
+        path = browser_path()
+        if path is None:
+            raise RuntimeError("no Chromium/Chrome found (install the chromium package)")
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="kaleido", daemon=True)
+        thread.start()
+
+        async def open_kaleido():
+            k = kaleido.Kaleido(n=TABS, timeout=RENDER_TIMEOUT, mathjax=False, path=path)
+            await k.open()
+            return k
+
+        try:
+            self._kaleido = asyncio.run_coroutine_threadsafe(open_kaleido(), loop).result(
+                START_TIMEOUT
+            )
+        except BaseException:
+            loop.call_soon_threadsafe(loop.stop)
+            raise
+        self._loop = loop
+
+    def render(self, figures: dict[str, object], width: int, height: int) -> dict[str, str]:
+        """SVG per figure, ``width`` wide and as high as the figure's own layout says."""
+        with self._lock:
+            if self._loop is None:
+                self._start()
+        k = self._kaleido
+
+        def opts(fig):
+            own = getattr(getattr(fig, "layout", None), "height", None)
+            return {"format": "svg", "width": width, "height": own or height}
+
+        async def render_all():
+            results = await asyncio.gather(
+                *(k.calc_fig(fig, opts=opts(fig)) for fig in figures.values()),
+                return_exceptions=True,
+            )
+            return dict(zip(figures, results, strict=True))
+
+        future = asyncio.run_coroutine_threadsafe(render_all(), self._loop)
+        results = future.result(RENDER_TIMEOUT + 5)
+        svgs = {}
+        for key, result in results.items():
+            if isinstance(result, BaseException):
+                logger.warning("chart %s could not be drawn: %s", key, result)
+                continue
+            svgs[key] = result.decode("utf-8") if isinstance(result, bytes) else str(result)
+        return svgs
+
+    def reset(self) -> None:
+        """Drop a broken browser so the next report starts a new one."""
+        with self._lock:
+            loop, k = self._loop, self._kaleido
+            self._loop = self._kaleido = None
+        if loop is not None:
+            if k is not None:
+                try:
+                    asyncio.run_coroutine_threadsafe(k.close(), loop).result(10)
+                except Exception:  # noqa: BLE001 (a broken browser may fail to close)
+                    logger.debug("closing Kaleido failed", exc_info=True)
+            loop.call_soon_threadsafe(loop.stop)
+
+
+_exporter = _Exporter()
+
+
+def to_svg(
+    figures: dict[str, object], *, enabled: bool = True, width: int = 680, height: int = 300
+) -> dict[str, str | None]:
+    """Each figure as SVG text, or ``None`` where it could not be drawn."""
+    if not figures:
+        return {}
+    if not enabled:
+        return dict.fromkeys(figures)
+    try:
+        svgs = _exporter.render(figures, width, height)
+    except (Exception, FutureTimeout) as error:  # noqa: BLE001 (any failure: tables instead)
+        logger.warning("chart export unavailable, printing tables instead: %s", error)
+        _exporter.reset()
+        return dict.fromkeys(figures)
+    return {key: svgs.get(key) for key in figures}
+
+
+def available() -> bool:
+    """Whether the chart export can run here (Kaleido importable and a browser found)."""
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        return False
+    return browser_path() is not None

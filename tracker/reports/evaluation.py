@@ -1,0 +1,190 @@
+"""What the quarterly evaluation report says, computed from a snapshot's DataFrames.
+
+Plain Python, no Flask and no database: the same snapshot always gives the same report, which is
+what lets a closed quarter's archive and a concept report be made by one path.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from tracker.indicators import status as indicator_rules
+from tracker.milestones import status as milestone_rules
+from tracker.projects import status as subproject_rules
+from tracker.quarters import Quarter
+
+RAG_KEYS = (*subproject_rules.RAG_ORDER, None)
+
+
+@dataclass
+class Summary:
+    achieved: list[dict] = field(default_factory=list)
+    slipped: list[dict] = field(default_factory=list)
+    overdue: list[dict] = field(default_factory=list)
+    indicator_counts: dict[str, int] = field(default_factory=dict)
+    off_track: list[dict] = field(default_factory=list)
+    computed_rag_counts: dict[str | None, int] = field(default_factory=dict)
+    lead_rag_counts: dict[str | None, int] = field(default_factory=dict)
+    rag_rows: list[dict] = field(default_factory=list)
+    decisions: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    subproject: dict
+    update: dict | None
+    lead_rag: str | None
+    lead_rag_quarter: str | None
+    computed_rag: str | None
+    milestones: list[dict]
+    indicators: list[dict]
+    indicator_ids: list[int]
+
+
+@dataclass
+class Report:
+    quarter: Quarter
+    summary: Summary
+    sections: list[Section]
+    programme_indicators: list[dict]
+    appendix_milestones: list[dict]
+    appendix_measurements: list[dict]
+    subproject_names: dict[int, str]
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    return [
+        {k: (None if _is_nan(v) else v) for k, v in row.items()} for row in frame.to_dict("records")
+    ]
+
+
+def _is_nan(value) -> bool:
+    return isinstance(value, float) and value != value
+
+
+def _in_quarter(day: date | None, quarter: Quarter) -> bool:
+    return day is not None and quarter.contains(day)
+
+
+def milestone_moved_in_quarter(row: dict) -> bool:
+    """Slipped this quarter: the planned date stood later at the quarter's end than at its start
+    (and the milestone was not already achieved)."""
+    start = row.get("planned_date_at_start")
+    return start is not None and row["planned_date"] > start
+
+
+def build(frames: dict[str, pd.DataFrame], quarter: Quarter, subproject_id: int | None = None):
+    """The whole report, or with ``subproject_id`` the report of one subproject."""
+    subprojects = frames["subprojects"]
+    milestones = frames["milestones"]
+    indicators = frames["indicators"]
+    previous = frames["indicators_previous"]
+    measurements = frames["measurements"]
+    updates = frames["updates"]
+    if subproject_id is not None:
+        subprojects = subprojects[subprojects["id"] == subproject_id]
+        milestones = milestones[milestones["subproject_id"] == subproject_id]
+        indicators = indicators[indicators["subproject_id"] == subproject_id]
+        measurements = measurements[measurements["subproject_id"] == subproject_id]
+        updates = updates[updates["subproject_id"] == subproject_id]
+
+    names = {int(row["id"]): f"{row['code']} {row['name']}" for row in records(subprojects)}
+    previous_actual = {
+        int(r["id"]): r["actual"] for r in records(previous) if r["actual"] is not None
+    }
+    milestone_rows = records(milestones)
+    for row in milestone_rows:
+        row["subproject"] = names.get(row["subproject_id"], "")
+    indicator_rows = records(indicators)
+    for row in indicator_rows:
+        row["previous_actual"] = previous_actual.get(int(row["id"]))
+        row["subproject"] = names.get(row["subproject_id"], "") if row["subproject_id"] else ""
+    update_rows = records(updates)
+
+    sections = []
+    for sub in records(subprojects):
+        sid = int(sub["id"])
+        own_milestones = [m for m in milestone_rows if m["subproject_id"] == sid]
+        own_indicators = [i for i in indicator_rows if i["subproject_id"] == sid]
+        own_updates = [u for u in update_rows if u["subproject_id"] == sid]
+        this_update = next((u for u in own_updates if u["quarter"] == str(quarter)), None)
+        newest = own_updates[-1] if own_updates else None
+        sections.append(
+            Section(
+                subproject=sub,
+                update=this_update,
+                lead_rag=newest["rag"] if newest else None,
+                lead_rag_quarter=newest["quarter"] if newest else None,
+                computed_rag=subproject_rules.computed_rag(
+                    [m["status"] for m in own_milestones],
+                    [i["status"] for i in own_indicators],
+                ),
+                milestones=[
+                    m
+                    for m in own_milestones
+                    if _in_quarter(m["planned_date"], quarter)
+                    or _in_quarter(m["achieved_on"], quarter)
+                ],
+                indicators=own_indicators,
+                indicator_ids=[int(i["id"]) for i in own_indicators],
+            )
+        )
+
+    summary = Summary(
+        achieved=[m for m in milestone_rows if _in_quarter(m["achieved_on"], quarter)],
+        slipped=[
+            m
+            for m in milestone_rows
+            if milestone_moved_in_quarter(m)
+            and not (m["achieved_on"] and m["achieved_on"] < quarter.start)
+        ],
+        overdue=[m for m in milestone_rows if m["status"] == milestone_rules.OVERDUE],
+        indicator_counts={
+            s: sum(1 for i in indicator_rows if i["status"] == s) for s in indicator_rules.STATUSES
+        },
+        off_track=[i for i in indicator_rows if i["status"] == indicator_rules.OFF_TRACK],
+        computed_rag_counts=_rag_counts(s.computed_rag for s in sections),
+        lead_rag_counts=_rag_counts(s.lead_rag for s in sections),
+        rag_rows=[
+            {
+                "name": names[int(s.subproject["id"])],
+                "municipality": s.subproject["municipality"],
+                "lead_rag": s.lead_rag,
+                "lead_rag_quarter": s.lead_rag_quarter,
+                "computed_rag": s.computed_rag,
+                "differs": subproject_rules.rag_disagrees(s.lead_rag, s.computed_rag),
+            }
+            for s in sections
+        ],
+        decisions=[
+            {"subproject": names.get(u["subproject_id"], ""), "text": u["decisions_requested"]}
+            for u in update_rows
+            if u["quarter"] == str(quarter) and (u["decisions_requested"] or "").strip()
+        ],
+    )
+    return Report(
+        quarter=quarter,
+        summary=summary,
+        sections=sections,
+        programme_indicators=[i for i in indicator_rows if i["subproject_id"] is None]
+        if subproject_id is None
+        else [],
+        appendix_milestones=sorted(
+            milestone_rows, key=lambda m: (m["subproject"], m["planned_date"], m["id"])
+        ),
+        appendix_measurements=[
+            {**m, "subproject": names.get(m["subproject_id"], "") if m["subproject_id"] else ""}
+            for m in records(measurements)
+            if m["period"] == str(quarter)
+        ],
+        subproject_names=names,
+    )
+
+
+def _rag_counts(values) -> dict[str | None, int]:
+    counts = Counter(values)
+    return {key: counts.get(key, 0) for key in RAG_KEYS}

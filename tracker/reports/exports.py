@@ -1,0 +1,279 @@
+"""Exports of a quarter's numbers: one Excel workbook (a sheet per entity) or a zip of CSV files.
+
+Both come from the same snapshot as the PDF (for a closed quarter: the archived one), so the
+three cannot disagree. Excel cells hold real dates and numbers; text that begins with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so that no spreadsheet
+runs it as a formula (CSV likewise: the same rule on every text cell).
+
+CSV: a zip holding one file per entity, because one flat file cannot hold six tables with
+different columns. Each file is UTF-8 with a byte-order mark, semicolon-separated with a decimal
+comma and ISO dates (2026-09-30): what Excel in a Dutch locale opens correctly by double-click,
+and unambiguous for other tools.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from tracker.labels import ACTION_STATE_LABELS, DIRECTION_LABELS, ROLLUP_LABELS, STATUS_LABELS
+from tracker.reports import snapshot as snapshots
+
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+TEXT, DATE, DATETIME, NUMBER, INTEGER, PERCENT = "text", "date", "datetime", "number", "int", "pct"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value: str) -> str:
+    """Text a spreadsheet will show as text, never evaluate."""
+    if value and value.startswith(DANGEROUS_START):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = TEXT
+    labels: dict | None = None
+
+
+def _sheets() -> list[tuple[str, str, list[Column]]]:
+    """(frame name, sheet name, columns); headers in the current (Dutch) locale."""
+    return [
+        (
+            "subprojects",
+            _("Subprojects"),
+            [
+                Column("id", _("Id"), INTEGER),
+                Column("code", _("Code")),
+                Column("name", _("Name")),
+                Column("municipality", _("Municipality")),
+                Column("cbs_code", _("CBS code")),
+                Column("leads", _("Subproject leads")),
+            ],
+        ),
+        (
+            "actions",
+            _("Actions"),
+            [
+                Column("id", _("Id"), INTEGER),
+                Column("subproject", _("Subproject")),
+                Column("title", _("Title")),
+                Column("owner", _("Owner")),
+                Column("start_date", _("Start"), DATE),
+                Column("due_date", _("Due"), DATE),
+                Column("state", _("State"), labels=ACTION_STATE_LABELS),
+                Column("progress", _("Progress (%)"), INTEGER),
+            ],
+        ),
+        (
+            "milestones",
+            _("Milestones"),
+            [
+                Column("id", _("Id"), INTEGER),
+                Column("subproject", _("Subproject")),
+                Column("title", _("Title")),
+                Column("baseline_date", _("Baseline date"), DATE),
+                Column("planned_date", _("Planned date"), DATE),
+                Column("forecast_date", _("Forecast date"), DATE),
+                Column("achieved_on", _("Achieved on"), DATE),
+                Column("slip_days", _("Slip (days)"), INTEGER),
+                Column("status", _("Status"), labels=STATUS_LABELS),
+            ],
+        ),
+        (
+            "indicators",
+            _("Indicators"),
+            [
+                Column("id", _("Id"), INTEGER),
+                Column("subproject", _("Subproject")),
+                Column("name", _("Name")),
+                Column("unit", _("Unit")),
+                Column("direction", _("Direction"), labels=DIRECTION_LABELS),
+                Column("baseline_value", _("Baseline value"), NUMBER),
+                Column("baseline_date", _("Baseline measured on"), DATE),
+                Column("target_value", _("Target value"), NUMBER),
+                Column("target_date", _("Target date"), DATE),
+                Column("rollup", _("Roll-up"), labels=ROLLUP_LABELS),
+                Column("latest_period", _("Newest period")),
+                Column("actual", _("Value this quarter"), NUMBER),
+                Column("previous_actual", _("Value previous quarter"), NUMBER),
+                Column("progress", _("Progress"), PERCENT),
+                Column("expected", _("Expected progress"), PERCENT),
+                Column("status", _("Status"), labels=STATUS_LABELS),
+            ],
+        ),
+        (
+            "measurements",
+            _("Measurements"),
+            [
+                Column("id", _("Id"), INTEGER),
+                Column("subproject", _("Subproject")),
+                Column("indicator", _("Indicator")),
+                Column("unit", _("Unit")),
+                Column("period", _("Period")),
+                Column("value", _("Value"), NUMBER),
+                Column("note", _("Note")),
+                Column("source", _("Source")),
+                Column("entered_by", _("Entered by")),
+                Column("entered_at", _("Entered at"), DATETIME),
+            ],
+        ),
+        (
+            "updates",
+            _("Quarterly updates"),
+            [
+                Column("id", _("Id"), INTEGER),
+                Column("subproject", _("Subproject")),
+                Column("quarter", _("Quarter")),
+                Column("rag", _("RAG (lead)"), labels=STATUS_LABELS),
+                Column("achieved", _("Achieved")),
+                Column("next_steps", _("Next steps")),
+                Column("risks", _("Risks")),
+                Column("decisions_requested", _("Decisions asked")),
+                Column("updated_by", _("Updated by")),
+                Column("updated_at", _("Updated at"), DATETIME),
+            ],
+        ),
+    ]
+
+
+def tables(snapshot: dict, subproject_id: int | None = None) -> dict[str, pd.DataFrame]:
+    """The snapshot's frames for the export: one subproject's rows if asked, with the
+    subproject's label on every row and the previous quarter's value beside each indicator."""
+    frames = snapshots.frames(snapshot)
+    subprojects = frames["subprojects"]
+    names = {
+        int(i): f"{c} {n}"
+        for i, c, n in subprojects[["id", "code", "name"]].itertuples(index=False)
+    }
+    earlier = frames["indicators_previous"]
+    previous = dict(zip(earlier["id"], earlier["actual"], strict=True))
+    result = {}
+    for name, frame in frames.items():
+        if name == "indicators_previous":
+            continue
+        frame = frame.copy()
+        own = "id" if name == "subprojects" else "subproject_id"
+        if subproject_id is not None:
+            frame = frame[frame[own] == subproject_id]
+        if name != "subprojects":
+            frame["subproject"] = [
+                names.get(int(s), "") if pd.notna(s) else _("Programme") for s in frame[own]
+            ]
+        if name == "indicators":
+            frame["previous_actual"] = [previous.get(i) for i in frame["id"]]
+        result[name] = frame
+    return result
+
+
+def _cell_value(value, column: Column):
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    if column.labels is not None:
+        label = column.labels.get(value)
+        return str(label) if label is not None else neutralise(str(value))
+    if column.kind == TEXT:
+        return neutralise(str(value))
+    if column.kind == DATE:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    if column.kind == DATETIME:
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if column.kind == INTEGER:
+        return int(value)
+    return float(value)
+
+
+NUMBER_FORMATS = {
+    DATE: "DD-MM-YYYY",
+    DATETIME: "DD-MM-YYYY HH:MM",
+    NUMBER: "#,##0.0##",
+    INTEGER: "0",
+    PERCENT: "0%",
+}
+
+
+def xlsx(snapshot: dict, subproject_id: int | None = None) -> bytes:
+    with force_locale("nl"):
+        data = tables(snapshot, subproject_id)
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for frame_name, sheet_name, columns in _sheets():
+            sheet = workbook.create_sheet(sheet_name[:31])
+            sheet.append([c.header for c in columns])
+            for cell in sheet[1]:
+                cell.font = Font(bold=True, color="FFFFFF")
+                cell.fill = PatternFill("solid", fgColor="00457C")
+            frame = data[frame_name]
+            for row in frame.to_dict("records"):
+                sheet.append([_cell_value(row.get(c.key), c) for c in columns])
+            for index, column in enumerate(columns, start=1):
+                letter = get_column_letter(index)
+                fmt = NUMBER_FORMATS.get(column.kind)
+                if fmt:
+                    for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                        cell.number_format = fmt
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # never a formula, whatever the text
+                width = 12 if column.kind != TEXT else 28
+                sheet.column_dimensions[letter].width = width
+            sheet.freeze_panes = "A2"
+            sheet.auto_filter.ref = sheet.dimensions
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_value(value, column: Column) -> str:
+    value = _cell_value(value, column)
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if column.kind == PERCENT:
+        return f"{value * 100:.1f}".replace(".", ",")
+    if isinstance(value, float):
+        return f"{value:.6g}".replace(".", ",") if value == value else ""
+    return str(value)
+
+
+def csv_files(snapshot: dict, subproject_id: int | None = None) -> dict[str, str]:
+    """File name to CSV text, one file per entity."""
+    with force_locale("nl"):
+        data = tables(snapshot, subproject_id)
+        files = {}
+        for frame_name, sheet_name, columns in _sheets():
+            out = io.StringIO()
+            writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+            writer.writerow([c.header + (" (%)" if c.kind == PERCENT else "") for c in columns])
+            for row in data[frame_name].to_dict("records"):
+                writer.writerow([_csv_value(row.get(c.key), c) for c in columns])
+            files[f"{_file_stem(sheet_name)}.csv"] = out.getvalue()
+    return files
+
+
+def csv_zip(snapshot: dict, subproject_id: int | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in csv_files(snapshot, subproject_id).items():
+            archive.writestr(name, "\ufeff" + text)
+    return buffer.getvalue()
+
+
+def _file_stem(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")

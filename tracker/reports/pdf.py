@@ -1,0 +1,249 @@
+"""The quarterly evaluation report as PDF: snapshot → report → Jinja HTML → WeasyPrint.
+
+The HTML is rendered by the app's Jinja environment (autoescaping on, so text from users is
+escaped), always in Dutch: the report is the programme's record. WeasyPrint gets one
+:class:`~tracker.reports.fetcher.StaticOnlyFetcher` for the document and its stylesheet, and
+``presentational_hints`` stays off. Charts are the dashboard's Plotly figures drawn as SVG; where
+that fails the template prints the same numbers as a table.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from flask import current_app, has_request_context, render_template
+from flask_babel import force_locale
+from weasyprint import CSS, HTML
+
+from tracker.quarters import Quarter
+from tracker.reports import charts, evaluation, figures
+from tracker.reports import data as report_data
+from tracker.reports import snapshot as snapshots
+from tracker.reports.fetcher import StaticOnlyFetcher
+
+PDF_FONT = "DejaVu Sans, sans-serif"
+STYLESHEET = "css/report.css"
+CONCEPT = "concept"
+FINAL = "vastgesteld"
+
+
+@dataclass
+class Closing:
+    """Who set the report and when: printed on the cover of a closed quarter's report."""
+
+    closed_on: date
+    closed_by: str
+
+
+@dataclass
+class Timings:
+    """Seconds spent per stage of the last build, for the benchmark."""
+
+    data: float = 0.0
+    charts: float = 0.0
+    html: float = 0.0
+    weasyprint: float = 0.0
+    chart_count: int = 0
+    charts_drawn: int = 0
+    pages: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    key: str
+    kind: str
+    title: str
+    svg_uri: str | None
+    rows: list[dict]
+
+
+def _figures_for(
+    frames: dict[str, pd.DataFrame], report: evaluation.Report, subproject_id: int | None
+) -> dict[str, tuple[str, object, list[dict]]]:
+    """Every chart of the report as (kind, figure, table rows for the fallback)."""
+    subprojects = frames["subprojects"]
+    milestones = frames["milestones"]
+    indicators = frames["indicators"]
+    measurements = frames["measurements"]
+    if subproject_id is not None:
+        subprojects = subprojects[subprojects["id"] == subproject_id]
+        milestones = milestones[milestones["subproject_id"] == subproject_id]
+        indicators = indicators[indicators["subproject_id"] == subproject_id]
+        measurements = measurements[measurements["subproject_id"] == subproject_id]
+    result: dict[str, tuple[str, object, list[dict]]] = {}
+    if subproject_id is None:
+        lead = {int(s.subproject["id"]): s.lead_rag for s in report.sections if s.lead_rag}
+        overview = report_data.overview_from(subprojects, milestones, indicators, lead)
+        result["milestone_status"] = (
+            "counts",
+            figures.milestone_status_figure(milestones),
+            _count_rows(figures.status_counts(milestones, "status", figures.MILESTONE_ORDER)),
+        )
+        result["indicator_status"] = (
+            "counts",
+            figures.indicator_status_figure(indicators),
+            _count_rows(figures.status_counts(indicators, "status", figures.INDICATOR_ORDER)),
+        )
+        result["rag"] = ("rag", figures.rag_figure(overview), report.summary.rag_rows)
+        programme_level = indicators[indicators["subproject_id"].isna()]
+        if len(programme_level):
+            result["programme_progress"] = (
+                "progress",
+                figures.indicator_progress_figure(programme_level, subprojects),
+                evaluation.records(programme_level),
+            )
+            result["programme_trend"] = _trend(programme_level, measurements, subprojects)
+    for section in report.sections:
+        sid = int(section.subproject["id"])
+        own = indicators[indicators["subproject_id"] == sid]
+        if not len(own):
+            continue
+        result[f"progress_{sid}"] = (
+            "progress",
+            figures.indicator_progress_figure(own, subprojects),
+            evaluation.records(own),
+        )
+        if (own["status"] != "no_data").any():
+            result[f"trend_{sid}"] = _trend(own, measurements, subprojects)
+    return result
+
+
+def _trend(indicators, measurements, subprojects):
+    names = dict(zip(indicators["id"], indicators["name"], strict=True))
+    rows = [
+        {**row, "indicator": names.get(row["indicator_id"], "")}
+        for row in figures.indicator_trend_rows(indicators, measurements)
+    ]
+    return ("trend", figures.indicator_trend_figure(indicators, measurements, subprojects), rows)
+
+
+def _count_rows(counts: dict[str, int]) -> list[dict]:
+    return [{"status": code, "count": n} for code, n in counts.items()]
+
+
+def _draw(figs: dict[str, tuple[str, object, list[dict]]], enabled: bool) -> dict[str, Chart]:
+    prepared = {}
+    for key, (kind, figure, _rows) in figs.items():
+        # Print tweaks only: the system font the PDF embeds, and legends moved off the axis
+        # labels (on paper a legend cannot be hovered away).
+        figure.update_layout(font_family=PDF_FONT)
+        if kind == "trend":
+            figure.update_layout(
+                legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
+            )
+        elif kind == "progress":
+            figure.update_layout(
+                legend={"orientation": "h", "x": 0, "y": -0.5, "yanchor": "top"},
+                margin={"b": 110},
+                height=(figure.layout.height or 200) + 70,
+            )
+        prepared[key] = figure
+    svgs = charts.to_svg(prepared, enabled=enabled)
+    result = {}
+    for key, (kind, figure, rows) in figs.items():
+        svg = svgs.get(key)
+        uri = (
+            "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+            if svg
+            else None
+        )
+        title = figure.layout.title.text or ""
+        result[key] = Chart(key=key, kind=kind, title=title, svg_uri=uri, rows=rows)
+    return result
+
+
+def render_html(
+    snapshot: dict,
+    *,
+    subproject_id: int | None = None,
+    state: str = CONCEPT,
+    closing: Closing | None = None,
+    timings: Timings | None = None,
+) -> str:
+    """The report's HTML, in Dutch. Call inside an app context."""
+    timings = timings or Timings()
+    started = time.perf_counter()
+    quarter = Quarter.parse(snapshot["quarter"])
+    frames = snapshots.frames(snapshot)
+    with force_locale("nl"):
+        report = evaluation.build(frames, quarter, subproject_id)
+        timings.data += time.perf_counter() - started
+        started = time.perf_counter()
+        figs = _figures_for(frames, report, subproject_id)
+        chart_map = _draw(figs, current_app.config.get("REPORT_CHARTS", True))
+        timings.charts += time.perf_counter() - started
+        timings.chart_count = len(chart_map)
+        timings.charts_drawn = sum(1 for c in chart_map.values() if c.svg_uri)
+        started = time.perf_counter()
+        subproject = report.sections[0].subproject if subproject_id is not None else None
+        html = render_template(
+            "reports/pdf/report.html",
+            programme=snapshot["programme"],
+            quarter=quarter,
+            as_at=date.fromisoformat(snapshot["as_at"]),
+            made_on=date.fromisoformat(snapshot["made_on"]),
+            programme_start=date.fromisoformat(snapshot["programme"]["start_date"]),
+            programme_end=date.fromisoformat(snapshot["programme"]["end_date"]),
+            report=report,
+            subproject=subproject,
+            charts=chart_map,
+            state=state,
+            closing=closing,
+            stylesheet=STYLESHEET,
+        )
+        timings.html += time.perf_counter() - started
+    return html
+
+
+def html_to_pdf(html: str, timings: Timings | None = None) -> bytes:
+    """WeasyPrint with the static-only fetcher; nothing else can be fetched."""
+    timings = timings or Timings()
+    started = time.perf_counter()
+    fetcher = StaticOnlyFetcher(current_app.static_folder)
+    document = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).render(
+        stylesheets=[CSS(string="@page { size: A4; }", url_fetcher=fetcher)],
+        presentational_hints=False,
+    )
+    pdf = document.write_pdf()
+    timings.weasyprint += time.perf_counter() - started
+    timings.pages = len(document.pages)
+    timings.refused = list(fetcher.refused)
+    return pdf
+
+
+def _request_context():
+    """render_template's context processors need a request; the CLI and benchmark have none."""
+    if has_request_context():
+        return nullcontext()
+    return current_app.test_request_context("/")
+
+
+def build_pdf(
+    snapshot: dict,
+    *,
+    subproject_id: int | None = None,
+    state: str = CONCEPT,
+    closing: Closing | None = None,
+    timings: Timings | None = None,
+) -> bytes:
+    with _request_context():
+        html = render_html(
+            snapshot, subproject_id=subproject_id, state=state, closing=closing, timings=timings
+        )
+    return html_to_pdf(html, timings)
+
+
+def file_name(programme_name: str, quarter: Quarter, subproject_code: str | None = None) -> str:
+    """E.g. ``kwartaalrapportage-2026-Q3-DP1.pdf``: ASCII, no user text beyond a code."""
+    suffix = f"-{_safe(subproject_code)}" if subproject_code else ""
+    return f"kwartaalrapportage-{quarter}{suffix}.pdf"
+
+
+def _safe(text: str) -> str:
+    return "".join(c for c in text if c.isalnum() or c in "-_")[:20] or "deelproject"

@@ -1,0 +1,122 @@
+"""The data of one quarter's report, "as at" the quarter's end, as plain JSON.
+
+A report is a pure function of its snapshot: the PDF, the exports and the archive of a closed
+quarter are all made from it. Collecting reads the database through the reporting layer (a fixed
+number of queries whatever the data size); :func:`frames` turns the JSON back into DataFrames
+with real dates, so the archived snapshot of a closed quarter renders exactly like live data.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from tracker import timeutil
+from tracker.extensions import db
+from tracker.projects.models import Programme
+from tracker.quarters import Quarter
+from tracker.reports import data
+
+SNAPSHOT_VERSION = 1
+
+DATE_COLUMNS = {
+    "baseline_date",
+    "planned_date",
+    "planned_date_at_start",
+    "forecast_date",
+    "achieved_on",
+    "target_date",
+    "start_date",
+    "due_date",
+}
+DATETIME_COLUMNS = {"updated_at", "entered_at"}
+
+
+class EmptyProgramme(LookupError):
+    pass
+
+
+def collect(programme_id: int, quarter: Quarter) -> dict:
+    """Everything the report of ``quarter`` shows, as known at the quarter's end.
+
+    Measurements and quarterly updates of later periods are left out; milestones carry the
+    achievement and planned date known at the end (see :func:`data.milestones_as_at`).
+    """
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        raise EmptyProgramme(programme_id)
+    end = quarter.end
+    frames = {
+        "subprojects": data.subprojects(programme_id),
+        "actions": data.actions(programme_id),
+        "milestones": data.milestones_as_at(
+            programme_id, end, since=quarter.start - timedelta(days=1)
+        ),
+        "indicators": data.indicators(programme_id, quarter),
+        "indicators_previous": data.indicators(programme_id, quarter.previous()),
+        "measurements": data.measurement_details(programme_id, quarter),
+        "updates": data.quarterly_updates(programme_id, quarter),
+    }
+    return {
+        "version": SNAPSHOT_VERSION,
+        "programme": {
+            "id": programme.id,
+            "name": programme.name,
+            "aim": programme.aim,
+            "start_date": programme.start_date.isoformat(),
+            "end_date": programme.end_date.isoformat(),
+        },
+        "quarter": str(quarter),
+        "as_at": end.isoformat(),
+        "made_on": timeutil.today().isoformat(),
+        "frames": {name: _encode(frame) for name, frame in frames.items()},
+    }
+
+
+def frames(snapshot: dict) -> dict[str, pd.DataFrame]:
+    """The snapshot's tables as DataFrames, dates as ``date`` and timestamps as ``datetime``."""
+    result = {}
+    for name, table in snapshot["frames"].items():
+        frame = pd.DataFrame(table["rows"], columns=table["columns"])
+        for column in frame.columns:
+            if column in DATE_COLUMNS:
+                frame[column] = pd.Series(
+                    [date.fromisoformat(v) if v else None for v in table_column(table, column)],
+                    dtype=object,
+                )
+            elif column in DATETIME_COLUMNS:
+                frame[column] = pd.Series(
+                    [datetime.fromisoformat(v) if v else None for v in table_column(table, column)],
+                    dtype=object,
+                )
+        result[name] = frame
+    return result
+
+
+def table_column(table: dict, column: str) -> list:
+    index = table["columns"].index(column)
+    return [row[index] for row in table["rows"]]
+
+
+def _encode(frame: pd.DataFrame) -> dict:
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "rows": [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+    }
+
+
+def _plain(value):
+    """A JSON-safe Python value: dates as ISO text, NaN/NaT as None, numpy scalars unwrapped."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value

@@ -1,0 +1,262 @@
+"""Quarterly reports (PDF), closing and reopening a quarter, and the exports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker import timeutil
+from tracker.auth.permissions import can_manage_programme, roles_required
+from tracker.errors import render_error
+from tracker.extensions import db
+from tracker.projects.models import Programme, Subproject
+from tracker.quarters import InvalidQuarter, Quarter, quarter_range
+from tracker.reports import closing, exports, pdf, snapshot
+from tracker.reports.models import ClosedQuarter
+
+bp = Blueprint("reports", __name__)
+
+READ_ROLES = ("admin", "manager", "steering")
+MANAGE_ROLES = ("admin", "manager")
+
+
+@bp.record_once
+def _install(state) -> None:
+    closing.install_guard()
+
+
+@bp.app_errorhandler(closing.QuarterClosed)
+def quarter_closed(error: closing.QuarterClosed):
+    db.session.rollback()
+    return render_template(
+        "errors/error.html",
+        code=409,
+        title=_("Quarter closed"),
+        text=error.message,
+        detail=None,
+    ), 409
+
+
+# --- Parsing -------------------------------------------------------------------------------------
+
+
+def _programme(programme_id: int) -> Programme:
+    return db.get_or_404(Programme, programme_id)
+
+
+def reportable_quarters(programme: Programme) -> list[Quarter]:
+    """From the programme's first quarter to the current one (not past its end)."""
+    last = min(Quarter.of(timeutil.today()), Quarter.of(programme.end_date))
+    return quarter_range(Quarter.of(programme.start_date), last)
+
+
+class NoSuchQuarter(Exception):
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(detail)
+
+
+@bp.app_errorhandler(NoSuchQuarter)
+def no_such_quarter(error: NoSuchQuarter):
+    return render_error(404, error.detail)
+
+
+def _quarter(programme: Programme, text: str) -> Quarter:
+    try:
+        quarter = Quarter.parse(text)
+    except InvalidQuarter:
+        raise NoSuchQuarter(
+            _("“%(text)s” is not a quarter; write it as 2026-Q3.", text=text[:20])
+        ) from None
+    if quarter not in reportable_quarters(programme):
+        raise NoSuchQuarter(
+            _(
+                "There is no report for %(quarter)s: the programme runs from %(first)s and "
+                "reports are made up to the current quarter.",
+                quarter=quarter,
+                first=Quarter.of(programme.start_date),
+            )
+        )
+    return quarter
+
+
+def _subproject(programme: Programme, subproject_id: int) -> Subproject:
+    subproject = db.session.get(Subproject, subproject_id)
+    if subproject is None or subproject.programme_id != programme.id:
+        abort(404)
+    return subproject
+
+
+def _snapshot(programme: Programme, quarter: Quarter) -> tuple[dict, ClosedQuarter | None]:
+    archived = closing.closed_quarter(programme.id, quarter)
+    if archived is not None:
+        return archived.snapshot, archived
+    return snapshot.collect(programme.id, quarter), None
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+@bp.route("/reports")
+@roles_required(*READ_ROLES)
+def reports_home():
+    programme = db.session.scalar(select(Programme).order_by(Programme.id).limit(1))
+    if programme is None:
+        return redirect(url_for("projects.overview"))
+    return redirect(url_for("reports.index", programme_id=programme.id))
+
+
+@bp.route("/reports/<int:programme_id>")
+@roles_required(*READ_ROLES)
+def index(programme_id: int):
+    programme = _programme(programme_id)
+    closed = closing.closed_quarters(programme.id)
+    today = timeutil.today()
+    quarters = list(reversed(reportable_quarters(programme)))
+    subprojects = db.session.scalars(
+        select(Subproject).where(Subproject.programme_id == programme.id).order_by(Subproject.code)
+    ).all()
+    return render_template(
+        "reports/index.html",
+        programme=programme,
+        quarters=quarters,
+        closed=closed,
+        closings={q: closing.closing_of(row) for q, row in closed.items()},
+        subprojects=subprojects,
+        today=today,
+        can_manage=can_manage_programme(current_user),
+    )
+
+
+@bp.route("/reports/<int:programme_id>/<quarter>.pdf")
+@roles_required(*READ_ROLES)
+def programme_pdf(programme_id: int, quarter: str):
+    programme = _programme(programme_id)
+    period = _quarter(programme, quarter)
+    archived = closing.closed_quarter(programme.id, period)
+    if archived is not None:
+        body = archived.pdf
+    else:
+        body = pdf.build_pdf(snapshot.collect(programme.id, period))
+    response = _download(body, "application/pdf", pdf.file_name(programme.name, period))
+    if archived is not None:
+        response.headers["X-Report-SHA256"] = archived.pdf_sha256
+    return response
+
+
+@bp.route("/reports/<int:programme_id>/subprojects/<int:subproject_id>/<quarter>.pdf")
+@roles_required(*READ_ROLES)
+def subproject_pdf(programme_id: int, subproject_id: int, quarter: str):
+    """A closed quarter's subproject report is made from the archived snapshot, so it shows the
+    approved numbers; only the whole programme's PDF is archived byte for byte."""
+    programme = _programme(programme_id)
+    subproject = _subproject(programme, subproject_id)
+    period = _quarter(programme, quarter)
+    data, archived = _snapshot(programme, period)
+    if archived is not None:
+        body = pdf.build_pdf(
+            data,
+            subproject_id=subproject.id,
+            state=pdf.FINAL,
+            closing=closing.closing_of(archived),
+        )
+    else:
+        body = pdf.build_pdf(data, subproject_id=subproject.id)
+    return _download(
+        body, "application/pdf", pdf.file_name(programme.name, period, subproject.code)
+    )
+
+
+@bp.route("/reports/<int:programme_id>/<quarter>/close", methods=["POST"])
+@roles_required(*MANAGE_ROLES)
+def close(programme_id: int, quarter: str):
+    programme = _programme(programme_id)
+    period = _quarter(programme, quarter)
+    if period.end >= timeutil.today():
+        flash(
+            _(
+                "%(quarter)s has not ended yet; a quarter can be closed once it is over.",
+                quarter=period,
+            ),
+            "error",
+        )
+        return redirect(url_for("reports.index", programme_id=programme.id)), 303
+    try:
+        row = closing.close_quarter(programme.id, period, current_user)
+    except closing.AlreadyClosed:
+        flash(_("%(quarter)s was already closed.", quarter=period), "error")
+        return redirect(url_for("reports.index", programme_id=programme.id)), 303
+    flash(
+        _(
+            "%(quarter)s is closed. Its report is archived (SHA-256 %(hash)s…) and its data can "
+            "no longer be changed.",
+            quarter=period,
+            hash=row.pdf_sha256[:12],
+        ),
+        "success",
+    )
+    return redirect(url_for("reports.index", programme_id=programme.id)), 303
+
+
+@bp.route("/reports/<int:programme_id>/<quarter>/reopen", methods=["POST"])
+@roles_required(*MANAGE_ROLES)
+def reopen(programme_id: int, quarter: str):
+    programme = _programme(programme_id)
+    period = _quarter(programme, quarter)
+    try:
+        closing.reopen_quarter(programme.id, period, current_user)
+    except closing.NotClosed:
+        flash(_("%(quarter)s is not closed.", quarter=period), "error")
+        return redirect(url_for("reports.index", programme_id=programme.id)), 303
+    flash(
+        _(
+            "%(quarter)s is reopened: its archived report is withdrawn (this is recorded in the "
+            "audit trail) and its data can be corrected.",
+            quarter=period,
+        ),
+        "success",
+    )
+    return redirect(url_for("reports.index", programme_id=programme.id)), 303
+
+
+# --- Exports -----------------------------------------------------------------------------------
+
+FORMATS = {
+    "xlsx": (exports.xlsx, exports.XLSX_MIME, "xlsx"),
+    "csv": (exports.csv_zip, "application/zip", "csv.zip"),
+}
+
+
+def _export(programme: Programme, period: Quarter, fmt: str, subproject: Subproject | None):
+    if fmt not in FORMATS:
+        abort(404)
+    make, mimetype, extension = FORMATS[fmt]
+    data, _archived = _snapshot(programme, period)
+    body = make(data, subproject.id if subproject else None)
+    suffix = f"-{pdf._safe(subproject.code)}" if subproject else ""
+    return _download(body, mimetype, f"export-{period}{suffix}.{extension}")
+
+
+@bp.route("/exports/<int:programme_id>/<quarter>.<fmt>")
+@roles_required(*READ_ROLES)
+def programme_export(programme_id: int, quarter: str, fmt: str):
+    programme = _programme(programme_id)
+    return _export(programme, _quarter(programme, quarter), fmt, None)
+
+
+@bp.route("/exports/<int:programme_id>/subprojects/<int:subproject_id>/<quarter>.<fmt>")
+@roles_required(*READ_ROLES)
+def subproject_export(programme_id: int, subproject_id: int, quarter: str, fmt: str):
+    programme = _programme(programme_id)
+    subproject = _subproject(programme, subproject_id)
+    return _export(programme, _quarter(programme, quarter), fmt, subproject)
