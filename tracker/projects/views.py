@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import timeutil
 from tracker.auth.permissions import (
@@ -12,8 +14,10 @@ from tracker.auth.permissions import (
     can_manage_programme,
     require_subproject_editor,
 )
-from tracker.editing import delete_record, save_form
+from tracker.editing import Invalid, delete_record, save_form
+from tracker.errors import render_error
 from tracker.extensions import db
+from tracker.projects import quarter as quarter_service
 from tracker.projects import services
 from tracker.projects.forms import (
     ActionForm,
@@ -27,7 +31,7 @@ from tracker.projects.models import (
     Subproject,
     SubprojectOrganisation,
 )
-from tracker.quarters import Quarter
+from tracker.quarters import InvalidQuarter, Quarter
 from tracker.reports import data
 
 bp = Blueprint("projects", __name__)
@@ -231,3 +235,68 @@ def delete_organisation_link(link_id: int):
         redirect_to=_back(link.subproject_id, "organisations"),
         subproject=link.subproject,
     )
+
+
+@bp.route("/subprojects/<int:subproject_id>/quarter")
+@bp.route("/subprojects/<int:subproject_id>/quarter/<quarter_text>", methods=["GET", "POST"])
+@login_required
+def quarter_page(subproject_id: int, quarter_text: str | None = None):
+    """One form for the whole quarter; saved in one transaction, all or nothing."""
+    subproject = db.get_or_404(Subproject, subproject_id)
+    require_subproject_editor(subproject.id)
+    current = Quarter.of(timeutil.today())
+    try:
+        quarter = Quarter.parse(quarter_text) if quarter_text else current
+    except InvalidQuarter:
+        return render_error(404, _("Not a quarter: use for example 2026-Q3."))
+    if quarter > current:
+        return render_error(404, _("This quarter has not begun yet."))
+    records = quarter_service.load(subproject.id, quarter)
+    form = quarter_service.build_form(
+        records.indicators,
+        records.open_milestones,
+        data=quarter_service.initial_data(records, quarter),
+    )
+    status = 200
+    if form.validate_on_submit():
+        stale = quarter_service.stale_records(form, records)
+        if stale:
+            flash(
+                _(
+                    "Someone else saved part of this quarter while you were editing: "
+                    "%(what)s. Nothing was saved; your input is kept. Check it, then save again.",
+                    what="; ".join(stale),
+                ),
+                "error",
+            )
+            status = 409
+        else:
+            try:
+                quarter_service.save(form, records, subproject.id, quarter, current_user.id)
+                db.session.commit()
+            except (Invalid, IntegrityError, StaleDataError):
+                db.session.rollback()
+                flash(
+                    _(
+                        "The quarter could not be saved: it clashed with data saved at the same "
+                        "moment. Nothing was saved; reload the page and enter it again."
+                    ),
+                    "error",
+                )
+                status = 409
+            else:
+                flash(_("Quarter %(quarter)s saved.", quarter=str(quarter)), "success")
+                return redirect(_back(subproject.id, "updates"))
+    elif form.errors:
+        status = 400
+        flash(_("Nothing was saved: correct the fields marked below."), "error")
+    previous = data.indicators(subproject.programme_id, quarter.previous(), [subproject.id])
+    return render_template(
+        "projects/quarter.html",
+        subproject=subproject,
+        quarter=quarter,
+        current=current,
+        form=form,
+        records=records,
+        previous={row["id"]: row for row in previous.to_dict("records")},
+    ), status
