@@ -547,3 +547,31 @@ def test_edit_form_without_csrf_token_is_refused(app, login_as, world):
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
     assert _count(app, Action) == 1
+
+
+def test_every_form_page_opens_for_an_editor(app, login_as, world):
+    action = _one(app, Action, title="Gastlessen organiseren")
+    milestone = _evaluatie(app)
+    indicator = _one(app, Indicator, name="Uitval")
+    measurement = _one(app, Measurement, indicator_id=indicator.id)
+    link = _one(app, SubprojectOrganisation, role="trekker")
+    client = login_as("manager")
+    pages = {
+        f"/subprojects/{world['a']}/edit": "Deelproject bewerken",
+        f"/subprojects/{world['a']}/actions/new": "Nieuwe actie",
+        f"/actions/{action.id}/edit": 'value="Gastlessen organiseren"',
+        f"/subprojects/{world['a']}/milestones/new": "Nieuwe mijlpaal",
+        f"/milestones/{milestone.id}/edit": "vast: de eerste geplande datum",
+        f"/milestones/{milestone.id}/delete": "Weet je zeker",
+        f"/subprojects/{world['a']}/indicators/new": "Nieuwe indicator",
+        f"/indicators/{indicator.id}/edit": 'value="Uitval"',
+        f"/indicators/{indicator.id}/measurements/new": "In %.",
+        f"/measurements/{measurement.id}/edit": 'value="19"',
+        f"/subprojects/{world['a']}/organisations/new": "Organisatie koppelen",
+        f"/organisation-links/{link.id}/edit": 'value="trekker"',
+        f"/organisation-links/{link.id}/delete": "koppeling met Vmbo Almere",
+    }
+    for path, text in pages.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert text in response.get_data(as_text=True), path

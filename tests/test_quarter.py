@@ -197,7 +197,7 @@ def test_a_database_refusal_in_the_last_part_saves_nothing(app, login_as, world,
 
     def bad_rag(subproject_id, quarter, data, user_id):
         update = original(subproject_id, quarter, data, user_id)
-        update.rag = "purple"  # refused by the CHECK constraint at commit
+        update.rag = "pink"  # refused by the CHECK constraint at commit
         return update
 
     monkeypatch.setattr(services, "save_quarterly_update", bad_rag)
@@ -248,3 +248,49 @@ def test_an_earlier_quarter_can_be_filled_in(app, login_as, world):
     response = login_as("lead").get(f"/subprojects/{world['a']}/quarter/2026-Q3")
     assert response.status_code == 200
     assert 'value="180"' in response.get_data(as_text=True)
+
+
+def test_quarter_page_query_count_does_not_grow_with_data(app, login_as, world):
+    from sqlalchemy import event
+
+    client = login_as("lead")
+    path = f"/subprojects/{world['a']}/quarter/2026-Q4"
+
+    def count_queries():
+        statements = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    before = count_queries()
+    with app.app_context():
+        for n in range(20):
+            indicator = Indicator(
+                programme_id=world["programme_id"],
+                subproject_id=world["a"],
+                name=f"Extra {n}",
+                unit="stuks",
+                baseline_value=0,
+                baseline_date=date(2026, 1, 1),
+                target_value=10,
+                target_date=date(2027, 1, 1),
+            )
+            db.session.add(indicator)
+            db.session.flush()
+            db.session.add(Measurement(indicator_id=indicator.id, period="2026-Q4", value=n))
+            db.session.add(
+                Milestone(
+                    subproject_id=world["a"],
+                    title=f"Mijlpaal {n}",
+                    baseline_date=date(2027, 1, 1),
+                    planned_date=date(2027, 1, 1),
+                )
+            )
+        db.session.commit()
+    assert count_queries() == before

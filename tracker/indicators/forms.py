@@ -1,5 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, SubmitField, TextAreaField
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from tracker import timeutil
@@ -102,3 +104,16 @@ class MeasurementForm(VersionedForm):
         problem = values.value_problem(field.data, self.unit) if field.data is not None else None
         if problem:
             raise ValidationError(PROBLEM_MESSAGES[problem])
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("Excel file (.xlsx)"),
+        validators=[FileRequired(_l("Choose the filled-in Excel file."))],
+    )
+    submit = SubmitField(_l("Check the file"))
+
+
+class ConfirmUploadForm(FlaskForm):
+    payload = HiddenField()
+    submit = SubmitField(_l("Apply these changes"))

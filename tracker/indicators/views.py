@@ -1,10 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.permissions import (
     can_edit_subproject,
@@ -12,16 +18,36 @@ from tracker.auth.permissions import (
     require_programme_manager,
     require_subproject_editor,
 )
-from tracker.editing import delete_record, save_form
+from tracker.editing import Invalid, delete_record, save_form
 from tracker.extensions import db
-from tracker.indicators import services
-from tracker.indicators.forms import FREQUENCY_LABELS, IndicatorForm, MeasurementForm
+from tracker.i18n import _missing
+from tracker.indicators import excel, services
+from tracker.indicators import upload as upload_payload
+from tracker.indicators.forms import (
+    FREQUENCY_LABELS,
+    ConfirmUploadForm,
+    IndicatorForm,
+    MeasurementForm,
+    UploadForm,
+)
 from tracker.indicators.models import Indicator, Measurement
 from tracker.projects.models import Subproject
-from tracker.quarters import Quarter
+from tracker.quarters import InvalidQuarter, Quarter
 from tracker.reports import data
 
 bp = Blueprint("indicators", __name__)
+
+UPLOAD_CHANGE_LABELS = {
+    "new": _l("new value"),
+    "changed": _l("changed"),
+    "unchanged": _l("unchanged"),
+    "empty": _l("no value: stays as it is"),
+}
+
+
+@bp.app_context_processor
+def inject_upload_labels():
+    return {"UPLOAD_CHANGE_LABELS": UPLOAD_CHANGE_LABELS}
 
 
 def _back(subproject_id: int) -> str:
@@ -151,4 +177,177 @@ def _measurement_form(indicator: Indicator, measurement: Measurement | None, tit
         title=f"{title}: {indicator.name}",
         subproject=indicator.subproject,
         cancel_url=_page(indicator.id),
+    )
+
+
+# --- Excel round trip ------------------------------------------------------------------------
+
+
+def _excel_context(subproject_id: int, quarter_text: str):
+    """The subproject and quarter of an Excel route, after the permission check."""
+    from tracker import timeutil
+
+    subproject = db.get_or_404(Subproject, subproject_id)
+    require_subproject_editor(subproject.id)
+    try:
+        quarter = Quarter.parse(quarter_text)
+    except InvalidQuarter:
+        abort(404)
+    if quarter > Quarter.of(timeutil.today()):
+        abort(404)
+    return subproject, quarter
+
+
+def _quarter_values(subproject_id: int, quarter: Quarter) -> dict[int, Measurement]:
+    return {
+        m.indicator_id: m
+        for m in db.session.scalars(
+            select(Measurement)
+            .join(Indicator, Indicator.id == Measurement.indicator_id)
+            .where(Indicator.subproject_id == subproject_id, Measurement.period == str(quarter))
+        )
+    }
+
+
+def _indicator_facts(subproject_id: int) -> dict[int, dict]:
+    rows = db.session.execute(
+        select(Indicator.id, Indicator.name, Indicator.unit).where(
+            Indicator.subproject_id == subproject_id
+        )
+    )
+    return {i: {"name": name, "unit": unit} for i, name, unit in rows}
+
+
+@bp.route("/subprojects/<int:subproject_id>/quarter/<quarter_text>/template.xlsx")
+@login_required
+def excel_template(subproject_id: int, quarter_text: str):
+    subproject, quarter = _excel_context(subproject_id, quarter_text)
+    frame = data.indicators(subproject.programme_id, quarter.previous(), [subproject.id])
+    current = _quarter_values(subproject.id, quarter)
+    rows = []
+    for row in frame.to_dict("records"):
+        measurement = current.get(row["id"])
+        rows.append(
+            {
+                **row,
+                "latest_value": None if _missing(row["latest_value"]) else row["latest_value"],
+                "latest_period": None if _missing(row["latest_period"]) else row["latest_period"],
+                "current": measurement.value if measurement else None,
+                "note": measurement.note if measurement else None,
+            }
+        )
+    content = excel.build_template(subproject.code, quarter, rows)
+    filename = f"{subproject.code}-{quarter}.xlsx".replace("/", "-")
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=filename,
+    )
+
+
+@bp.route("/subprojects/<int:subproject_id>/quarter/<quarter_text>/upload", methods=["GET", "POST"])
+@login_required
+def excel_upload(subproject_id: int, quarter_text: str):
+    subproject, quarter = _excel_context(subproject_id, quarter_text)
+    form = UploadForm()
+    context = {"subproject": subproject, "quarter": quarter, "form": form}
+    if not form.validate_on_submit():
+        return render_template("indicators/upload.html", **context), 400 if form.errors else 200
+    upload = form.file.data
+    content = upload.stream.read(excel.MAX_BYTES + 1)
+    try:
+        excel.check_container(content, upload.filename or "")
+        rows = excel.read_rows(content, quarter)
+    except excel.UploadRefused as refusal:
+        form.file.errors.append(str(refusal))
+        flash(_("Nothing was applied."), "error")
+        return render_template("indicators/upload.html", **context), 400
+    existing = _quarter_values(subproject.id, quarter)
+    preview = excel.validate(
+        rows,
+        _indicator_facts(subproject.id),
+        {i: {"value": m.value, "note": m.note} for i, m in existing.items()},
+    )
+    confirm = None
+    if not preview.errors and preview.changes:
+        versions = {
+            str(r.indicator_id): existing[r.indicator_id].version
+            if r.indicator_id in existing
+            else None
+            for r in preview.changes
+        }
+        token = upload_payload.sign(
+            current_user.id, subproject.id, str(quarter), preview.payload(), versions
+        )
+        if len(token) > upload_payload.MAX_TOKEN_CHARS:
+            form.file.errors.append(
+                _("The file holds too much text to confirm at once: split it into parts.")
+            )
+            return render_template("indicators/upload.html", **context), 400
+        confirm = ConfirmUploadForm(formdata=None, payload=token)
+    return render_template(
+        "indicators/upload_preview.html", preview=preview, confirm=confirm, **context
+    ), 400 if preview.errors else 200
+
+
+@bp.route("/subprojects/<int:subproject_id>/quarter/<quarter_text>/upload/apply", methods=["POST"])
+@login_required
+def excel_apply(subproject_id: int, quarter_text: str):
+    subproject, quarter = _excel_context(subproject_id, quarter_text)
+    form = ConfirmUploadForm()
+    upload_page = url_for(
+        "indicators.excel_upload", subproject_id=subproject.id, quarter_text=str(quarter)
+    )
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        rows, versions = upload_payload.verify(
+            form.payload.data, current_user.id, subproject.id, str(quarter)
+        )
+    except upload_payload.PayloadRefused:
+        flash(_("The preview expired or was altered. Upload the file again."), "error")
+        return redirect(upload_page), 303
+    existing = _quarter_values(subproject.id, quarter)
+    facts = _indicator_facts(subproject.id)
+    changed = [
+        r["indicator_id"]
+        for r in rows
+        if r["indicator_id"] not in facts
+        or (existing[r["indicator_id"]].version if r["indicator_id"] in existing else None)
+        != versions.get(r["indicator_id"])
+    ]
+    if changed:
+        flash(
+            _(
+                "Values of this quarter changed since your preview. Nothing was applied: "
+                "upload the file again to see the new preview."
+            ),
+            "error",
+        )
+        return redirect(upload_page), 303
+    try:
+        for row in rows:
+            services.record_measurement(
+                row["indicator_id"],
+                quarter,
+                row["value"],
+                note=row["note"],
+                source=existing[row["indicator_id"]].source
+                if row["indicator_id"] in existing
+                else "",
+                user_id=current_user.id,
+                measurement=existing.get(row["indicator_id"]),
+            )
+        db.session.commit()
+    except (Invalid, IntegrityError, StaleDataError):
+        db.session.rollback()
+        flash(_("Values of this quarter changed at the same moment. Nothing was applied."), "error")
+        return redirect(upload_page), 303
+    flash(
+        ngettext("%(num)d value saved from Excel.", "%(num)d values saved from Excel.", len(rows)),
+        "success",
+    )
+    return redirect(
+        url_for("projects.quarter_page", subproject_id=subproject.id, quarter_text=str(quarter))
     )
