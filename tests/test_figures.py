@@ -119,3 +119,34 @@ def test_labels_are_escaped_for_plotly_markup(request_ctx):
     overview.loc[0, "name"] = "<b onmouseover=x>Vet</b>"
     spec = figures.rag_matrix_spec(overview)
     assert "DP0001 &lt;b onmouseover=x&gt;Vet&lt;/b&gt;" in spec["layout"]["yaxis"]["categoryarray"]
+
+
+def test_whole_numbers_are_grouped_per_language(app, client):
+    from tracker.i18n import number_format
+
+    with app.test_request_context():
+        assert number_format(1234567) == "1.234.567"
+        assert number_format(-1234.0) == "-1.234"
+        assert number_format(12) == "12"
+        assert number_format(1234.5) == "1.234,5"
+    with app.test_request_context():
+        from flask import session
+
+        session["lang"] = "en"
+        assert number_format(1234567) == "1,234,567"
+
+
+def test_fractions_keep_babels_format(app):
+    from babel.numbers import format_decimal
+
+    from tracker.i18n import number_format
+
+    for locale in ("nl", "en"):
+        with app.test_request_context():
+            from flask import session
+
+            session["lang"] = locale
+            for value in (1234.5, 0.25, -1234567.89, 12.05, 0.04, 999999.96, 3.14159):
+                expected = format_decimal(round(value, 1), format="#,##0.#", locale=locale)
+                assert number_format(value) == expected, (locale, value)
+            assert number_format(3.14159, 2) == format_decimal(3.14, "#,##0.##", locale=locale)

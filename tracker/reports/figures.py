@@ -26,6 +26,7 @@ because plotly.js renders a subset of HTML in labels.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from collections import Counter
@@ -33,6 +34,7 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -128,7 +130,16 @@ _RAG_URGENCY = {"red": 0, "amber": 1, "green": 2, None: 3}
 
 def status_label(code: str | None) -> str:
     """Symbol and translated name of a status, e.g. "▲ At risk"; "○ Unknown" for none."""
-    if code is None or code == "none" or code not in STATUS_LABELS:
+    if not isinstance(code, str) or code not in STATUS_LABELS:
+        code = "none"
+    return _status_label(code, str(get_locale()) if has_request_context() else "")
+
+
+@functools.lru_cache(maxsize=64)
+def _status_label(code: str, locale: str) -> str:
+    """Cached per language: the catalogues do not change while the app runs, and a gettext
+    call costs more than the label is worth on a chart with hundreds of points."""
+    if code == "none":
         return f"○ {_('Unknown')}"
     return f"{STATUS_SYMBOLS[code]} {STATUS_LABELS[code]}"
 
