@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations translations-update clean system-deps
+.PHONY: run test lint translations translations-update clean system-deps bench
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,6 @@ test: system-deps $(BIN)/activate translations lint
 # What the PDF report needs from the system: Chromium (Kaleido draws the charts with it) and the
 # DejaVu fonts (embedded in the PDF). Installed only when missing and only as root with apt-get;
 # otherwise a note, never a failure: without Chromium the PDF prints its charts as tables.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
@@ -48,6 +47,9 @@ system-deps:
 	else \
 	  echo "Note:$$missing missing (install as root: apt-get install$$missing); PDF charts will be printed as tables."; \
 	fi
+
+bench: $(BIN)/activate translations
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) instance/*.db

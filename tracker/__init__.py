@@ -46,10 +46,12 @@ def create_app(config: object | Mapping | None = None) -> Flask:
 
     from tracker.auth.views import bp as auth_bp
     from tracker.projects.views import bp as projects_bp
+    from tracker.reports.dashboard import bp as dashboard_bp
     from tracker.reports.views import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(reports_bp)
 
     from tracker import cli, errors, sqlite

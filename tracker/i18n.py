@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date, datetime
 
+from babel.numbers import get_group_symbol
 from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
@@ -48,8 +50,15 @@ def number_format(value: float | int | None, digits: int = 1) -> str:
     if _missing(value):
         return "–"
     if float(value).is_integer():
-        return format_decimal(value, format="#,##0")
+        # whole numbers are most of a dashboard's numbers: group them without Babel's pattern
+        # machinery, which costs ~50 µs a call
+        return f"{int(value):,}".replace(",", _group_symbol(str(get_locale())))
     return format_decimal(round(value, digits), format="#,##0." + "#" * digits)
+
+
+@functools.cache
+def _group_symbol(locale: str) -> str:
+    return get_group_symbol(locale)
 
 
 def percent_format(fraction: float | None) -> str:

@@ -36,10 +36,20 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+# Who lands on the dashboard after logging in; leads land on the programme overview.
+DASHBOARD_FIRST_ROLES = ("admin", "manager", "steering")
+
+
+def _landing_url(user) -> str:
+    if user.role in DASHBOARD_FIRST_ROLES:
+        return url_for("dashboard.dashboard")
+    return url_for("projects.overview")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("projects.overview"))
+        return redirect(_landing_url(current_user))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -49,7 +59,7 @@ def login():
             session.clear()
             login_user(user)
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")) or url_for("projects.overview"))
+            return redirect(_safe_next(request.args.get("next")) or _landing_url(user))
         flash(_("Email address or password is not correct."), "error")
         status = 401
     elif request.method == "POST":

@@ -161,7 +161,17 @@ def indicators(
     if subproject_ids is not None:
         query = query.where(Indicator.subproject_id.in_(subproject_ids))
     values = measurements(programme_id, quarter, subproject_ids)
-    by_indicator = {k: g for k, g in values.groupby("indicator_id")} if len(values) else {}
+    # grouped in plain Python: pandas' groupby builds a frame per indicator, far too slow for
+    # a programme with thousands of indicators
+    by_indicator: dict[int, list[tuple[str, float]]] = {}
+    for indicator_id, period, value in zip(
+        values["indicator_id"].tolist(),
+        values["period"].tolist(),
+        values["value"].tolist(),
+        strict=True,
+    ):
+        by_indicator.setdefault(indicator_id, []).append((period, value))
+    period_ends: dict[str, date] = {}
     rows = []
     for row in db.session.execute(query):
         facts = indicator_rules.IndicatorFacts(
@@ -173,18 +183,20 @@ def indicators(
             rollup=row.rollup,
         )
         own = by_indicator.get(row.id)
-        if own is None or own.empty:
+        if not own:
             rows.append((*row, None, None, None, None, None, indicator_rules.NO_DATA))
             continue
-        latest_period = own["period"].iloc[-1]
-        actual = indicator_rules.rolled_up(list(own["value"]), row.rollup)
+        latest_period, latest_value = own[-1]
+        actual = indicator_rules.rolled_up([value for _, value in own], row.rollup)
         reached = indicator_rules.progress(facts, actual)
-        expected = indicator_rules.expected_progress(facts, Quarter.parse(latest_period).end)
+        if latest_period not in period_ends:
+            period_ends[latest_period] = Quarter.parse(latest_period).end
+        expected = indicator_rules.expected_progress(facts, period_ends[latest_period])
         rows.append(
             (
                 *row,
                 latest_period,
-                float(own["value"].iloc[-1]),
+                float(latest_value),
                 actual,
                 reached,
                 expected,
@@ -212,6 +224,26 @@ def measurements(
     )
     if subproject_ids is not None:
         query = query.where(Indicator.subproject_id.in_(subproject_ids))
+    return _frame(
+        db.session.execute(query), ["id", "indicator_id", "subproject_id", "period", "value"]
+    )
+
+
+def indicator_measurements(indicator_ids: list[int], up_to: Quarter) -> pd.DataFrame:
+    """The measurements of the given indicators, periods up to ``up_to``, oldest first: the
+    same columns as ``measurements``, for charts that show only a few indicators."""
+    query = (
+        select(
+            Measurement.id,
+            Measurement.indicator_id,
+            Indicator.subproject_id,
+            Measurement.period,
+            Measurement.value,
+        )
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .where(Measurement.indicator_id.in_(indicator_ids), Measurement.period <= str(up_to))
+        .order_by(Measurement.indicator_id, Measurement.period)
+    )
     return _frame(
         db.session.execute(query), ["id", "indicator_id", "subproject_id", "period", "value"]
     )
@@ -281,28 +313,36 @@ def overview_from(
     """What ``status_overview`` gives, from frames already loaded: callers that also need the
     milestones and indicators themselves (the dashboard, the report) query them only once."""
     frame = subproject_frame.copy()
+    milestone_groups = _statuses_by_subproject(milestone_frame)
+    indicator_groups = _statuses_by_subproject(indicator_frame)
+    ids = frame["id"].tolist()
     for status in milestone_rules.STATUSES:
-        counts = (
-            milestone_frame[milestone_frame["status"] == status].groupby("subproject_id").size()
-        )
-        frame[f"milestones_{status}"] = [int(counts.get(i, 0)) for i in frame["id"]]
+        frame[f"milestones_{status}"] = [milestone_groups.get(i, []).count(status) for i in ids]
     for status in indicator_rules.STATUSES:
-        counts = (
-            indicator_frame[indicator_frame["status"] == status].groupby("subproject_id").size()
-        )
-        frame[f"indicators_{status}"] = [int(counts.get(i, 0)) for i in frame["id"]]
-    milestone_groups = milestone_frame.groupby("subproject_id")["status"].apply(list).to_dict()
-    indicator_groups = indicator_frame.groupby("subproject_id")["status"].apply(list).to_dict()
+        frame[f"indicators_{status}"] = [indicator_groups.get(i, []).count(status) for i in ids]
     frame["computed_rag"] = [
         subproject_rules.computed_rag(milestone_groups.get(i, []), indicator_groups.get(i, []))
-        for i in frame["id"]
+        for i in ids
     ]
     frame["lead_rag"] = [lead.get(i) for i in frame["id"]]
+    # pandas may store a missing RAG as NaN rather than None: only strings count as a RAG
     frame["rag_differs"] = [
-        subproject_rules.rag_disagrees(lead_rag, computed)
+        subproject_rules.rag_disagrees(
+            lead_rag if isinstance(lead_rag, str) else None,
+            computed if isinstance(computed, str) else None,
+        )
         for lead_rag, computed in zip(frame["lead_rag"], frame["computed_rag"], strict=True)
     ]
     return frame
+
+
+def _statuses_by_subproject(frame: pd.DataFrame) -> dict[int, list[str]]:
+    groups: dict[int, list[str]] = {}
+    for subproject_id, status in zip(
+        frame["subproject_id"].tolist(), frame["status"].tolist(), strict=True
+    ):
+        groups.setdefault(subproject_id, []).append(status)
+    return groups
 
 
 def decisions_requested(

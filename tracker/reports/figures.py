@@ -26,11 +26,15 @@ because plotly.js renders a subset of HTML in labels.
 
 from __future__ import annotations
 
+import functools
 import html
+import math
+from collections import Counter
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -126,7 +130,16 @@ _RAG_URGENCY = {"red": 0, "amber": 1, "green": 2, None: 3}
 
 def status_label(code: str | None) -> str:
     """Symbol and translated name of a status, e.g. "▲ At risk"; "○ Unknown" for none."""
-    if code is None or code == "none" or code not in STATUS_LABELS:
+    if not isinstance(code, str) or code not in STATUS_LABELS:
+        code = "none"
+    return _status_label(code, str(get_locale()) if has_request_context() else "")
+
+
+@functools.lru_cache(maxsize=64)
+def _status_label(code: str, locale: str) -> str:
+    """Cached per language: the catalogues do not change while the app runs, and a gettext
+    call costs more than the label is worth on a chart with hundreds of points."""
+    if code == "none":
         return f"○ {_('Unknown')}"
     return f"{STATUS_SYMBOLS[code]} {STATUS_LABELS[code]}"
 
@@ -184,6 +197,12 @@ def _axis(title: str = "", **extra) -> dict:
     return axis
 
 
+def _count_axis(title: str, largest: int) -> dict:
+    """An axis of whole numbers: ticks at 0, 1, 2… for small counts, never at 0.5."""
+    step = max(1, math.ceil(largest / 8))
+    return _axis(title, rangemode="tozero", tick0=0, dtick=step, tickformat=",d")
+
+
 def _date_format() -> str:
     return "%d-%m-%Y" if _is_nl() else "%-d %b %Y"
 
@@ -198,47 +217,82 @@ def _limited_title(title: str, shown: int, total: int) -> str:
 
 def subproject_labels(subprojects: pd.DataFrame) -> dict[int, str]:
     """Subproject id to its label "code name" as charts and tables show it."""
-    return {int(row.id): f"{row.code} {row.name}" for row in subprojects.itertuples(index=False)}
+    return {
+        int(i): f"{code} {name}" for i, code, name in _columns(subprojects, "id", "code", "name")
+    }
+
+
+def _columns(frame: pd.DataFrame, *names: str):
+    """Rows as tuples of the given columns: far cheaper than ``itertuples`` on wide frames."""
+    return zip(*(frame[name].tolist() for name in names), strict=True)
+
+
+def _group(frame: pd.DataFrame, key: str, *names: str) -> dict:
+    """``{key value: [(column values...), ...]}`` in the frame's order, without pandas' groupby
+    (which builds a DataFrame per group: slow with thousands of indicators)."""
+    groups: dict = {}
+    for key_value, *values in _columns(frame, key, *names):
+        groups.setdefault(key_value, []).append(tuple(values))
+    return groups
 
 
 # --- Choosing rows for charts with a row per item -----------------------------------------------
 
 
+def _pick(frame: pd.DataFrame, keys: list, limit: int, order: list | None = None) -> pd.DataFrame:
+    """The ``limit`` rows with the smallest ``keys``, shown in ``order`` (default: as they
+    came). Sorting is done in Python: with thousands of rows pandas' overhead per call is what
+    would cost the time."""
+    positions = sorted(range(len(keys)), key=keys.__getitem__)[:limit]
+    if order is not None:
+        positions.sort(key=order.__getitem__)
+    else:
+        positions.sort()
+    return frame.iloc[positions]
+
+
 def top_milestones(milestones: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
-    """The milestones a timeline shows: overdue and at risk first, then by slip, then by date."""
-    if len(milestones) <= limit:
-        return milestones.sort_values(["planned_date", "id"], kind="stable")
-    ranked = milestones.assign(
-        _urgency=milestones["status"].map(_MILESTONE_URGENCY), _slip=-milestones["slip_days"]
-    ).sort_values(["_urgency", "_slip", "planned_date", "id"], kind="stable")
-    chosen = ranked.head(limit).drop(columns=["_urgency", "_slip"])
-    return chosen.sort_values(["planned_date", "id"], kind="stable")
+    """The milestones a timeline shows: overdue and at risk first, then by slip, then by date;
+    shown by planned date."""
+    facts = list(_columns(milestones, "status", "slip_days", "planned_date", "id"))
+    keys = [(_MILESTONE_URGENCY.get(st, 5), -slip, planned, i) for st, slip, planned, i in facts]
+    order = [(planned, i) for _st, _slip, planned, i in facts]
+    return _pick(milestones, keys, limit, order)
 
 
 def top_indicators(indicators: pd.DataFrame, limit: int = INDICATOR_LIMIT) -> pd.DataFrame:
-    """The indicators a chart shows: off track first, then the largest gap to the expectation."""
+    """The indicators a chart shows: off track first, then the largest gap to the expectation;
+    shown in the frame's order."""
     if len(indicators) <= limit:
         return indicators
-    gap = (indicators["expected"].astype(float) - indicators["progress"].astype(float)).fillna(0)
-    ranked = indicators.assign(
-        _urgency=indicators["status"].map(_INDICATOR_URGENCY), _gap=-gap
-    ).sort_values(["_urgency", "_gap", "id"], kind="stable")
-    return ranked.head(limit).drop(columns=["_urgency", "_gap"]).sort_index()
+    keys = [
+        (
+            _INDICATOR_URGENCY.get(status, 4),
+            -((expected - progress) if pd.notna(expected) and pd.notna(progress) else 0.0),
+            i,
+        )
+        for status, expected, progress, i in _columns(
+            indicators, "status", "expected", "progress", "id"
+        )
+    ]
+    return _pick(indicators, keys, limit)
 
 
 def top_subprojects(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> pd.DataFrame:
-    """The subprojects a matrix shows: where lead and computed RAG differ first, then red."""
+    """The subprojects a matrix shows: where lead and computed RAG differ first, then red;
+    shown by code."""
     if len(overview) <= limit:
         return overview
-    differs = [
-        0 if (lead is not None and comp is not None and lead != comp) else 1
-        for lead, comp in zip(overview["lead_rag"], overview["computed_rag"], strict=True)
+    facts = list(_columns(overview, "lead_rag", "computed_rag", "code"))
+    keys = [
+        (
+            0 if (isinstance(lead, str) and isinstance(comp, str) and lead != comp) else 1,
+            _RAG_URGENCY.get(comp if isinstance(comp, str) else None, 3),
+            code,
+        )
+        for lead, comp, code in facts
     ]
-    ranked = overview.assign(
-        _differs=differs,
-        _urgency=[_RAG_URGENCY.get(c, 3) for c in overview["computed_rag"]],
-    ).sort_values(["_differs", "_urgency", "code"], kind="stable")
-    return ranked.head(limit).drop(columns=["_differs", "_urgency"]).sort_values("code")
+    return _pick(overview, keys, limit, [code for _l, _c, code in facts])
 
 
 # --- Counts by status -----------------------------------------------------------------------------
@@ -246,8 +300,9 @@ def top_subprojects(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> pd.Dat
 
 def status_counts(frame: pd.DataFrame, column: str, order: tuple[str, ...]) -> dict[str, int]:
     """How many rows have each status in ``order`` (missing values count as "none")."""
-    values = frame[column].where(frame[column].notna(), "none") if len(frame) else frame[column]
-    counts = values.value_counts().to_dict() if len(frame) else {}
+    counts = Counter(
+        value if isinstance(value, str) else "none" for value in frame[column].tolist()
+    )
     return {code: int(counts.get(code, 0)) for code in order}
 
 
@@ -265,7 +320,11 @@ def _count_bars(counts: dict[str, int], title: str, axis_title: str) -> dict:
             cliponaxis=False,
             marker={
                 "color": [COLOURS[c] for c in codes],
-                "pattern": {"shape": [PATTERNS[c] for c in codes], "fgcolor": "#ffffff"},
+                "pattern": {
+                    "shape": [PATTERNS[c] for c in codes],
+                    "fgcolor": "#ffffff",
+                    "fillmode": "overlay",
+                },
                 "line": {"color": INK, "width": 1},
             },
             hovertemplate="%{y}: %{x}<extra></extra>",
@@ -273,7 +332,7 @@ def _count_bars(counts: dict[str, int], title: str, axis_title: str) -> dict:
         layout=_base_layout(
             title,
             height=60 + 38 * len(codes),
-            xaxis=_axis(axis_title, rangemode="tozero", tickformat=",d"),
+            xaxis=_count_axis(axis_title, max(counts.values(), default=0)),
             yaxis=_axis("", autorange="reversed"),
             showlegend=False,
         ),
@@ -320,7 +379,7 @@ def rag_spec(overview: pd.DataFrame) -> dict:
                 cliponaxis=False,
                 marker={
                     "color": [COLOURS[c] for c in RAG_ORDER],
-                    "pattern": {"shape": pattern, "fgcolor": "#ffffff"},
+                    "pattern": {"shape": pattern, "fgcolor": "#ffffff", "fillmode": "overlay"},
                     "line": {"color": INK, "width": 1},
                 },
                 hovertemplate=f"{_text(name)} · %{{x}}: %{{y}}<extra></extra>",
@@ -333,27 +392,32 @@ def rag_spec(overview: pd.DataFrame) -> dict:
             height=300,
             barmode="group",
             xaxis=_axis(""),
-            yaxis=_axis(_("Number of subprojects"), rangemode="tozero", tickformat=",d"),
+            yaxis=_count_axis(
+                _("Number of subprojects"), max([*lead.values(), *computed.values()])
+            ),
             legend={"orientation": "h", "y": -0.2},
         ),
     )
 
 
+def municipality_rows(overview: pd.DataFrame) -> list[dict]:
+    """Per municipality (by name) the number of subprojects by computed RAG ("none" when there
+    is nothing to judge): the municipality chart and its table both read these rows."""
+    table: dict[str, dict] = {}
+    for name, rag in _columns(overview, "municipality", "computed_rag"):
+        row = table.setdefault(name, {"municipality": name, **dict.fromkeys(RAG_ORDER, 0)})
+        row[rag if rag in RAG_ORDER else "none"] += 1
+    return [table[name] for name in sorted(table)]
+
+
 def municipality_spec(overview: pd.DataFrame) -> dict:
     """Subprojects per municipality, stacked by computed RAG: the programme at a glance by place,
     however many subprojects it holds."""
-    frame = overview.assign(
-        _rag=overview["computed_rag"].where(overview["computed_rag"].notna(), "none")
-    )
-    table = (
-        frame.groupby(["municipality", "_rag"]).size().unstack(fill_value=0)
-        if len(frame)
-        else pd.DataFrame()
-    )
-    municipalities = sorted(table.index) if len(table) else []
+    table = municipality_rows(overview)
+    municipalities = [_text(row["municipality"]) for row in table]
     traces = []
     for code in RAG_ORDER:
-        counts = [int(table.at[m, code]) if code in table.columns else 0 for m in municipalities]
+        counts = [row[code] for row in table]
         traces.append(
             dict(
                 type="bar",
@@ -363,7 +427,11 @@ def municipality_spec(overview: pd.DataFrame) -> dict:
                 orientation="h",
                 marker={
                     "color": COLOURS[code],
-                    "pattern": {"shape": PATTERNS[code], "fgcolor": "#ffffff"},
+                    "pattern": {
+                        "shape": PATTERNS[code],
+                        "fgcolor": "#ffffff",
+                        "fillmode": "overlay",
+                    },
                     "line": {"color": INK, "width": 1},
                 },
                 hovertemplate="%{y} · " + _text(status_label(code)) + ": %{x}<extra></extra>",
@@ -375,7 +443,10 @@ def municipality_spec(overview: pd.DataFrame) -> dict:
             _("Subprojects per municipality by computed RAG"),
             height=90 + 34 * max(1, len(municipalities)),
             barmode="stack",
-            xaxis=_axis(_("Number of subprojects"), rangemode="tozero", tickformat=",d"),
+            xaxis=_count_axis(
+                _("Number of subprojects"),
+                max((sum(row[c] for c in RAG_ORDER) for row in table), default=0),
+            ),
             yaxis=_axis("", autorange="reversed"),
             legend={"orientation": "h", "y": -0.25},
         ),
@@ -389,20 +460,19 @@ def rag_matrix_spec(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> dict:
     """The "stoplicht": per subproject the lead's RAG beside the computed RAG; where they differ
     the row carries a "≠" mark and a frame."""
     chosen = top_subprojects(overview, limit)
-    rows = [_text(_short(f"{r.code} {r.name}")) for r in chosen.itertuples(index=False)]
+    facts = list(_columns(chosen, "code", "name", "lead_rag", "computed_rag"))
+    rows = [_text(_short(f"{code} {name}")) for code, name, _lead, _computed in facts]
     columns = [_("RAG (lead)"), _("RAG (computed)")]
     xs, ys, codes = [], [], []
-    for row, label in zip(chosen.itertuples(index=False), rows, strict=True):
-        for column, code in zip(columns, (row.lead_rag, row.computed_rag), strict=True):
+    for (_code, _name, lead, computed), label in zip(facts, rows, strict=True):
+        for column, code in zip(columns, (lead, computed), strict=True):
             xs.append(column)
             ys.append(label)
             codes.append(code if code in COLOURS else "none")
     differs = [
         label
-        for row, label in zip(chosen.itertuples(index=False), rows, strict=True)
-        if row.lead_rag is not None
-        and row.computed_rag is not None
-        and row.lead_rag != row.computed_rag
+        for (_code, _name, lead, computed), label in zip(facts, rows, strict=True)
+        if isinstance(lead, str) and isinstance(computed, str) and lead != computed
     ]
     traces = [
         dict(
@@ -489,16 +559,22 @@ def milestone_timeline_spec(
     a line at ``as_of``. The most urgent ``limit`` milestones when there are more."""
     chosen = top_milestones(milestones, limit)
     names = subproject_labels(subprojects)
-    labels = [
-        _text(_short(f"{names.get(int(r.subproject_id), '').split(' ')[0]} · {r.title}", 48))
-        for r in chosen.itertuples(index=False)
-    ]
+    facts = list(_columns(chosen, "subproject_id", "title", "baseline_date", "planned_date"))
+    labels = _unique(
+        [
+            _text(_short(f"{names.get(int(sid), '').split(' ')[0]} · {title}", 48))
+            for sid, title, _baseline, _planned in facts
+        ]
+    )
+    statuses = chosen["status"].tolist()
+    planned_dates = chosen["planned_date"].tolist()
+    slips = chosen["slip_days"].tolist()
     day_label = _("days")
     slip_x: list = []
     slip_y: list = []
-    for row, label in zip(chosen.itertuples(index=False), labels, strict=True):
-        if row.planned_date != row.baseline_date:
-            slip_x += [row.baseline_date, row.planned_date, None]
+    for (_sid, _title, baseline, planned), label in zip(facts, labels, strict=True):
+        if planned != baseline:
+            slip_x += [baseline, planned, None]
             slip_y += [label, label, None]
     traces = [
         dict(
@@ -526,16 +602,20 @@ def milestone_timeline_spec(
         ),
     ]
     for code in MILESTONE_ORDER:
-        mask = list(chosen["status"] == code)
-        if not any(mask):
+        own = [
+            (label, planned, slip)
+            for label, status, planned, slip in zip(
+                labels, statuses, planned_dates, slips, strict=True
+            )
+            if status == code
+        ]
+        if not own:
             continue
-        own = chosen[mask]
-        own_labels = [label for label, keep in zip(labels, mask, strict=True) if keep]
         traces.append(
             dict(
                 type="scatter",
-                x=list(own["planned_date"]),
-                y=own_labels,
+                x=[planned for _label, planned, _slip in own],
+                y=[label for label, _planned, _slip in own],
                 mode="markers",
                 marker={
                     "symbol": MARKERS[code],
@@ -544,7 +624,7 @@ def milestone_timeline_spec(
                     "line": {"color": INK, "width": 1},
                 },
                 name=status_label(code),
-                customdata=[int(s) for s in own["slip_days"]],
+                customdata=[int(slip) for _label, _planned, slip in own],
                 hovertemplate="%{y}<br>"
                 + _text(_("Planned date"))
                 + ": %{x}<br>"
@@ -601,14 +681,24 @@ def milestone_timeline_spec(
 
 def _indicator_labels(indicators: pd.DataFrame, names: dict[int, str]) -> list[str]:
     labels = []
-    for row in indicators.itertuples(index=False):
+    for subproject_id, name in _columns(indicators, "subproject_id", "name"):
         owner = (
-            names.get(int(row.subproject_id), "").split(" ")[0]
-            if pd.notna(row.subproject_id)
+            names.get(int(subproject_id), "").split(" ")[0]
+            if pd.notna(subproject_id)
             else _("Programme")
         )
-        labels.append(_text(_short(f"{owner} · {row.name}", 48)))
-    return labels
+        labels.append(_text(_short(f"{owner} · {name}", 48)))
+    return _unique(labels)
+
+
+def _unique(labels: list[str]) -> list[str]:
+    """Category labels made distinct ("… (2)"), so two rows never share one line of a chart."""
+    seen: dict[str, int] = {}
+    result = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        result.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return result
 
 
 def indicator_progress_spec(
@@ -618,14 +708,19 @@ def indicator_progress_spec(
     way), the progress expected by its newest period (diamond) and the target (100 %)."""
     chosen = top_indicators(indicators, limit)
     labels = _indicator_labels(chosen, subproject_labels(subprojects))
+    statuses = chosen["status"].tolist()
+    progresses = chosen["progress"].tolist()
     traces = []
     for code in INDICATOR_ORDER:
-        mask = list(chosen["status"] == code)
-        if not any(mask):
+        own = [
+            (label, value)
+            for label, status, value in zip(labels, statuses, progresses, strict=True)
+            if status == code
+        ]
+        if not own:
             continue
-        own = chosen[mask]
-        own_labels = [label for label, keep in zip(labels, mask, strict=True) if keep]
-        progress = [0.0 if pd.isna(p) else round(float(p) * 100, 1) for p in own["progress"]]
+        own_labels = [label for label, _value in own]
+        progress = [0.0 if pd.isna(p) else round(float(p) * 100, 1) for _label, p in own]
         traces.append(
             dict(
                 type="bar",
@@ -642,7 +737,11 @@ def indicator_progress_spec(
                 textposition="auto",
                 marker={
                     "color": COLOURS[code],
-                    "pattern": {"shape": PATTERNS[code], "fgcolor": "#ffffff"},
+                    "pattern": {
+                        "shape": PATTERNS[code],
+                        "fgcolor": "#ffffff",
+                        "fillmode": "overlay",
+                    },
                     "line": {"color": INK, "width": 1},
                 },
                 width=0.5,
@@ -738,32 +837,39 @@ def indicator_trend_rows(indicators: pd.DataFrame, measurements: pd.DataFrame) -
     """Per indicator, per measured period: the rolled-up actual value (sum, mean or last up to
     that period) and the value expected on the linear path from baseline to target at the end of
     that period. The trend chart and its table alternative both read these rows."""
-    by_indicator = (
-        {int(k): g for k, g in measurements.groupby("indicator_id")} if len(measurements) else {}
-    )
+    by_indicator = _group(measurements, "indicator_id", "period", "value")
     rows = []
-    for row in indicators.itertuples(index=False):
-        own = by_indicator.get(int(row.id))
+    for indicator_id, direction, baseline, baseline_date, target, target_date, rollup in _columns(
+        indicators,
+        "id",
+        "direction",
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_date",
+        "rollup",
+    ):
+        own = by_indicator.get(indicator_id)
         if own is None:
             continue
         facts = indicator_rules.IndicatorFacts(
-            direction=row.direction,
-            baseline_value=float(row.baseline_value),
-            baseline_date=row.baseline_date,
-            target_value=float(row.target_value),
-            target_date=row.target_date,
-            rollup=row.rollup,
+            direction=direction,
+            baseline_value=float(baseline),
+            baseline_date=baseline_date,
+            target_value=float(target),
+            target_date=target_date,
+            rollup=rollup,
         )
         values: list[float] = []
-        for period, value in zip(own["period"], own["value"], strict=True):
+        for period, value in own:
             values.append(float(value))
             end = Quarter.parse(period).end
             expected = indicator_rules.expected_progress(facts, end)
             rows.append(
                 {
-                    "indicator_id": int(row.id),
+                    "indicator_id": int(indicator_id),
                     "period": period,
-                    "actual": indicator_rules.rolled_up(values, row.rollup),
+                    "actual": indicator_rules.rolled_up(values, rollup),
                     "expected": facts.baseline_value
                     + expected * (facts.target_value - facts.baseline_value),
                 }
@@ -783,26 +889,28 @@ def indicator_trend_spec(
     chosen = top_indicators(indicators[indicators["status"] != indicator_rules.NO_DATA], limit)
     total = int((indicators["status"] != indicator_rules.NO_DATA).sum())
     labels = _indicator_labels(chosen, subproject_labels(subprojects))
-    trend = pd.DataFrame(
-        indicator_trend_rows(chosen, measurements),
-        columns=["indicator_id", "period", "actual", "expected"],
-    )
+    grouped: dict[int, list[dict]] = {}
+    for point in indicator_trend_rows(chosen, measurements):
+        grouped.setdefault(point["indicator_id"], []).append(point)
     columns = 3 if len(chosen) > 4 else max(1, min(2, len(chosen)))
     panels = max(1, len(chosen))
     rows = (panels + columns - 1) // columns
-    gap_x, gap_y = 0.08, 0.5 / max(rows, 1) if rows > 1 else 0.0
+    gap_x = 0.08
+    gap_y = 80 / (230 * rows) if rows > 1 else 0.0
     width = (1 - gap_x * (columns - 1)) / columns
     height = (1 - gap_y * (rows - 1)) / rows
     layout = _base_layout(
         _limited_title(_("Indicator trends against the expected path"), len(chosen), total),
         height=80 + 230 * rows,
         showlegend=True,
-        legend={"orientation": "h", "y": -0.06 if rows > 1 else -0.2, "yanchor": "top"},
+        legend={"orientation": "h", "y": -0.12 if rows > 1 else -0.3, "yanchor": "top"},
         annotations=[],
     )
     traces = []
-    grouped = {int(k): g for k, g in trend.groupby("indicator_id")} if len(trend) else {}
-    for n, (row, label) in enumerate(zip(chosen.itertuples(index=False), labels, strict=True)):
+    facts = _columns(chosen, "id", "unit", "status", "target_value")
+    for n, ((indicator_id, unit, status, target), label) in enumerate(
+        zip(facts, labels, strict=True)
+    ):
         suffix = "" if n == 0 else str(n + 1)
         col, line = n % columns, n // columns
         x0 = col * (width + gap_x)
@@ -811,11 +919,11 @@ def indicator_trend_spec(
             "", domain=_domain(x0, x0 + width), anchor=f"y{suffix}", type="category", tickangle=-45
         )
         layout[f"yaxis{suffix}"] = _axis(
-            _text(_short(row.unit, 20)), domain=_domain(y1 - height, y1), anchor=f"x{suffix}"
+            _text(_short(unit, 20)), domain=_domain(y1 - height, y1), anchor=f"x{suffix}"
         )
         layout["annotations"].append(
             {
-                "text": f"{label} · {_text(status_label(row.status))}",
+                "text": f"{label} · {_text(status_label(status))}",
                 "x": x0,
                 "y": y1,
                 "xref": "paper",
@@ -826,16 +934,16 @@ def indicator_trend_spec(
                 "font": {"size": 12},
             }
         )
-        own = grouped.get(int(row.id))
+        own = grouped.get(int(indicator_id))
         if own is None:
             continue
-        periods = list(own["period"])
-        common = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "legendgroup": None}
+        periods = [point["period"] for point in own]
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         traces.append(
             dict(
                 type="scatter",
                 x=periods,
-                y=list(own["actual"]),
+                y=[point["actual"] for point in own],
                 mode="lines+markers",
                 line={"color": COLOURS["achieved_late"], "width": 2},
                 marker={"symbol": "circle", "size": 7},
@@ -843,35 +951,35 @@ def indicator_trend_spec(
                 legendgroup="actual",
                 showlegend=n == 0,
                 hovertemplate=f"{label}<br>%{{x}}: %{{y}}<extra></extra>",
-                **{k: v for k, v in common.items() if k != "legendgroup"},
+                **axes,
             )
         )
         traces.append(
             dict(
                 type="scatter",
                 x=periods,
-                y=list(own["expected"]),
+                y=[point["expected"] for point in own],
                 mode="lines",
                 line={"color": "#6b7480", "width": 2, "dash": "dash"},
                 name=_("Expected path"),
                 legendgroup="expected",
                 showlegend=n == 0,
                 hovertemplate=f"{label}<br>{_text(_('Expected'))} %{{x}}: %{{y}}<extra></extra>",
-                **{k: v for k, v in common.items() if k != "legendgroup"},
+                **axes,
             )
         )
         traces.append(
             dict(
                 type="scatter",
                 x=[periods[0], periods[-1]],
-                y=[float(row.target_value)] * 2,
+                y=[float(target)] * 2,
                 mode="lines",
                 line={"color": INK, "width": 1, "dash": "dot"},
                 name=_("Target"),
                 legendgroup="target",
                 showlegend=n == 0,
                 hovertemplate=f"{label}<br>{_text(_('Target'))}: %{{y}}<extra></extra>",
-                **{k: v for k, v in common.items() if k != "legendgroup"},
+                **axes,
             )
         )
     if not len(chosen):

@@ -1,0 +1,170 @@
+"""The steering group's dashboard: where the programme stands, what slipped, what is asked.
+
+Every number comes from the reporting layer (``tracker.reports.data``) and every chart from
+``tracker.reports.figures``, the same functions the quarterly PDF uses. A request runs a fixed
+number of queries whatever the programme's size; charts with a row per item show the most urgent
+rows and say so, counts are never cut.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import plotly
+import plotly.io as pio
+from flask import Blueprint, render_template, request, send_from_directory
+from flask_login import login_required
+from markupsafe import Markup
+
+from tracker import timeutil
+from tracker.quarters import Quarter, quarter_range
+from tracker.reports import data, figures
+from tracker.reports import filters as dashboard_filters
+
+bp = Blueprint("dashboard", __name__)
+
+PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
+PLOTLY_VERSION = plotly.__version__
+ONE_YEAR = 365 * 24 * 3600
+DECISION_LIMIT = 25
+
+
+def figure_json(spec: dict) -> Markup:
+    """A figure as JSON for a ``<script type="application/json">`` block.
+
+    ``plotly.io.to_json`` writes ``<``, ``>`` and ``/`` as ``\\u`` escapes, so no text from the
+    data can close the script element; that makes the output safe to mark as markup.
+    """
+    text = pio.to_json(spec, validate=False, pretty=False)
+    return Markup(text.replace("&", "\\u0026").replace("'", "\\u0027"))  # noqa: S704
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts, like ``to_dict("records")`` but without its per-column cost."""
+    columns = list(frame.columns)
+    return [
+        dict(zip(columns, values, strict=True))
+        for values in zip(*(frame[c].tolist() for c in columns), strict=True)
+    ]
+
+
+def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | None, subprojects):
+    """Everything the dashboard shows for one programme, quarter and set of subprojects."""
+    programme_id = programme["id"]
+    as_of = dashboard_filters.as_of(quarter, today)
+    scoped = subprojects if scope is None else subprojects[subprojects["id"].isin(scope)]
+    milestones = data.milestones(programme_id, as_of, scope)
+    indicators = data.indicators(programme_id, quarter, scope)
+    overview = data.overview_from(
+        scoped, milestones, indicators, data.lead_rags(programme_id, quarter)
+    )
+    decisions = data.decisions_requested(programme_id, quarter, scope)
+    meeting = data.previous_meeting(programme_id, today)
+    changes = (
+        data.changes_since(programme_id, meeting["held_on"], today, scope) if meeting else None
+    )
+    labels = figures.subproject_labels(subprojects)
+    chosen_milestones = figures.top_milestones(milestones)
+    chosen_indicators = figures.top_indicators(indicators)
+    trend_indicators = figures.top_indicators(
+        indicators[indicators["status"] != "no_data"], figures.TREND_LIMIT
+    )
+    # only the charted indicators' measurements: a handful of rows at any programme size
+    measurements = data.indicator_measurements(trend_indicators["id"].tolist(), quarter)
+    specs = {
+        "milestone_status": figures.milestone_status_spec(milestones),
+        "indicator_status": figures.indicator_status_spec(indicators),
+        "rag": figures.rag_spec(overview),
+        "municipality": figures.municipality_spec(overview),
+        "rag_matrix": figures.rag_matrix_spec(overview),
+        "milestone_timeline": figures.milestone_timeline_spec(milestones, subprojects, as_of),
+        "indicator_progress": figures.indicator_progress_spec(indicators, subprojects),
+        "indicator_trend": figures.indicator_trend_spec(indicators, measurements, subprojects),
+    }
+    indicator_names = dict(zip(indicators["id"].tolist(), indicators["name"].tolist(), strict=True))
+    return {
+        "as_of": as_of,
+        "counts": {
+            "milestones": figures.status_counts(milestones, "status", figures.MILESTONE_ORDER),
+            "indicators": figures.status_counts(indicators, "status", figures.INDICATOR_ORDER),
+            "lead_rag": figures.status_counts(overview, "lead_rag", figures.RAG_ORDER),
+            "computed_rag": figures.status_counts(overview, "computed_rag", figures.RAG_ORDER),
+            "rag_differs": int(overview["rag_differs"].sum()) if len(overview) else 0,
+            "decisions": len(decisions),
+            "subprojects": len(overview),
+        },
+        "figures": {name: figure_json(spec) for name, spec in specs.items()},
+        "matrix": records(figures.top_subprojects(overview)),
+        "matrix_total": len(overview),
+        "timeline": records(chosen_milestones),
+        "timeline_total": len(milestones),
+        "progress": records(chosen_indicators),
+        "progress_total": len(indicators),
+        "trend": figures.indicator_trend_rows(trend_indicators, measurements),
+        "trend_names": indicator_names,
+        "municipalities": figures.municipality_rows(overview),
+        "decisions": records(decisions.head(DECISION_LIMIT)),
+        "meeting": meeting,
+        "changes": {kind: (records(frame), total) for kind, (frame, total) in changes.items()}
+        if changes
+        else None,
+        "labels": labels,
+    }
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    today = timeutil.today()
+    programmes = data.programmes()
+    if programmes.empty:
+        return render_template("projects/empty.html")
+    filters = dashboard_filters.parse_programme(request.args, list(programmes["id"]))
+    dashboard_filters.parse_quarter(request.args, filters, today)
+    programme_id = filters.programme_id or int(programmes["id"].min())
+    programme = programmes[programmes["id"] == programme_id].iloc[0].to_dict()
+    subprojects = data.subprojects(programme_id)
+    pairs = list(
+        zip(subprojects["id"].astype(int), subprojects["municipality_id"].astype(int), strict=True)
+    )
+    if "programme" not in filters.errors:
+        dashboard_filters.parse_scope(request.args, filters, pairs)
+    quarters = quarter_range(
+        Quarter.of(programme["start_date"]),
+        min(Quarter.of(today), Quarter.of(programme["end_date"])),
+    )
+    context = {
+        "programmes": records(programmes),
+        "programme": programme,
+        "filters": filters,
+        "raw": {name: request.args.get(name, "") for name in dashboard_filters.FIELDS},
+        "subprojects": records(subprojects),
+        "municipality_options": sorted(
+            set(
+                zip(
+                    subprojects["municipality_id"].tolist(),
+                    subprojects["municipality"].tolist(),
+                    strict=True,
+                )
+            ),
+            key=lambda pair: pair[1],
+        ),
+        "quarters": list(reversed(quarters)) or [Quarter.of(today)],
+        "plotly_version": PLOTLY_VERSION,
+    }
+    if filters.errors:
+        return render_template("reports/dashboard.html", board=None, **context), 400
+    scope = dashboard_filters.scope_ids(filters, pairs)
+    board = collect(programme, filters.quarter, today, scope, subprojects)
+    return render_template("reports/dashboard.html", board=board, **context)
+
+
+@bp.route("/dashboard/plotly-<version>.min.js")
+def plotly_js(version: str):
+    """plotly.js from the installed plotly package: no CDN, works offline. The version in the
+    URL changes with the package, so browsers may keep the file for a year."""
+    response = send_from_directory(PLOTLY_DIR, "plotly.min.js", max_age=ONE_YEAR)
+    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    return response
