@@ -43,7 +43,6 @@ bench: $(BIN)/activate translations
 # What the PDF report needs from the system: Chromium (Kaleido draws the charts with it) and the
 # DejaVu fonts (embedded in the PDF). Installed only when missing and only as root with apt-get;
 # otherwise a note, never a failure: without Chromium the PDF prints its charts as tables.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \

@@ -13,6 +13,7 @@ for want of a chart.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
 import shutil
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 BROWSER_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 START_TIMEOUT = 60
 RENDER_TIMEOUT = 60
-TABS = 2
+TABS = 3
 
 
 def browser_path() -> str | None:
@@ -47,7 +48,7 @@ class _Exporter:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._kaleido = None
-        self._failed_reason: str | None = None
+        self._exit_hook = False
 
     def _start(self) -> None:
         import kaleido  # imported late: the app runs without it (charts become tables)
@@ -72,6 +73,9 @@ class _Exporter:
             loop.call_soon_threadsafe(loop.stop)
             raise
         self._loop = loop
+        if not self._exit_hook:
+            atexit.register(self.reset)  # close the browser with the process
+            self._exit_hook = True
 
     def render(self, figures: dict[str, object], width: int, height: int) -> dict[str, str]:
         """SVG per figure, ``width`` wide and as high as the figure's own layout says."""
@@ -81,7 +85,8 @@ class _Exporter:
         k = self._kaleido
 
         def opts(fig):
-            own = getattr(getattr(fig, "layout", None), "height", None)
+            layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout.to_plotly_json()
+            own = layout.get("height")
             return {"format": "svg", "width": width, "height": own or height}
 
         async def render_all():

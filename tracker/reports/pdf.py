@@ -65,8 +65,12 @@ class Chart:
 
 def _figures_for(
     frames: dict[str, pd.DataFrame], report: evaluation.Report, subproject_id: int | None
-) -> dict[str, tuple[str, object, list[dict]]]:
-    """Every chart of the report as (kind, figure, table rows for the fallback)."""
+) -> dict[str, tuple[str, dict, list[dict]]]:
+    """Every chart of the report as (kind, figure, table rows for the fallback).
+
+    The figures are the dashboard's own definitions in their plain-dict form (``*_spec``): the
+    validated ``*_figure`` wrappers give the same picture but cost more than drawing it.
+    """
     subprojects = frames["subprojects"]
     milestones = frames["milestones"]
     indicators = frames["indicators"]
@@ -76,26 +80,26 @@ def _figures_for(
         milestones = milestones[milestones["subproject_id"] == subproject_id]
         indicators = indicators[indicators["subproject_id"] == subproject_id]
         measurements = measurements[measurements["subproject_id"] == subproject_id]
-    result: dict[str, tuple[str, object, list[dict]]] = {}
+    result: dict[str, tuple[str, dict, list[dict]]] = {}
     if subproject_id is None:
         lead = {int(s.subproject["id"]): s.lead_rag for s in report.sections if s.lead_rag}
         overview = report_data.overview_from(subprojects, milestones, indicators, lead)
         result["milestone_status"] = (
             "counts",
-            figures.milestone_status_figure(milestones),
+            figures.milestone_status_spec(milestones),
             _count_rows(figures.status_counts(milestones, "status", figures.MILESTONE_ORDER)),
         )
         result["indicator_status"] = (
             "counts",
-            figures.indicator_status_figure(indicators),
+            figures.indicator_status_spec(indicators),
             _count_rows(figures.status_counts(indicators, "status", figures.INDICATOR_ORDER)),
         )
-        result["rag"] = ("rag", figures.rag_figure(overview), report.summary.rag_rows)
+        result["rag"] = ("rag", figures.rag_spec(overview), report.summary.rag_rows)
         programme_level = indicators[indicators["subproject_id"].isna()]
         if len(programme_level):
             result["programme_progress"] = (
                 "progress",
-                figures.indicator_progress_figure(programme_level, subprojects),
+                figures.indicator_progress_spec(programme_level, subprojects),
                 evaluation.records(programme_level),
             )
             result["programme_trend"] = _trend(programme_level, measurements, subprojects)
@@ -106,7 +110,7 @@ def _figures_for(
             continue
         result[f"progress_{sid}"] = (
             "progress",
-            figures.indicator_progress_figure(own, subprojects),
+            figures.indicator_progress_spec(own, subprojects),
             evaluation.records(own),
         )
         if (own["status"] != "no_data").any():
@@ -120,29 +124,32 @@ def _trend(indicators, measurements, subprojects):
         {**row, "indicator": names.get(row["indicator_id"], "")}
         for row in figures.indicator_trend_rows(indicators, measurements)
     ]
-    return ("trend", figures.indicator_trend_figure(indicators, measurements, subprojects), rows)
+    return ("trend", figures.indicator_trend_spec(indicators, measurements, subprojects), rows)
 
 
 def _count_rows(counts: dict[str, int]) -> list[dict]:
     return [{"status": code, "count": n} for code, n in counts.items()]
 
 
-def _draw(figs: dict[str, tuple[str, object, list[dict]]], enabled: bool) -> dict[str, Chart]:
+def _draw(figs: dict[str, tuple[str, dict, list[dict]]], enabled: bool) -> dict[str, Chart]:
     prepared = {}
     for key, (kind, figure, _rows) in figs.items():
         # Print tweaks only: the system font the PDF embeds, and legends moved off the axis
         # labels (on paper a legend cannot be hovered away).
-        figure.update_layout(font_family=PDF_FONT)
+        layout = figure["layout"]
+        layout["font"] = {**layout.get("font", {}), "family": PDF_FONT}
         if kind == "trend":
-            figure.update_layout(
-                legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
-            )
+            layout["legend"] = {
+                "orientation": "v",
+                "x": 1.02,
+                "xanchor": "left",
+                "y": 1,
+                "yanchor": "top",
+            }
         elif kind == "progress":
-            figure.update_layout(
-                legend={"orientation": "h", "x": 0, "y": -0.5, "yanchor": "top"},
-                margin={"b": 110},
-                height=(figure.layout.height or 200) + 70,
-            )
+            layout["legend"] = {"orientation": "h", "x": 0, "y": -0.5, "yanchor": "top"}
+            layout["margin"] = {**layout.get("margin", {}), "b": 110}
+            layout["height"] = (layout.get("height") or 200) + 70
         prepared[key] = figure
     svgs = charts.to_svg(prepared, enabled=enabled)
     result = {}
@@ -153,7 +160,7 @@ def _draw(figs: dict[str, tuple[str, object, list[dict]]], enabled: bool) -> dic
             if svg
             else None
         )
-        title = figure.layout.title.text or ""
+        title = figure["layout"].get("title", {}).get("text", "")
         result[key] = Chart(key=key, kind=kind, title=title, svg_uri=uri, rows=rows)
     return result
 
