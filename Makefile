@@ -8,7 +8,7 @@ PORT ?= 5000
 
 LOCK := $(VENV)/requirements.lock
 
-.PHONY: run test lint audit translations translations-update clean
+.PHONY: run test lint audit chromium loadtest translations translations-update clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,23 @@ audit: $(BIN)/activate
 	$(BIN)/python scripts/audit_dependencies.py $(LOCK)
 	$(BIN)/bandit -r tracker -q
 
-test: $(BIN)/activate translations lint audit
+# Debian's chromium for the browser tests (Playwright's own browser download is not used).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing and cannot be installed without root: browser tests are skipped"; \
+	  fi; }
+
+test: $(BIN)/activate translations lint audit chromium
 	$(BIN)/python -m pytest
+
+# Not part of `make test`: about 3 minutes, traffic to 127.0.0.1 only. Needs PostgreSQL at
+# TRACKER_LOAD_DATABASE_URL (default tracker:tracker@127.0.0.1/tracker_load, dropped and recreated).
+loadtest: $(BIN)/activate translations
+	$(BIN)/python scripts/loadtest.py --database postgresql --users 50 --duration 60 --workers 4
+	$(BIN)/python scripts/loadtest.py --database sqlite --users 10 --duration 60 --workers 4
 
 clean:
 	rm -rf $(VENV) instance/*.db
