@@ -8,7 +8,7 @@ PORT ?= 5000
 
 LOCK := $(VENV)/requirements.lock
 
-.PHONY: run test lint audit translations translations-update clean bench system-deps
+.PHONY: run test lint audit translations translations-update clean bench system-deps loadtest
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ system-deps:
 	else \
 	  echo "Note:$$missing missing (install as root: apt-get install$$missing); PDF charts will be printed as tables."; \
 	fi
+
+# Not part of `make test`: about 3 minutes, traffic to 127.0.0.1 only. Needs PostgreSQL at
+# TRACKER_LOAD_DATABASE_URL (default tracker:tracker@127.0.0.1/tracker_load, dropped and recreated).
+loadtest: $(BIN)/activate translations
+	$(BIN)/python scripts/loadtest.py --database postgresql --users 50 --duration 60 --workers 4
+	$(BIN)/python scripts/loadtest.py --database sqlite --users 10 --duration 60 --workers 4
 
 clean:
 	rm -rf $(VENV) instance/*.db

@@ -191,3 +191,27 @@ def test_proxy_count_makes_the_throttle_see_the_real_address():
 
     app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.9"})
     assert seen == ["203.0.113.9"]
+
+
+def test_an_id_beyond_the_database_integer_range_is_a_404(login_as, world):
+    client = login_as("manager")
+    for path in ["/subprojects/9223372036854775808", "/programmes/2147483648",
+                 "/subprojects/99999999999999999999999/edit"]:
+        assert client.get(path).status_code == 404
+
+
+def test_a_nul_character_in_any_input_is_refused_with_a_clear_400(app, login_as, world):
+    from tracker.models import Subproject
+
+    client = login_as("lead")
+    with app.app_context():
+        version = db.session.get(Subproject, world["a"]).version
+    response = client.post(
+        f"/subprojects/{world['a']}/edit",
+        data={"name": "Nieuw\x00", "aim": "", "version": str(version)},
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Subproject, world["a"]).name == "Leerlijn"
+    assert client.get(f"/subprojects/{world['a']}?q=a%00b").status_code == 400

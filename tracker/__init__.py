@@ -44,6 +44,10 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     i18n.init_app(app)
     labels.register(app)
 
+    from tracker.security import install_id_converter
+
+    install_id_converter(app)
+
     from tracker.audit import recorder
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp

@@ -1,11 +1,15 @@
 """Error pages in the app's look, for every 4xx and 500."""
 
-from flask import Flask, render_template
+import contextlib
+
+from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from tracker.extensions import db
+from tracker.extensions import db, login_manager
 
 
 def _messages():
@@ -29,8 +33,22 @@ def _messages():
             ),
         ),
         405: (_("Not allowed"), _("This action cannot be done this way.")),
+        409: (
+            _("Changed by someone else"),
+            _(
+                "Someone else saved this record at the same moment, so your change was not "
+                "saved. Go back, reload the page to see their change, and save again."
+            ),
+        ),
         413: (_("File too large"), _("The file is larger than allowed. Use a smaller file.")),
         429: (_("Too many attempts"), _("Too many attempts. Wait a moment and try again.")),
+        503: (
+            _("Database not reachable"),
+            _(
+                "The database cannot be reached or is busy right now. Nothing was saved. "
+                "Wait a minute and try again; if it keeps happening, tell the application manager."
+            ),
+        ),
         500: (
             _("Something went wrong"),
             _(
@@ -64,6 +82,26 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return render_error(error.code)
+
+    @app.errorhandler(StaleDataError)
+    def concurrent_change(error):
+        """Two saves of one record at the same moment: the version check in the UPDATE
+        (version_id_col) refused the second; nothing of it was saved."""
+        db.session.rollback()
+        return render_error(409)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DisconnectionError)
+    def database_unavailable(error):
+        """The database went away (or stayed locked) mid-request: say so, save nothing, and let
+        the pool (pool_pre_ping) reconnect on the next request once the database is back."""
+        app.logger.warning("Database unavailable: %s", error)
+        with contextlib.suppress(DBAPIError):  # the connection is gone; the pool discards it
+            db.session.close()
+        # The page must not need the database: render it without loading the user again.
+        g._login_user = login_manager.anonymous_user()
+        response, code = render_error(503)
+        return response, code, {"Retry-After": "30"}
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

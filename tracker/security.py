@@ -13,6 +13,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 limiter = Limiter(key_func=get_remote_address)
 
@@ -44,6 +45,38 @@ def content_security_policy(nonce: str) -> str:
         "frame-ancestors": "'none'",
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: ids from 0 up to PostgreSQL's integer maximum, so a huge id in
+    a URL is a 404 and never a database overflow (a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def install_id_converter(app: Flask) -> None:
+    """Call before any blueprint is registered: routes pick their converter when added."""
+    app.url_map.converters["int"] = DatabaseIdConverter
+
+
+def _refuse_nul_characters():
+    """PostgreSQL text cannot hold NUL characters; refuse them in any input with a clear 400
+    instead of a database error, whatever form or filter receives them."""
+    values = [*request.args.values(), *request.args.keys()]
+    if request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        values += [*request.form.values(), *request.form.keys()]
+    if any("\x00" in value for value in values):
+        from tracker.errors import render_error
+
+        return render_error(
+            400, _("The input contains a character that cannot be stored (NUL). Remove it.")
+        )
+    return None
 
 
 def _set_headers(response):
@@ -127,4 +160,5 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(_set_headers)
+    app.before_request(_refuse_nul_characters)
     app.before_request(_expire_idle_session)
