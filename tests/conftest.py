@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
+from werkzeug.security import generate_password_hash
 
 from tracker import create_app
 from tracker.extensions import db
@@ -30,6 +31,8 @@ from tracker.models import (
 from tracker.security import limiter
 
 PASSWORD = "correct-horse-battery"
+# Hashed once with few rounds: the production scrypt hash per user per test made the suite slow.
+FAST_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 TODAY = date(2026, 11, 24)
 
 
@@ -87,7 +90,7 @@ def ctx(app):
 
 def make_user(email: str, role: str, name: str | None = None, led=()) -> User:
     user = User(email=email, name=name or email.split("@")[0], role=role)
-    user.set_password(PASSWORD)
+    user.password_hash = FAST_PASSWORD_HASH
     user.led_subprojects.extend(led)
     db.session.add(user)
     return user

@@ -234,7 +234,7 @@ def test_lead_edits_a_subproject_and_sees_the_change(browser_page, live_server):
     page.goto(f"{live_server.url}/subprojects/{subproject}/edit")
     new_name = "Techniek <b>Almere</b> 2027"
     page.fill("#name", new_name)
-    page.click("#submit")
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/subprojects/{subproject}")
     assert new_name in page.inner_text("h1")
     assert page.locator("h1 b").count() == 0
