@@ -485,3 +485,20 @@ def test_overview_from_agrees_with_status_overview(app, world):
         )
         assert got.drop(columns=["rag_differs"]).equals(expected)
         assert list(got["rag_differs"]) == [True, False]
+
+
+def test_a_programme_without_subprojects_shows_an_empty_dashboard(app, client):
+    from conftest import make_user
+
+    from tracker.models import Programme
+
+    with app.app_context():
+        db.session.add(
+            Programme(name="Leeg", aim="", start_date=date(2026, 1, 1), end_date=date(2027, 12, 31))
+        )
+        make_user("sg@example.org", "steering")
+        db.session.commit()
+    assert login(client, "sg@example.org").status_code == 302
+    body = page(client)
+    assert "Geen deelprojecten in deze selectie." in body
+    assert chart(body, "milestone_status")["data"][0]["x"] == [0, 0, 0, 0, 0]

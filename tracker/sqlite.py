@@ -1,13 +1,16 @@
-"""SQLite settings for several workers: foreign keys on, WAL, a busy timeout, and write
-transactions that take the write lock up front.
+"""SQLite settings for several workers: foreign keys on, WAL, a busy timeout, and transactions
+that SQLite can serialise without "database is locked".
 
-In WAL mode a transaction that starts with a read and later writes fails at once with
-"database is locked" (SQLITE_BUSY_SNAPSHOT) when another connection wrote in between; the busy
-timeout cannot help it. So the driver's own transaction handling is switched off and we emit
-BEGIN ourselves: BEGIN IMMEDIATE for requests that may write (POST, PUT, PATCH, DELETE), which
-waits for the writer lock (up to busy_timeout) before reading, and a plain deferred BEGIN for
-reads, which never wait in WAL mode. See SQLAlchemy's pysqlite notes on "Serializable
-isolation / Savepoints / Transactional DDL".
+pysqlite by default sends BEGIN only just before the first INSERT/UPDATE/DELETE, so a request's
+reads run outside its transaction (a page's queries may see different data, and a save checks
+its version outside the transaction that writes). With a real BEGIN at the first read, a
+transaction that reads first and writes later would fail at once with "database is locked"
+(SQLITE_BUSY_SNAPSHOT, which the busy timeout cannot help) when another worker wrote in between.
+So the driver's transaction handling is switched off and we emit BEGIN ourselves: BEGIN IMMEDIATE
+for requests that may write (POST, PUT, PATCH, DELETE), which waits (up to busy_timeout) for the
+writer lock before its first read, and a deferred BEGIN for reads, which in WAL mode never wait
+and see one consistent snapshot. See SQLAlchemy's pysqlite notes on "Serializable isolation /
+Savepoints / Transactional DDL".
 """
 
 from flask import Flask, has_request_context, request
