@@ -5,10 +5,11 @@
 
 Creates (drops and recreates) a load-test database, migrates it, loads the demo programme, serves
 it with gunicorn on 127.0.0.1 and lets simulated users work for --duration seconds: leads save
-edits, steering-group members open pages. Traffic goes to 127.0.0.1 only; every loop is bounded
-in time and count. Reports requests per second, p50/p95/p99 latency and errors, then checks
-that every save answered with success is in the database, and no other. Exit status 1 on any
-error or mismatch.
+edits and enter the quarter (update and measurements) on the quarter page; steering-group
+members open pages and the dashboard, and now and then download the quarterly PDF. Traffic goes
+to 127.0.0.1 only; every loop is bounded in time and count. Reports requests per second,
+p50/p95/p99 latency and errors, then checks that every save answered with success is in the
+database and in the audit trail, and no other. Exit status 1 on any error or mismatch.
 
 To add a journey, write an action function ``def name(user: SimUser) -> None`` and list it with
 a weight in LEAD_ACTIONS or STEERING_ACTIONS.
@@ -30,6 +31,8 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import requests
@@ -54,12 +57,27 @@ class Save:
 
 
 @dataclass
+class QuarterSave:
+    subproject_id: int
+    token: str  # the unique "achieved" text of this save
+    values: dict[int, float]  # indicator id -> value entered
+    status: int
+
+
+@dataclass
 class Stats:
     lock: threading.Lock = field(default_factory=threading.Lock)
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
     saves: list[Save] = field(default_factory=list)
+    quarter_saves: list[QuarterSave] = field(default_factory=list)
+    sequence: int = 0
+
+    def next_number(self) -> int:
+        with self.lock:
+            self.sequence += 1
+            return self.sequence
 
     def record(self, kind: str, seconds: float, status: int | str, error: str | None) -> None:
         with self.lock:
@@ -82,6 +100,10 @@ class SimUser:
         self.http = requests.Session()
         self.rng = random.Random(number)  # noqa: S311  # nosec B311 (choice of page, not secret)
         self.count = 0
+        today = date.today()
+        self.current_quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+        previous = date(today.year, (today.month - 1) // 3 * 3 + 1, 1) - timedelta(days=1)
+        self.previous_quarter = f"{previous.year}-Q{(previous.month - 1) // 3 + 1}"
 
     def request(self, kind: str, method: str, path: str, expect=(200,), **kwargs):
         start = time.perf_counter()
@@ -166,10 +188,90 @@ def save_subproject_edit(user: SimUser) -> None:
         user.stats.saves.append(Save(subproject_id, name, status))
 
 
-# After the quarter form, dashboard and PDF are merged: add e.g. (save_quarterly_update, 3) to
-# LEAD_ACTIONS and (open_dashboard, 3), (download_pdf, 1) to STEERING_ACTIONS.
-LEAD_ACTIONS = [(save_subproject_edit, 3), (open_subproject, 1)]
-STEERING_ACTIONS = [(open_overview, 2), (open_subproject, 3)]
+class _FormFields(HTMLParser):
+    """The values a browser would send from a form page: inputs, textareas, selected options."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("checkbox", "submit", "file"):
+            self.values[name] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value") or ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def save_quarter(user: SimUser) -> None:
+    """A lead opens this quarter's page of a subproject they lead, enters a value for every
+    indicator and the quarterly update, and saves it all in one form."""
+    subproject_id = user.rng.choice(user.led)
+    page = user.request("quarter page", "GET", f"/subprojects/{subproject_id}/quarter")
+    if page is None or page.status_code != 200:
+        return
+    action = re.search(r'<form method="post" action="(/subprojects/\d+/quarter/[^"]+)"', page.text)
+    if action is None:
+        user.stats.record("save quarter", 0, "no form", "quarter page: no quarter form")
+        return
+    path = action.group(1)
+    parser = _FormFields()
+    parser.feed(page.text)
+    data = parser.values
+    number = user.stats.next_number()
+    token = f"Belast {user.number}-{number}-{secrets.token_hex(3)}"
+    values = {}
+    for name in list(data):
+        if name.startswith("value_"):
+            # unique per save and indicator (so each has its own audit entry), valid for any unit
+            value = round(user.stats.next_number() * 0.001 % 100, 3)
+            data[name] = f"{value:.3f}".replace(".", ",")
+            values[int(name.removeprefix("value_"))] = value
+    data.update({"rag": user.rng.choice(["green", "amber", "red"]), "achieved": token})
+    response = user.request("save quarter", "POST", path, expect=(302, 409), data=data)
+    status = response.status_code if response is not None else 0
+    with user.stats.lock:
+        user.stats.quarter_saves.append(QuarterSave(subproject_id, token, values, status))
+
+
+def open_dashboard(user: SimUser) -> None:
+    params = {}
+    if user.rng.random() < 0.5:
+        params["quarter"] = user.current_quarter
+    user.request("dashboard", "GET", "/dashboard", params=params)
+
+
+def download_pdf(user: SimUser) -> None:
+    user.request(
+        "quarterly PDF", "GET", f"/reports/{user.programme_id}/{user.previous_quarter}.pdf"
+    )
+
+
+LEAD_ACTIONS = [(save_subproject_edit, 2), (save_quarter, 2), (open_subproject, 1)]
+STEERING_ACTIONS = [
+    (open_overview, 2),
+    (open_subproject, 3),
+    (open_dashboard, 3),
+    (download_pdf, 0.25),
+]
 THINK_SECONDS = 0.2
 
 
@@ -260,10 +362,110 @@ def programme_facts(env):
     return programme_id, subprojects, led
 
 
+def audit_facts(env, since_id: int):
+    """The audit entries written after ``since_id``, and the highest id."""
+    os.environ.update(env)
+    from sqlalchemy import func, select
+
+    from tracker import create_app
+    from tracker.audit.models import AuditEntry
+    from tracker.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": env["TRACKER_DATABASE_URL"]})
+    with app.app_context():
+        last = db.session.scalar(select(func.max(AuditEntry.id))) or 0
+        entries = [
+            (e.entity, e.entity_id, e.action, e.changes)
+            for e in db.session.scalars(
+                select(AuditEntry).where(AuditEntry.id > since_id).order_by(AuditEntry.id)
+            )
+        ]
+        db.session.remove()
+        db.engine.dispose()
+    return last, entries
+
+
+def verify_audit(entries, saves, quarter_saves) -> list[str]:
+    """Every successful save has its audit entries, and no other save or change has any:
+    one Subproject update per successful edit (with its new name), one QuarterlyUpdate entry
+    per successful quarter save (with its unique text) and one Measurement entry per value."""
+    problems = []
+    names = Counter(
+        c["name"][1] for entity, _, action, c in entries if entity == "Subproject" and "name" in c
+    )
+    tokens = Counter(
+        c["achieved"][1] for entity, _, _, c in entries
+        if entity == "QuarterlyUpdate" and "achieved" in c
+    )
+    values = Counter(
+        round(float(c["value"][1]), 6) for entity, _, _, c in entries
+        if entity == "Measurement" and "value" in c and c["value"][1] is not None
+    )
+    for s in saves:
+        expected = 1 if s.status == 302 else 0
+        if names[s.name] != expected:
+            problems.append(f"edit {s.name!r} ({s.status}): {names[s.name]} audit entries")
+    for q in quarter_saves:
+        expected = 1 if q.status == 302 else 0
+        if tokens[q.token] != expected:
+            problems.append(f"quarter save {q.token!r} ({q.status}): {tokens[q.token]} entries")
+        for indicator_id, value in q.values.items():
+            found = values[round(value, 6)]
+            if found != expected:
+                problems.append(
+                    f"quarter save {q.token!r} ({q.status}): value {value} of indicator "
+                    f"{indicator_id} in {found} audit entries"
+                )
+    ok_edits = sum(1 for s in saves if s.status == 302)
+    ok_quarters = [q for q in quarter_saves if q.status == 302]
+    counted = Counter(entity for entity, *_ in entries)
+    expected_counts = {
+        "Subproject": ok_edits,
+        "QuarterlyUpdate": len(ok_quarters),
+        "Measurement": sum(len(q.values) for q in ok_quarters),
+    }
+    for entity, count in counted.items():
+        if count != expected_counts.get(entity, 0):
+            problems.append(
+                f"{count} audit entries of {entity}, expected {expected_counts.get(entity, 0)}"
+            )
+    return problems
+
+
+def verify_quarter_saves(env, quarter_saves) -> list[str]:
+    """The stored update of each subproject saved on the quarter page is a successful save's."""
+    os.environ.update(env)
+    from sqlalchemy import select
+
+    from tracker import create_app
+    from tracker.extensions import db
+    from tracker.models import QuarterlyUpdate
+
+    problems = []
+    app = create_app({"SQLALCHEMY_DATABASE_URI": env["TRACKER_DATABASE_URL"]})
+    with app.app_context():
+        stored = {
+            u.achieved: u.subproject_id
+            for u in db.session.scalars(
+                select(QuarterlyUpdate).where(QuarterlyUpdate.achieved.like("Belast %"))
+            )
+        }
+        db.session.remove()
+        db.engine.dispose()
+    ok = {q.token for q in quarter_saves if q.status == 302}
+    saved_subprojects = {q.subproject_id for q in quarter_saves if q.status == 302}
+    for token, subproject_id in stored.items():
+        if token not in ok:
+            problems.append(f"subproject {subproject_id}: stored update {token!r} was not saved")
+    if set(stored.values()) != saved_subprojects:
+        problems.append("a subproject with a successful quarter save holds no saved update")
+    return problems
+
+
 def verify_saves(before, after, saves) -> list[str]:
     """Every save answered with success is in the database, and no other: per subproject the
     version rose by exactly the number of successful saves and the stored name is that of a
-    successful save (the last one wins; issue 3's audit trail will let this check each save)."""
+    successful save (the last one wins; verify_audit checks each save in the audit trail)."""
     problems = []
     for subproject_id, (old_name, old_version) in before.items():
         name, version = after[subproject_id]
@@ -301,9 +503,11 @@ def report(stats: Stats, seconds: float, server_log: Path) -> list[str]:
                 f"{percentile(values, .95) * 1000:>9.0f}{percentile(values, .99) * 1000:>9.0f}"
             )
     print("statuses:", dict(sorted(stats.statuses.items(), key=str)))
-    saves = Counter(s.status for s in stats.saves)
-    print(f"saves: {saves.get(302, 0)} succeeded, {saves.get(409, 0)} refused as concurrent "
-          f"(409), {sum(saves.values()) - saves.get(302, 0) - saves.get(409, 0)} other")
+    for label, items in (("edit saves", stats.saves), ("quarter saves", stats.quarter_saves)):
+        saves = Counter(s.status for s in items)
+        print(f"{label}: {saves.get(302, 0)} succeeded, {saves.get(409, 0)} refused as "
+              f"concurrent (409), {sum(saves.values()) - saves.get(302, 0) - saves.get(409, 0)} "
+              f"other")
     locked = server_log.read_text(errors="replace").count("database is locked")
     problems = [f"{count} x {error}" for error, count in stats.errors.items()]
     if locked:
@@ -340,6 +544,7 @@ def main() -> int:
         flask(env, "db", "upgrade")
         flask(env, "seed-demo")
         programme_id, before, led = programme_facts(env)
+        audit_start, _ = audit_facts(env, 0)
         logins = demo_logins()
         leads = [x for x in logins if x.role == "lead"]
         steering = [x for x in logins if x.role == "steering"]
@@ -374,8 +579,15 @@ def main() -> int:
         problems = report(stats, elapsed, log)
         _, after, _ = programme_facts(env)
         mismatches = verify_saves(before, after, stats.saves)
+        mismatches += verify_quarter_saves(env, stats.quarter_saves)
         print("saves in database:", "all and only the successful ones" if not mismatches
               else f"{len(mismatches)} MISMATCHES")
+        _, entries = audit_facts(env, audit_start)
+        audit_problems = verify_audit(entries, stats.saves, stats.quarter_saves)
+        print(f"audit trail: {len(entries)} entries written;",
+              "one per successful change, none for refused saves" if not audit_problems
+              else f"{len(audit_problems)} MISMATCHES")
+        mismatches += audit_problems
         for line in problems + mismatches:
             print("PROBLEM:", line)
         return 1 if problems or mismatches else 0

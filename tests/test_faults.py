@@ -171,7 +171,8 @@ def test_two_saves_at_the_same_moment_give_a_clear_409_not_a_500(app, login_as, 
     finally:
         event.remove(engine, "before_cursor_execute", someone_else_saves_first)
     assert fired and response.status_code == 409
+    # The shared edit flow catches the refused UPDATE: the conflict page keeps the input.
     body = response.get_data(as_text=True)
     assert "Iemand anders heeft dit opgeslagen terwijl jij aan het bewerken was" in body
-    assert "Van mij" in body  # what the user typed is kept in the form
+    assert "Van mij" in body
     assert _name(app, world["a"]) == "Ander"

@@ -69,6 +69,8 @@ def test_quarter_page_defaults_to_the_current_quarter(login_as, world):
     assert "Leerlingen techniek" in body and "Eerste cohort gestart" in body
     assert "Convenant getekend" not in body  # achieved already
     assert "180" in body  # last value, of 2026-Q3
+    # Saving from this address works too: the form posts to the quarter's own address.
+    assert f'action="/subprojects/{world["a"]}/quarter/2026-Q4"' in body
 
 
 def test_subproject_page_links_the_quarter_for_editors_only(login_as, world):

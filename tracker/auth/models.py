@@ -17,6 +17,7 @@ MIN_PASSWORD_LENGTH = 12
 class PasswordTooShortError(ValueError):
     pass
 
+
 subproject_leads = Table(
     "subproject_lead",
     db.metadata,
@@ -38,6 +39,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     led_subprojects: Mapped[list[Subproject]] = relationship(  # noqa: F821
         secondary=subproject_leads, back_populates="leads"

@@ -6,10 +6,15 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.auth.forms import LoginForm
+from tracker.audit import queries as audit_queries
+from tracker.auth import users as users_service
+from tracker.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordResetForm
 from tracker.auth.models import User, check_password_of_nobody
 from tracker.auth.permissions import roles_required
+from tracker.editing import ConfirmDeleteForm, is_stale, save_form
 from tracker.extensions import db, login_manager
 from tracker.security import (
     limiter,
@@ -110,3 +115,99 @@ def users():
         select(User).options(selectinload(User.led_subprojects)).order_by(User.role, User.name)
     ).all()
     return render_template("auth/users.html", users=people)
+
+
+# --- The admin screen: users and roles --------------------------------------------------------
+
+
+def _users_url() -> str:
+    return url_for("auth.users")
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    form = NewUserForm(subprojects=users_service.subprojects())
+    return save_form(
+        form,
+        None,
+        "auth/user_form.html",
+        apply=lambda: users_service.create_user(form.data, current_user.id),
+        success=_("User created."),
+        redirect_to=_users_url,
+        title=_("New user"),
+        cancel_url=_users_url(),
+    )
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = EditUserForm(obj=user, subprojects=users_service.subprojects())
+    if not form.is_submitted():
+        form.led_subprojects.data = [s.id for s in user.led_subprojects]
+    return save_form(
+        form,
+        user,
+        "auth/user_form.html",
+        apply=lambda: users_service.update_user(user, form.data, current_user.id),
+        success=_("User saved."),
+        redirect_to=_users_url,
+        title=_("Edit user %(email)s", email=user.email),
+        cancel_url=_users_url(),
+        user=user,
+        history=audit_queries.for_records({"User": [user.id]}),
+    )
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@roles_required("admin")
+def reset_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = PasswordResetForm()
+    status = 200
+    if form.validate_on_submit():
+        users_service.reset_password(user, form.password.data)
+        db.session.commit()
+        flash(_("New password set for %(email)s.", email=user.email), "success")
+        return redirect(_users_url())
+    if form.errors:
+        status = 400
+    return render_template(
+        "form_page.html",
+        form=form,
+        conflict=None,
+        title=_("New password for %(email)s", email=user.email),
+        cancel_url=_users_url(),
+    ), status
+
+
+@bp.route("/users/<int:user_id>/delete", methods=["GET", "POST"])
+@roles_required("admin")
+def delete_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    authored = users_service.authored_records(user)
+    is_self = user.id == current_user.id
+    form = ConfirmDeleteForm()
+    status = 200
+    if form.is_submitted():
+        status = 409
+        if not authored and not is_self and form.validate() and not is_stale(form, user):
+            try:
+                users_service.delete_user(user, current_user.id)
+                db.session.commit()
+            except (StaleDataError, IntegrityError):
+                db.session.rollback()
+            else:
+                flash(_("User deleted."), "success")
+                return redirect(_users_url())
+        if not authored and not is_self:
+            flash(
+                _("Someone else changed this user meanwhile. Check it before you delete it."),
+                "error",
+            )
+    form.version.data = str(user.version)
+    return render_template(
+        "auth/user_delete.html", form=form, user=user, authored=authored, is_self=is_self
+    ), status
