@@ -1,5 +1,6 @@
 """The audit trail: every create, update and delete, in the same transaction, shown as history."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -16,6 +17,10 @@ def _entries(**where):
     for key, value in where.items():
         query = query.where(getattr(AuditEntry, key) == value)
     return db.session.scalars(query).all()
+
+
+def _squeezed(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 def _user_id(email):
@@ -142,10 +147,10 @@ def test_milestone_and_indicator_history_pages(app, login_as, world):
         milestone_id, indicator_id = milestone.id, indicator.id
     client = login_as("steering")
     body = client.get(f"/milestones/{milestone_id}/history").get_data(as_text=True)
-    assert "at_risk" in body and "<del>ja</del> → nee" in body
+    assert "Risico" in body and "at_risk" not in body and "<del>ja</del> → nee" in body
     assert "Convenant getekend" not in body
     body = client.get(f"/indicators/{indicator_id}/history").get_data(as_text=True)
-    assert "16.5" in body and "2026-Q4" in body
+    assert "16,5" in body and "16.5" not in body and "2026-Q4" in body
     assert "Leerlingen techniek" not in body
 
 
@@ -188,3 +193,31 @@ def test_bad_history_filter_gives_a_clear_message(login_as, world, query, messag
 @pytest.mark.parametrize(("role", "status"), [("lead", 403), ("steering", 403), ("admin", 200)])
 def test_only_managers_search_the_whole_history(login_as, world, role, status):
     assert login_as(role).get("/history").status_code == status
+
+
+def test_history_shows_dutch_field_names_and_formatted_values(app, login_as, world):
+    with app.app_context():
+        milestone = db.session.scalar(select(Milestone).where(Milestone.title == "Evaluatie"))
+        indicator = db.session.scalar(select(Indicator).where(Indicator.name == "Stageplaatsen"))
+        milestone_id, indicator_id = milestone.id, indicator.id
+        with acting_user(_user_id(world["users"]["manager"])):
+            milestone.planned_date = date(2026, 9, 30)
+            db.session.add(Measurement(indicator_id=indicator.id, period="2026-Q4", value=1234.5))
+            db.session.commit()
+    client = login_as("manager")
+    body = _squeezed(client.get(f"/milestones/{milestone_id}/history"))
+    assert "Geplande datum" in body and "planned_date" not in body
+    assert "<del>01-03-2027</del> → 30-09-2026" in body
+    body = _squeezed(client.get(f"/indicators/{indicator_id}/history"))
+    assert "Waarde</span>: 1.234,5" in body and "1234.5" not in body
+    assert "Kwartaal</span>: 2026-Q4" in body and "indicator_id" not in body
+
+
+def test_history_shows_labels_of_coded_values(app, login_as, world):
+    with app.app_context(), acting_user(_user_id(world["users"]["manager"])):
+        indicator = db.session.scalar(select(Indicator).where(Indicator.name == "Uitval"))
+        indicator.rollup = "mean"
+        db.session.commit()
+        indicator_id = indicator.id
+    body = _squeezed(login_as("manager").get(f"/indicators/{indicator_id}/history"))
+    assert "<del>Laatste waarde</del> → Gemiddelde" in body and "rollup" not in body

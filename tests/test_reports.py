@@ -217,16 +217,44 @@ def test_reopen_is_audited_and_allows_edits_again(app, login_as, q3):
     assert response.status_code == 303
     with app.app_context():
         assert db.session.query(ClosedQuarter).count() == 0
-        entries = db.session.query(AuditEntry).filter_by(entity="closed_quarter").all()
+        entries = db.session.query(AuditEntry).filter_by(entity="ClosedQuarter").all()
         assert sorted(e.action for e in entries) == ["create", "delete"]
         deleted = next(e for e in entries if e.action == "delete")
-        assert deleted.changes["quarter"] == "2026-Q3" and len(deleted.changes["pdf_sha256"]) == 64
+        assert deleted.changes["quarter"] == ["2026-Q3", None]
+        assert len(deleted.changes["pdf_sha256"][0]) == 64
         closing.ensure_quarter_open(pid, "2026-Q3")
         update = db.session.query(QuarterlyUpdate).filter_by(quarter="2026-Q3").one()
         update.achieved = "Gecorrigeerd"
         db.session.commit()
     text = pdf_text(get_pdf(client, f"/reports/{pid}/2026-Q3.pdf"))
     assert "CONCEPT" in text and "Gecorrigeerd" in text
+
+
+def test_closing_and_reopening_leave_exactly_one_clear_audit_entry_each(app, login_as, q3):
+    client = login_as("manager")
+    pid = q3["programme_id"]
+
+    def entries():
+        with app.app_context():
+            query = db.session.query(AuditEntry).order_by(AuditEntry.id)
+            return [(e.entity, e.action, e.changes) for e in query]
+
+    before = entries()
+    assert client.post(f"/reports/{pid}/2026-Q3/close").status_code == 303
+    after_close = entries()
+    assert len(after_close) == len(before) + 1
+    entity, action, changes = after_close[-1]
+    assert (entity, action) == ("ClosedQuarter", "create")
+    assert set(changes) == {"programme_id", "quarter", "pdf_sha256"}  # no PDF, no snapshot
+    assert changes["quarter"] == [None, "2026-Q3"]
+    body = client.get("/history").get_data(as_text=True)
+    assert "Vastgesteld kwartaal (gearchiveerd rapport)" in body
+    assert "SHA-256 van het rapport" in body and "pdf_sha256" not in body
+    assert client.post(f"/reports/{pid}/2026-Q3/reopen").status_code == 303
+    after_reopen = entries()
+    assert len(after_reopen) == len(after_close) + 1
+    assert after_reopen[-1][:2] == ("ClosedQuarter", "delete")
+    assert after_reopen[-1][2]["quarter"] == ["2026-Q3", None]
 
 
 def test_running_quarter_cannot_be_closed_and_double_close_is_refused(app, login_as, q3):

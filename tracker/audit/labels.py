@@ -13,6 +13,103 @@ ENTITY_LABELS = {
     "Meeting": _l("Meeting"),
     "Decision": _l("Decision"),
     "User": _l("User"),
+    "ClosedQuarter": _l("Closed quarter (archived report)"),
 }
 
 ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+
+# The Dutch name of each recorded field, as the edit forms call it; a field missing here is shown
+# by its name with underscores turned into spaces, never as a bare code.
+FIELD_LABELS = {
+    "achieved": _l("Achieved this quarter"),
+    "achieved_on": _l("Achieved on"),
+    "action_id": _l("Action"),
+    "active": _l("Active"),
+    "aim": _l("Aim"),
+    "at_risk": _l("At risk"),
+    "baseline_date": _l("Baseline date"),
+    "baseline_value": _l("Baseline"),
+    "changed_at": _l("Changed at"),
+    "changed_by_id": _l("Changed by"),
+    "code": _l("Code"),
+    "created_at": _l("Created at"),
+    "decision_id": _l("Decision"),
+    "decisions_requested": _l("Decisions asked of the steering group"),
+    "definition": _l("Definition"),
+    "description": _l("Description"),
+    "direction": _l("Direction"),
+    "due_date": _l("Due date"),
+    "email": _l("Email address"),
+    "entered_at": _l("Entered at"),
+    "entered_by_id": _l("Entered by"),
+    "evidence": _l("Evidence"),
+    "forecast_date": _l("Forecast date"),
+    "frequency": _l("Frequency"),
+    "from_date": _l("From"),
+    "held_on": _l("Held on"),
+    "indicator_id": _l("Indicator"),
+    "kind": _l("Kind"),
+    "meeting_id": _l("Meeting"),
+    "milestone_id": _l("Milestone"),
+    "municipality_id": _l("Municipality"),
+    "name": _l("Name"),
+    "next_steps": _l("Next steps"),
+    "note": _l("Note"),
+    "notes": _l("Notes"),
+    "number": _l("Number"),
+    "organisation_id": _l("Organisation"),
+    "owner_id": _l("Owner"),
+    "password_hash": _l("Password"),
+    "pdf_sha256": _l("SHA-256 of the report"),
+    "period": _l("Quarter"),
+    "planned_date": _l("Planned date"),
+    "programme_id": _l("Programme"),
+    "progress": _l("Progress (%)"),
+    "quarter": _l("Quarter"),
+    "rag": _l("RAG status"),
+    "reason": _l("Reason"),
+    "risks": _l("Risks"),
+    "role": _l("Role"),
+    "rollup": _l("Roll-up"),
+    "source": _l("Source"),
+    "start_date": _l("Start date"),
+    "state": _l("State"),
+    "subproject_id": _l("Subproject"),
+    "target_date": _l("Target date"),
+    "target_value": _l("Target"),
+    "text": _l("Text"),
+    "title": _l("Title"),
+    "to_date": _l("To"),
+    "unit": _l("Unit"),
+    "updated_by_id": _l("Updated by"),
+    "value": _l("Value"),
+    "version": _l("Version"),
+}
+
+
+def field_label(field: str) -> str:
+    label = FIELD_LABELS.get(field)
+    return str(label) if label is not None else field.replace("_", " ")
+
+
+def value_labels(field: str, entity: str | None) -> dict | None:
+    """The labels of a coded field's values (statuses, kinds, roles), or None."""
+    from tracker import labels
+
+    if field == "rag":
+        return labels.STATUS_LABELS
+    if field == "state":
+        return labels.ACTION_STATE_LABELS
+    if field == "direction":
+        return labels.DIRECTION_LABELS
+    if field == "rollup":
+        return labels.ROLLUP_LABELS
+    if field == "frequency":
+        from tracker.indicators.forms import FREQUENCY_LABELS
+
+        return FREQUENCY_LABELS
+    if field == "kind":
+        return labels.ORGANISATION_KIND_LABELS
+    if field == "role" and entity == "User":
+        return labels.ROLE_LABELS
+    return None

@@ -49,6 +49,8 @@ def acting_user(user_id: int | None):
 
 
 def _audited_classes():
+    """The domain records. Not ClosedQuarter: closing and reopening a quarter write one entry of
+    their own (tracker/reports/closing.py) without the snapshot and PDF bytes it holds."""
     from tracker import models
 
     return (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from tracker.audit import queries
 from tracker.audit.forms import HistoryFilterForm
-from tracker.audit.labels import ACTION_LABELS, ENTITY_LABELS
+from tracker.audit.labels import ACTION_LABELS, ENTITY_LABELS, field_label, value_labels
 from tracker.auth.models import User
 from tracker.auth.permissions import roles_required
 from tracker.extensions import db
-from tracker.i18n import date_format
+from tracker.i18n import date_format, datetime_format, number_format
 from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import Subproject
@@ -24,20 +24,33 @@ from tracker.projects.models import Subproject
 bp = Blueprint("audit", __name__)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
 @bp.app_template_filter("audit_value")
-def audit_value(value) -> str:
-    """A stored before/after value as a person reads it."""
+def audit_value(value, field: str = "", entity: str | None = None) -> str:
+    """A stored before/after value as a person reads it: 30-09-2026, 1.234,5, labels of codes."""
     if value is None or value == "":
         return "–"
     if value is True:
         return _("yes")
     if value is False:
         return _("no")
+    coded = value_labels(field, entity)
+    if coded is not None and isinstance(value, str) and value in coded:
+        return str(coded[value])
     if isinstance(value, str) and _ISO_DATE.match(value):
         return date_format(date.fromisoformat(value))
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        return datetime_format(datetime.fromisoformat(value))
+    if isinstance(value, int | float) and not field.endswith("_id") and field != "version":
+        return number_format(value, 3)
     return str(value)
+
+
+@bp.app_template_filter("audit_field")
+def audit_field(field: str) -> str:
+    return field_label(field)
 
 
 @bp.app_context_processor

@@ -63,7 +63,16 @@ def record_measurement(
     """Enter or change the value of ``period``: the one way measurements are written.
 
     Without ``measurement`` the period must not have a value yet (change that one instead).
+    A closed quarter refuses (:class:`~tracker.reports.closing.QuarterClosed`, an ``Invalid`` of
+    the period field), both as the period written and as the period a value moves away from.
     """
+    from tracker.reports.closing import ensure_quarter_open  # late: closing imports the models
+
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is not None:
+        ensure_quarter_open(indicator.programme_id, str(period))
+        if measurement is not None and measurement.period and measurement.period != str(period):
+            ensure_quarter_open(indicator.programme_id, measurement.period)
     existing = db.session.scalar(
         select(Measurement).where(
             Measurement.indicator_id == indicator_id, Measurement.period == str(period)

@@ -33,7 +33,7 @@ from tracker.indicators.forms import (
 from tracker.indicators.models import Indicator, Measurement
 from tracker.projects.models import Subproject
 from tracker.quarters import InvalidQuarter, Quarter
-from tracker.reports import data
+from tracker.reports import closing, data
 
 bp = Blueprint("indicators", __name__)
 
@@ -251,9 +251,14 @@ def excel_template(subproject_id: int, quarter_text: str):
 def excel_upload(subproject_id: int, quarter_text: str):
     subproject, quarter = _excel_context(subproject_id, quarter_text)
     form = UploadForm()
-    context = {"subproject": subproject, "quarter": quarter, "form": form}
+    context = {"subproject": subproject, "quarter": quarter, "form": form, "closed": None}
+    if closing.is_closed(subproject.programme_id, quarter):
+        context["closed"] = closing.QuarterClosed(str(quarter)).message
     if not form.validate_on_submit():
         return render_template("indicators/upload.html", **context), 400 if form.errors else 200
+    if context["closed"]:
+        flash(_("Nothing was applied."), "error")
+        return render_template("indicators/upload.html", **context), 409
     upload = form.file.data
     content = upload.stream.read(excel.MAX_BYTES + 1)
     try:
@@ -340,6 +345,10 @@ def excel_apply(subproject_id: int, quarter_text: str):
                 measurement=existing.get(row["indicator_id"]),
             )
         db.session.commit()
+    except closing.QuarterClosed as refusal:
+        db.session.rollback()
+        flash(_("Nothing was applied.") + " " + refusal.message, "error")
+        return redirect(upload_page), 303
     except (Invalid, IntegrityError, StaleDataError):
         db.session.rollback()
         flash(_("Values of this quarter changed at the same moment. Nothing was applied."), "error")

@@ -13,7 +13,13 @@ from sqlalchemy import func, select
 from tracker.editing import Invalid
 from tracker.extensions import db
 from tracker.milestones.models import Milestone
-from tracker.projects.models import Action, Organisation, QuarterlyUpdate, SubprojectOrganisation
+from tracker.projects.models import (
+    Action,
+    Organisation,
+    QuarterlyUpdate,
+    Subproject,
+    SubprojectOrganisation,
+)
 from tracker.quarters import Quarter
 
 ACTION_FIELDS = ("title", "description", "owner_id", "start_date", "due_date", "state", "progress")
@@ -83,7 +89,15 @@ def link_organisation(
 def save_quarterly_update(
     subproject_id: int, quarter: Quarter, data: dict, user_id: int | None
 ) -> QuarterlyUpdate:
-    """Create or change the update of ``quarter``: the one way quarterly updates are written."""
+    """Create or change the update of ``quarter``: the one way quarterly updates are written.
+
+    A closed quarter refuses with :class:`~tracker.reports.closing.QuarterClosed`.
+    """
+    from tracker.reports.closing import ensure_quarter_open  # late: closing imports the models
+
+    subproject = db.session.get(Subproject, subproject_id)
+    if subproject is not None:
+        ensure_quarter_open(subproject.programme_id, str(quarter))
     update = db.session.scalar(
         select(QuarterlyUpdate).where(
             QuarterlyUpdate.subproject_id == subproject_id,

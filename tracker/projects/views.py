@@ -33,6 +33,7 @@ from tracker.projects.models import (
 )
 from tracker.quarters import InvalidQuarter, Quarter
 from tracker.reports import data
+from tracker.reports.closing import QuarterClosed, is_closed
 
 bp = Blueprint("projects", __name__)
 
@@ -274,6 +275,10 @@ def quarter_page(subproject_id: int, quarter_text: str | None = None):
             try:
                 quarter_service.save(form, records, subproject.id, quarter, current_user.id)
                 db.session.commit()
+            except QuarterClosed as refusal:
+                db.session.rollback()
+                flash(_("Nothing was saved; your input is kept.") + " " + refusal.message, "error")
+                status = 409
             except (Invalid, IntegrityError, StaleDataError):
                 db.session.rollback()
                 flash(
@@ -296,6 +301,7 @@ def quarter_page(subproject_id: int, quarter_text: str | None = None):
         subproject=subproject,
         quarter=quarter,
         current=current,
+        closed=is_closed(subproject.programme_id, quarter),
         form=form,
         records=records,
         previous={row["id"]: row for row in previous.to_dict("records")},

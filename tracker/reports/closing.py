@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tracker import timeutil
 from tracker.audit.models import AuditEntry
+from tracker.editing import Invalid
 from tracker.extensions import db
 from tracker.indicators.models import Indicator, Measurement
 from tracker.projects.models import QuarterlyUpdate, Subproject
@@ -25,12 +26,19 @@ from tracker.reports import pdf, snapshot
 from tracker.reports.models import ClosedQuarter
 
 
-class QuarterClosed(Exception):
-    """An edit to data of a closed quarter. ``message`` is for the user (translated)."""
+class QuarterClosed(Invalid):
+    """An edit to data of a closed quarter. ``message`` is for the user (translated).
 
-    def __init__(self, quarter: str):
+    An :class:`~tracker.editing.Invalid` of the form's ``period`` field, so the shared edit flow
+    shows it beside the field and keeps what was typed; pages without that field catch it
+    themselves and show the message at the top.
+    """
+
+    field = "period"
+
+    def __init__(self, quarter: str):  # the message is translated when shown, not here
         self.quarter = quarter
-        super().__init__(quarter)
+        Exception.__init__(self, quarter)
 
     @property
     def message(self) -> str:
@@ -117,17 +125,20 @@ def reopen_quarter(programme_id: int, quarter: Quarter, user) -> None:
 
 
 def _audit(user, action: str, row: ClosedQuarter) -> None:
+    """The one audit entry of a closing ("create") or reopening ("delete"), in the history's
+    before/after form. ClosedQuarter is not among the recorder's classes (tracker/audit/
+    recorder.py): its entry would hold the whole snapshot and the PDF. This one names the
+    quarter and the report's hash, which identifies the archived PDF, and nothing bigger."""
+    facts = {"programme_id": row.programme_id, "quarter": row.quarter, "pdf_sha256": row.pdf_sha256}
     db.session.add(
         AuditEntry(
             user_id=user.id,
-            entity="closed_quarter",
+            entity="ClosedQuarter",
             entity_id=row.id,
             action=action,
             changes={
-                "programme_id": row.programme_id,
-                "quarter": row.quarter,
-                "pdf_sha256": row.pdf_sha256,
-                "closed_by_id": row.closed_by_id,
+                key: [None, value] if action == "create" else [value, None]
+                for key, value in facts.items()
             },
         )
     )
