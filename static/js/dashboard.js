@@ -6,7 +6,8 @@
   var config = {
     displaylogo: false,
     responsive: true,
-    modeBarButtonsToRemove: ["select2d", "lasso2d"]
+    // "sendChartToCloud" would upload the figure (programme data) to Plotly Cloud
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "sendChartToCloud"]
   };
 
   function draw() {

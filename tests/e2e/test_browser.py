@@ -12,7 +12,9 @@ import json
 import os
 import shutil
 import threading
+import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,6 +35,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+QUARTER = "2026-Q4"  # the quarter of TODAY
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -55,7 +58,7 @@ def live_server(tmp_path_factory):
     """The app on a free port of 127.0.0.1, in a thread, on its own demo database."""
     from tracker import create_app
     from tracker.extensions import db
-    from tracker.models import Programme, Subproject, User
+    from tracker.models import Indicator, Milestone, Programme, Subproject, User
     from tracker.projects.demo import seed_demo
 
     database = tmp_path_factory.mktemp("e2e") / "e2e.db"
@@ -77,7 +80,14 @@ def live_server(tmp_path_factory):
         lead = db.session.scalar(
             select(User).where(User.email == "lead.almere@toptechniek.example")
         )
-        ids["lead_subproject"] = lead.led_subprojects[0].id
+        led = lead.led_subprojects[0]
+        ids["lead_subproject"] = led.id
+        ids["milestone"] = db.session.scalar(
+            select(Milestone.id).where(Milestone.subproject_id == led.id).order_by(Milestone.id)
+        )
+        ids["indicator"] = db.session.scalar(
+            select(Indicator.id).where(Indicator.subproject_id == led.id).order_by(Indicator.id)
+        )
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -99,17 +109,26 @@ def browser():
 
 
 class Watch:
-    """What the browser did that a test must fail on."""
+    """What the browser did that a test must fail on, and every URL it requested."""
 
     def __init__(self, page, base: str):
         self.console_errors: list[str] = []
         self.off_site: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
         host = urlsplit(base).hostname
         page.on(
             "console",
             lambda m: self.console_errors.append(m.text) if m.type == "error" else None,
         )
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        page.on("request", lambda request: self.requests.append(request.url))
+
+        def dialog(d):
+            self.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", dialog)
 
         def guard(route):
             url = route.request.url
@@ -121,10 +140,16 @@ class Watch:
 
         page.route("**/*", guard)
 
+    def expect_status(self, status: int) -> None:
+        """The browser reports a failed document load as a console error; when a test expects
+        that status, that error is expected too."""
+        self.console_errors[:] = [e for e in self.console_errors if f"status of {status}" not in e]
+
 
 @pytest.fixture
 def browser_page(browser, live_server):
     context = browser.new_context(locale="nl-NL", java_script_enabled=True)
+    context.set_default_timeout(15_000)
     page = context.new_page()
     watch = Watch(page, live_server.url)
     page.watch = watch
@@ -132,6 +157,7 @@ def browser_page(browser, live_server):
     context.close()
     assert watch.console_errors == [], f"browser console errors: {watch.console_errors}"
     assert watch.off_site == [], f"requests that left 127.0.0.1: {watch.off_site}"
+    assert watch.dialogs == [], f"dialogs opened by the page: {watch.dialogs}"
 
 
 def log_in(page, live_server, who: str) -> None:
@@ -141,6 +167,45 @@ def log_in(page, live_server, who: str) -> None:
     page.fill("#password", login.password)
     page.click("#submit")
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def log_out(page) -> None:
+    page.context.clear_cookies()
+
+
+def records_of(live_server, subproject_id: int) -> tuple[list, list]:
+    """The subproject's indicators and milestones as plain tuples, read from the live database."""
+    from tracker.extensions import db
+    from tracker.models import Indicator, Milestone
+
+    with live_server.app.app_context():
+        indicators = db.session.execute(
+            select(Indicator.id, Indicator.name, Indicator.unit)
+            .where(Indicator.subproject_id == subproject_id)
+            .order_by(Indicator.id)
+        ).all()
+        milestones = db.session.execute(
+            select(Milestone.id, Milestone.title, Milestone.planned_date, Milestone.achieved_on)
+            .where(Milestone.subproject_id == subproject_id)
+            .order_by(Milestone.id)
+        ).all()
+        db.session.remove()
+    return list(indicators), list(milestones)
+
+
+def save_quarter(page, live_server, subproject_id: int, quarter: str, values: dict, update: dict):
+    """Fill the quarter page as a lead would and save it; return the response page's URL."""
+    page.goto(f"{live_server.url}/subprojects/{subproject_id}/quarter/{quarter}")
+    for indicator_id, value in values.items():
+        page.fill(f"#value_{indicator_id}", value)
+    for name, value in update.items():
+        if name == "rag":
+            page.select_option("#rag", value)
+        else:
+            page.fill(f"#{name}", value)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    return page.url
 
 
 def axe_violations(page) -> list[dict]:
@@ -167,10 +232,33 @@ PAGES = [
     ("subproject", "steering", lambda ids: f"/subprojects/{ids['Almere']}", 200),
     ("edit subproject", "lead.almere@toptechniek.example",
      lambda ids: f"/subprojects/{ids['lead_subproject']}/edit", 200),
+    ("quarter form", "lead.almere@toptechniek.example",
+     lambda ids: f"/subprojects/{ids['lead_subproject']}/quarter/{QUARTER}", 200),
+    ("edit milestone", "lead.almere@toptechniek.example",
+     lambda ids: f"/milestones/{ids['milestone']}/edit", 200),
+    ("new milestone", "lead.almere@toptechniek.example",
+     lambda ids: f"/subprojects/{ids['lead_subproject']}/milestones/new", 200),
+    ("edit indicator", "manager",
+     lambda ids: f"/indicators/{ids['indicator']}/edit", 200),
+    ("new measurement", "lead.almere@toptechniek.example",
+     lambda ids: f"/indicators/{ids['indicator']}/measurements/new", 200),
+    ("excel upload", "lead.almere@toptechniek.example",
+     lambda ids: f"/subprojects/{ids['lead_subproject']}/quarter/{QUARTER}/upload", 200),
+    ("milestone", "steering", lambda ids: f"/milestones/{ids['milestone']}", 200),
+    ("indicator", "steering", lambda ids: f"/indicators/{ids['indicator']}", 200),
+    ("dashboard", "steering", lambda ids: "/dashboard", 200),
+    ("dashboard filtered", "steering",
+     lambda ids: f"/dashboard?municipality=&subproject={ids['Almere']}&quarter=2026-Q3", 200),
+    ("dashboard bad filter", "steering", lambda ids: "/dashboard?quarter=2031-Q9", 400),
+    ("subproject history", "steering", lambda ids: f"/subprojects/{ids['Almere']}/history", 200),
+    ("milestone history", "steering", lambda ids: f"/milestones/{ids['milestone']}/history", 200),
+    ("history", "manager", lambda ids: "/history", 200),
+    ("reports", "manager", lambda ids: f"/reports/{ids['programme']}", 200),
     ("users", "admin", lambda ids: "/users", 200),
     ("not found", "steering", lambda ids: "/subprojects/999999", 404),
     ("no access", "steering", lambda ids: f"/subprojects/{ids['Almere']}/edit", 403),
     ("english overview", "manager", lambda ids: f"/programmes/{ids['programme']}", 200),
+    ("english dashboard", "steering", lambda ids: "/dashboard", 200),
 ]
 
 
@@ -185,10 +273,10 @@ def test_page_has_no_wcag_violations(browser_page, live_server, name, who, path,
     response = page.goto(live_server.url + path(live_server.ids))
     assert response.status == status
     if status >= 400:
-        # the browser reports a failed document load as a console error; that one is expected
-        page.watch.console_errors[:] = [
-            e for e in page.watch.console_errors if f"status of {status}" not in e
-        ]
+        page.watch.expect_status(status)
+    if name.startswith("dashboard") and status == 200:
+        # axe must see the charts as drawn by Plotly, not the empty canvases
+        page.wait_for_selector("#chart-indicator_trend svg.main-svg")
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
 
@@ -241,18 +329,6 @@ def test_lead_edits_a_subproject_and_sees_the_change(browser_page, live_server):
     assert "Deelproject opgeslagen" in page.inner_text(".flashes")
 
 
-def test_steering_member_cannot_reach_an_edit_page(browser_page, live_server):
-    page = browser_page
-    log_in(page, live_server, "steering")
-    page.goto(f"{live_server.url}/subprojects/{live_server.ids['Almere']}")
-    assert page.locator("a[href$='/edit']").count() == 0
-    response = page.goto(f"{live_server.url}/subprojects/{live_server.ids['Almere']}/edit")
-    assert response.status == 403
-    page.watch.console_errors[:] = [
-        e for e in page.watch.console_errors if "status of 403" not in e
-    ]
-
-
 def test_security_headers_reach_the_browser_and_block_inline_script(browser_page, live_server):
     page = browser_page
     response = page.goto(f"{live_server.url}/login")
@@ -286,3 +362,271 @@ def test_the_checks_themselves_catch_problems(browser_page, live_server):
     page.evaluate("() => console.error('deliberate')")
     assert "deliberate" in page.watch.console_errors
     page.watch.console_errors.clear()
+
+
+def row_of(scope, text: str):
+    """The table row (in a page or a part of it) whose header cell holds ``text``."""
+    page = getattr(scope, "page", scope)
+    return scope.locator("tr").filter(has=page.locator("th", has_text=text)).first
+
+
+def test_journey_1_lead_updates_milestones_and_the_quarter(browser_page, live_server):
+    """A lead marks a milestone achieved, moves another's planned date with a reason, enters
+    this quarter's values and update on the quarter page, and sees the subproject page change."""
+    page = browser_page
+    subproject = live_server.ids["lead_subproject"]
+    indicators, milestones = records_of(live_server, subproject)
+    achieve, move = [m for m in milestones if m.achieved_on is None][:2]
+    log_in(page, live_server, "lead.almere@toptechniek.example")
+    page.goto(f"{live_server.url}/subprojects/{subproject}")
+    status_before = row_of(page, achieve.title).locator(".badge").get_attribute("class")
+    indicator_rows_before = {i.id: row_of(page, i.name).inner_text() for i in indicators}
+
+    # 1. mark a milestone achieved: date and evidence, through its edit link
+    page.click(f"a[href$='/milestones/{achieve.id}/edit']")
+    page.fill("#achieved_on", "2026-11-20")
+    page.fill("#evidence", "Opleveringsrapport praktijklokaal, getekend 20-11-2026")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/edit" not in url)
+    assert "Mijlpaal opgeslagen" in page.inner_text(".flashes")
+    row = row_of(page, achieve.title)
+    assert "20-11-2026" in row.inner_text()
+    status_after = row.locator(".badge").get_attribute("class")
+    assert status_after == "badge badge-achieved_on_time" != status_before
+
+    # 2. move another milestone's planned date: refused without a reason, saved with one
+    page.click(f"a[href$='/milestones/{move.id}/edit']")
+    page.fill("#planned_date", "2027-06-30")
+    page.click("main form button[type=submit]")
+    assert "Geef een reden" in page.inner_text("#reason-error")
+    page.watch.expect_status(400)
+    assert page.locator("#planned_date").input_value() == "2027-06-30"  # input kept
+    page.fill("#reason", "Aannemer pas in het voorjaar beschikbaar")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/edit" not in url)
+    row = row_of(page, move.title)
+    assert "30-06-2027" in row.inner_text()
+    slip = (date(2027, 6, 30) - move.planned_date).days
+    assert f"{slip:,}".replace(",", ".") in row.inner_text()
+
+    # 3. this quarter's values and update on the quarter page, reached from the subproject page
+    page.click(f"a[href$='/subprojects/{subproject}/quarter/{QUARTER}']")
+    assert page.locator("h1").inner_text() == f"Kwartaal {QUARTER}"
+    new_values = {indicators[0].id: "1234", indicators[1].id: "47,5", indicators[2].id: "38"}
+    for indicator_id, value in new_values.items():
+        page.fill(f"#value_{indicator_id}", value)
+    page.select_option("#rag", "amber")
+    page.fill("#achieved", "Praktijklokaal opgeleverd en in gebruik genomen.")
+    page.fill("#next_steps", "Tweede cohort werven op open dagen.")
+    page.fill("#risks", "Docententekort techniek.")
+    page.fill("#decisions_requested", "Akkoord op verlenging tot eind 2027.")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/quarter/" not in url)
+    assert f"Kwartaal {QUARTER} opgeslagen" in page.inner_text(".flashes")
+
+    # 4. the subproject page shows the new values, statuses and update text
+    shown = {
+        indicators[0].id: "1.234",
+        indicators[1].id: "47,5",
+        indicators[2].id: "38",
+    }
+    for indicator in indicators:
+        text = row_of(page, indicator.name).inner_text()
+        assert f"{shown[indicator.id]} {QUARTER}" in " ".join(text.split()), text
+        assert text != indicator_rows_before[indicator.id]
+    update = page.locator("article.update", has=page.locator("h3", has_text=QUARTER))
+    assert update.locator(".badge").get_attribute("class") == "badge badge-amber"
+    for text in (
+        "Praktijklokaal opgeleverd en in gebruik genomen.",
+        "Tweede cohort werven op open dagen.",
+        "Docententekort techniek.",
+        "Akkoord op verlenging tot eind 2027.",
+    ):
+        assert text in update.inner_text()
+
+
+def chart(page, name: str) -> dict:
+    """A dashboard chart's figure, as the page hands it to Plotly."""
+    return json.loads(page.locator(f"script[data-chart='chart-{name}']").text_content())
+
+
+def test_journey_2_steering_member_reads_the_dashboard(browser, browser_page, live_server):
+    """A steering-group member filters the dashboard to one municipality and quarter, sees a
+    lead's changes in the charts and their tables, and can reach no edit page."""
+    subproject = live_server.ids["Lelystad"]
+    indicators, milestones = records_of(live_server, subproject)
+    # set-up: the Lelystad lead saves this quarter, in a browser of their own
+    lead_context = browser.new_context(locale="nl-NL")
+    lead_page = lead_context.new_page()
+    log_in(lead_page, live_server, "lead.lelystad@toptechniek.example")
+    save_quarter(
+        lead_page,
+        live_server,
+        subproject,
+        QUARTER,
+        {indicators[0].id: "4321"},
+        {"rag": "red", "decisions_requested": "Extra budget voor de Lelystadse werkplaats."},
+    )
+    assert f"Kwartaal {QUARTER} opgeslagen" in lead_page.inner_text(".flashes")
+    lead_context.close()
+
+    page = browser_page
+    log_in(page, live_server, "steering")
+    page.click("nav a[href='/dashboard']")
+    page.select_option("#f-municipality", label="Lelystad")
+    page.select_option("#f-quarter", QUARTER)
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(lambda url: "municipality=" in url)
+    assert f"quarter={QUARTER}" in page.url
+    page.wait_for_selector("#chart-rag_matrix svg.main-svg")
+
+    # the charts' data: only Lelystad, with the lead's red RAG and new value
+    matrix = chart(page, "rag_matrix")["data"][0]
+    assert {label.split()[0] for label in matrix["y"]} == {"DP2"}, matrix["y"]
+    lead_column = matrix["x"].index("RAG (deelprojectleider)")
+    assert matrix["marker"]["color"][lead_column] == "#D55E00"  # red
+    progress = chart(page, "indicator_progress")
+    assert indicators[0].name in json.dumps(progress, ensure_ascii=False)
+    # ... and what Plotly drew from it, and the tables beside the charts
+    assert "Rood" in page.locator("#chart-rag_matrix svg.main-svg").first.text_content()
+    # Plotly's mode bar offers no "Share chart" (an upload to Plotly Cloud)
+    assert page.locator(".modebar-btn[data-title^='Share']").count() == 0
+    assert page.locator(".modebar-btn[data-title='Zoom']").count() > 0
+    progress_table = page.locator("figure", has=page.locator("#chart-indicator_progress"))
+    assert "4.321" in row_of(progress_table, indicators[0].name).text_content()
+    assert "Extra budget voor de Lelystadse werkplaats." in page.inner_text("#decisions ~ ul")
+    assert "Almere" not in page.locator("#chart-rag_matrix").text_content()
+
+    # no edit links anywhere the steering group goes, and every edit URL is refused
+    for path in ("/dashboard", f"/subprojects/{subproject}", f"/milestones/{milestones[0].id}"):
+        page.goto(live_server.url + path)
+        edit_links = page.locator(
+            "main a[href*='/edit'], main a[href*='/new'], main a[href*='/quarter'],"
+            " main a[href*='/delete'], main a[href*='/upload']"
+        )
+        assert edit_links.count() == 0, path
+    for path in (
+        f"/subprojects/{subproject}/edit",
+        f"/subprojects/{subproject}/quarter/{QUARTER}",
+        f"/milestones/{milestones[0].id}/edit",
+        f"/subprojects/{subproject}/milestones/new",
+        f"/indicators/{indicators[0].id}/measurements/new",
+        "/users",
+    ):
+        response = page.goto(live_server.url + path)
+        assert response.status == 403, path
+        assert "Geen toegang" in page.inner_text("h1"), path
+    page.watch.expect_status(403)
+
+
+def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, live_server):
+    """The manager downloads the PDF of a completed quarter holding a lead's new figures, closes
+    the quarter, and a later edit of that quarter is refused with a clear message."""
+    from pypdf import PdfReader
+
+    past = "2026-Q3"
+    subproject = live_server.ids["Dronten"]
+    indicators, _milestones = records_of(live_server, subproject)
+    counted = next(i for i in indicators if i.unit.strip() != "%")
+    lead_context = browser.new_context(locale="nl-NL")
+    lead_context.set_default_timeout(15_000)
+    lead_page = lead_context.new_page()
+    lead_watch = Watch(lead_page, live_server.url)
+    log_in(lead_page, live_server, "lead.dronten@toptechniek.example")
+    save_quarter(lead_page, live_server, subproject, past, {counted.id: "7777"}, {})
+    assert f"Kwartaal {past} opgeslagen" in lead_page.inner_text(".flashes")
+
+    page = browser_page
+    log_in(page, live_server, "manager")
+    page.click("nav a[href='/reports']")
+    row = row_of(page, past)
+    started = time.monotonic()
+    with page.expect_download(timeout=60_000) as info:
+        row.locator("a[href$='.pdf']").first.click(no_wait_after=True)
+    print(f"PDF download took {time.monotonic() - started:.1f} s")
+    text = "\n".join(p.extract_text() for p in PdfReader(info.value.path()).pages)
+    assert counted.name in text
+    assert "7.777" in text
+
+    row.locator("form[action$='/close'] button").click()
+    page.wait_for_load_state()
+    row = row_of(page, past)
+    assert row.locator(".badge-green").count() == 1
+    assert row.locator("form[action$='/reopen']").count() == 1
+
+    # the lead, later: the quarter page of the closed quarter refuses the change
+    lead_page.goto(f"{live_server.url}/subprojects/{subproject}/quarter/{past}")
+    lead_page.fill(f"#value_{counted.id}", "8888")
+    with lead_page.expect_navigation() as navigation:
+        lead_page.click("main form button[type=submit]")
+    assert navigation.value.status == 409
+    assert f"Kwartaal {past} is vastgesteld" in lead_page.inner_text("main")
+    lead_watch.expect_status(409)
+    assert lead_watch.console_errors == [] and lead_watch.off_site == []
+    lead_context.close()
+    page.goto(f"{live_server.url}/subprojects/{subproject}/quarter/{past}")
+    assert page.locator(f"#value_{counted.id}").input_value() in ("7777", "7.777", "7777,0")
+
+
+def test_keyboard_only_quarter_form(browser_page, live_server):
+    """The quarter form is reachable and submittable with Tab, typing and Enter alone."""
+    page = browser_page
+    subproject = live_server.ids["Zeewolde"]
+    indicators, _milestones = records_of(live_server, subproject)
+    log_in(page, live_server, "lead.zeewolde@toptechniek.example")
+    page.goto(f"{live_server.url}/subprojects/{subproject}/quarter/{QUARTER}")
+    typed = {f"value_{indicators[0].id}": "12", "rag": "Groen", "achieved": "Met het toetsenbord."}
+    order = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return e.closest('main form') && e.type === 'submit' ? 'save' : e.id; }"
+        )
+        order.append(focused)
+        if focused in typed:
+            page.keyboard.type(typed[focused])
+        if focused == "save":
+            break
+    assert set(typed) <= set(order), order
+    assert order[-1] == "save", order
+    assert order.index(f"value_{indicators[0].id}") < order.index("rag") < order.index("achieved")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"Kwartaal {QUARTER} opgeslagen" in page.inner_text(".flashes")
+    assert "Met het toetsenbord." in page.inner_text("article.update")
+
+
+def test_html_typed_into_text_fields_is_shown_as_text(browser_page, live_server):
+    """A subproject name and milestone title full of HTML show as text on the pages and in the
+    dashboard's charts: no element is made of it, no script runs, nothing is fetched."""
+    page = browser_page
+    evil = "<img src=x onerror=alert(1)>"
+    subproject = live_server.ids["Urk"]
+    _indicators, milestones = records_of(live_server, subproject)
+    log_in(page, live_server, "manager")
+    page.goto(f"{live_server.url}/subprojects/{subproject}/edit")
+    page.fill("#name", evil)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/subprojects/{subproject}")
+    page.goto(f"{live_server.url}/milestones/{milestones[-1].id}/edit")
+    page.fill("#title", f"Mijlpaal {evil}<script>alert(2)</script>")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/edit" not in url)
+
+    assert evil in page.inner_text("h1")
+    assert f"Mijlpaal {evil}<script>alert(2)</script>" in page.inner_text("main")
+    page.goto(f"{live_server.url}/programmes/{live_server.ids['programme']}")
+    assert evil in page.inner_text("main")
+    page.goto(f"{live_server.url}/dashboard?subproject={subproject}")
+    page.wait_for_selector("#chart-milestone_timeline svg.main-svg")
+    svg_text = " ".join(page.locator(".chart-canvas svg.main-svg").all_text_contents())
+    assert evil in svg_text  # Plotly drew the label as text
+    assert evil in page.inner_text("main")  # and the table alternatives show it as text
+    for where in ("main", ".chart-canvas"):
+        assert page.locator(f"{where} img").count() == 0
+    assert page.locator("main script:not([type='application/json']):not([src])").count() == 0
+    page.wait_for_timeout(300)
+    assert page.watch.dialogs == []
+    fetched_x = [u for u in page.watch.requests if urlsplit(u).path.rstrip("/").endswith("/x")]
+    assert fetched_x == []
