@@ -39,6 +39,7 @@ test: system-deps $(BIN)/activate translations lint audit
 
 bench: $(BIN)/activate translations
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pdf.py
 
 # What the PDF report needs from the system: Chromium (Kaleido draws the charts with it) and the
 # DejaVu fonts (embedded in the PDF). Installed only when missing and only as root with apt-get;

@@ -415,6 +415,26 @@ def test_charts_are_drawn_as_vector_graphics(app, login_as, world, monkeypatch):
     assert not any(page.images for page in reader.pages)  # vectors, not bitmaps
 
 
+def test_slim_svg_keeps_the_picture_and_drops_what_weasyprint_need_not_parse():
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="100" height="50"><g class="layer-above"><g class="imagelayer"/></g>'
+        '<g class="trace" data-index="0" fill="red" style="fill: rgb(0, 69, 124); opacity: 1;">'
+        '<path d="M0,0H10V10Z" style="stroke-width: 2px; -webkit-x: y"/>'
+        '<text style="font-family: \'DejaVu Sans\', sans-serif; font-size: 12px;">'
+        "R&amp;D &lt;script&gt;</text></g>"
+        '<image xlink:href="#a" width="1" height="1"/></svg>'
+    )
+    slim = charts.slim_svg(svg)
+    assert "style=" not in slim and "class=" not in slim and "data-index" not in slim
+    assert "imagelayer" not in slim and "<g />" not in slim and "<g/>" not in slim
+    assert 'fill="rgb(0, 69, 124)"' in slim  # the style declaration wins, as in CSS
+    assert 'stroke-width="2px"' in slim and "webkit" not in slim
+    assert "font-family=\"'DejaVu Sans', sans-serif\"" in slim
+    assert "R&amp;D &lt;script&gt;</text>" in slim  # text stays escaped
+    assert 'xlink:href="#a"' in slim and slim.startswith("<svg")
+
+
 # --- Exports -------------------------------------------------------------------------------------
 
 INJECTIONS = {

@@ -155,6 +155,8 @@ def _draw(figs: dict[str, tuple[str, dict, list[dict]]], enabled: bool) -> dict[
     result = {}
     for key, (kind, figure, rows) in figs.items():
         svg = svgs.get(key)
+        if svg:
+            svg = charts.slim_svg(svg)
         uri = (
             "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
             if svg
