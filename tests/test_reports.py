@@ -399,6 +399,7 @@ def test_charts_fall_back_to_tables_when_export_is_unavailable(app, login_as, wo
     monkeypatch.setitem(app.config, "REPORT_CHARTS", True)
     monkeypatch.setattr(charts, "browser_path", lambda: None)
     charts._exporter.reset()
+    charts.clear_cache()
     text = pdf_text(get_pdf(login_as("manager"), f"/reports/{world['programme_id']}/2026-Q3.pdf"))
     assert "De grafiek kon op deze server niet worden getekend" in text
     assert "Mijlpalen per status" in text  # the chart's title above its table
@@ -413,6 +414,26 @@ def test_charts_are_drawn_as_vector_graphics(app, login_as, world, monkeypatch):
     assert "Mijlpalen per status" in text  # drawn by Plotly, embedded as SVG text
     reader = PdfReader(io.BytesIO(body))
     assert not any(page.images for page in reader.pages)  # vectors, not bitmaps
+
+
+def test_the_same_figure_is_drawn_once_and_a_changed_one_again(monkeypatch):
+    drawn = []
+
+    def render(figures, width, height):
+        drawn.extend(figures)
+        return {name: f"<svg>{name}</svg>" for name in figures}
+
+    monkeypatch.setattr(charts._exporter, "render", render)
+    charts.clear_cache()
+    figure = {"data": [{"type": "bar", "x": [1, 2], "y": [3, 4]}], "layout": {}}
+    changed = {"data": [{"type": "bar", "x": [1, 2], "y": [3, 5]}], "layout": {}}
+    assert charts.to_svg({"a": figure}) == {"a": "<svg>a</svg>"}
+    assert charts.to_svg({"b": figure, "c": changed}) == {
+        "b": "<svg>a</svg>",
+        "c": "<svg>c</svg>",
+    }
+    assert drawn == ["a", "c"]
+    charts.clear_cache()
 
 
 def test_slim_svg_keeps_the_picture_and_drops_what_weasyprint_need_not_parse():

@@ -2,8 +2,10 @@
 
 Kaleido 1.x drives a Chrome/Chromium it does not ship; on Debian that is the ``chromium``
 package (``make system-deps``). Starting the browser costs seconds, so each worker process keeps
-one, started on first use, and renders a report's figures in parallel tabs. It holds no state
-between reports: each call gets freshly drawn images of the figures it is given.
+one, started on first use, and renders a report's figures in parallel tabs. Drawn SVGs are
+kept per process keyed by a hash of the figure's full JSON and size, so the same picture is not
+drawn twice; any change in the data gives another key, so a cached image can never show other
+numbers than its figure.
 
 When the browser or Kaleido cannot be had, or a figure fails, :func:`to_svg` answers ``None``
 for that figure and the report prints a plain table in its place: a report is never refused
@@ -14,11 +16,15 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import hashlib
 import logging
 import os
 import shutil
 import threading
+from collections import OrderedDict
 from concurrent.futures import TimeoutError as FutureTimeout
+
+import plotly.io as pio
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +32,7 @@ BROWSER_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-c
 START_TIMEOUT = 60
 RENDER_TIMEOUT = 60
 TABS = 3
+SVG_CACHE_SIZE = 256
 
 
 def browser_path() -> str | None:
@@ -123,6 +130,20 @@ class _Exporter:
 _exporter = _Exporter()
 
 
+_svg_cache: OrderedDict[str, str] = OrderedDict()
+_svg_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _svg_cache_lock:
+        _svg_cache.clear()
+
+
+def _cache_key(figure: object, width: int, height: int) -> str:
+    text = pio.to_json(figure, validate=False, pretty=False)
+    return hashlib.sha256(f"{width}x{height}\n{text}".encode()).hexdigest()
+
+
 def to_svg(
     figures: dict[str, object], *, enabled: bool = True, width: int = 680, height: int = 300
 ) -> dict[str, str | None]:
@@ -131,13 +152,24 @@ def to_svg(
         return {}
     if not enabled:
         return dict.fromkeys(figures)
-    try:
-        svgs = _exporter.render(figures, width, height)
-    except (Exception, FutureTimeout) as error:  # noqa: BLE001 (any failure: tables instead)
-        logger.warning("chart export unavailable, printing tables instead: %s", error)
-        _exporter.reset()
-        return dict.fromkeys(figures)
-    return {key: svgs.get(key) for key in figures}
+    keys = {name: _cache_key(fig, width, height) for name, fig in figures.items()}
+    with _svg_cache_lock:
+        found = {name: _svg_cache[key] for name, key in keys.items() if key in _svg_cache}
+    missing = {name: fig for name, fig in figures.items() if name not in found}
+    if missing:
+        try:
+            drawn = _exporter.render(missing, width, height)
+        except (Exception, FutureTimeout) as error:  # noqa: BLE001 (any failure: tables instead)
+            logger.warning("chart export unavailable, printing tables instead: %s", error)
+            _exporter.reset()
+            drawn = {}
+        with _svg_cache_lock:
+            for name, svg in drawn.items():
+                _svg_cache[keys[name]] = svg
+            while len(_svg_cache) > SVG_CACHE_SIZE:
+                _svg_cache.popitem(last=False)
+        found.update(drawn)
+    return {name: found.get(name) for name in figures}
 
 
 def available() -> bool:
