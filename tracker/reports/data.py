@@ -100,9 +100,8 @@ def subprojects(programme_id: int, subproject_ids: list[int] | None = None) -> p
     return frame
 
 
-def milestones(
-    programme_id: int, as_of: date, subproject_ids: list[int] | None = None
-) -> pd.DataFrame:
+def _milestone_facts_query(programme_id: int, subproject_ids: list[int] | None):
+    """The columns the milestone status rules need, for a programme or some of its subprojects."""
     query = (
         select(
             Milestone.id,
@@ -116,10 +115,18 @@ def milestones(
         )
         .join(Subproject, Subproject.id == Milestone.subproject_id)
         .where(Subproject.programme_id == programme_id)
-        .order_by(Milestone.planned_date, Milestone.id)
     )
     if subproject_ids is not None:
         query = query.where(Milestone.subproject_id.in_(subproject_ids))
+    return query
+
+
+def milestones(
+    programme_id: int, as_of: date, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    query = _milestone_facts_query(programme_id, subproject_ids).order_by(
+        Milestone.planned_date, Milestone.id
+    )
     rows = []
     for row in db.session.execute(query):
         facts = milestone_rules.MilestoneFacts(
@@ -516,21 +523,7 @@ def milestones_as_at(
     (e.g. the day before the quarter began), so a move within the quarter can be told.
     Two queries, whatever the number of milestones.
     """
-    query = (
-        select(
-            Milestone.id,
-            Milestone.subproject_id,
-            Milestone.title,
-            Milestone.baseline_date,
-            Milestone.planned_date,
-            Milestone.forecast_date,
-            Milestone.achieved_on,
-            Milestone.at_risk,
-        )
-        .join(Subproject, Subproject.id == Milestone.subproject_id)
-        .where(Subproject.programme_id == programme_id)
-        .order_by(Milestone.id)
-    )
+    query = _milestone_facts_query(programme_id, subproject_ids).order_by(Milestone.id)
     change_query = (
         select(
             MilestoneDateChange.milestone_id,
@@ -544,7 +537,6 @@ def milestones_as_at(
         .order_by(MilestoneDateChange.changed_at, MilestoneDateChange.id)
     )
     if subproject_ids is not None:
-        query = query.where(Milestone.subproject_id.in_(subproject_ids))
         change_query = change_query.where(Milestone.subproject_id.in_(subproject_ids))
     history: dict[int, list[tuple[datetime, date, date]]] = {}
     for milestone_id, changed_at, from_date, to_date in db.session.execute(change_query):
