@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 import plotly.graph_objects as go
 import pytest
-from conftest import login
+from conftest import count_queries, login
 
 from tracker.extensions import db
 
@@ -342,7 +342,6 @@ def test_dashboard_has_no_inline_script(login_as):
 
 
 def test_query_count_does_not_grow_with_data(app, login_as, world):
-    from sqlalchemy import event
 
     from tracker.models import (
         Indicator,
@@ -357,25 +356,13 @@ def test_query_count_does_not_grow_with_data(app, login_as, world):
 
     client = login_as("steering")
 
-    def count_queries(path):
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(path).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
-
     with app.app_context():
         db.session.add(
             Meeting(programme_id=world["programme_id"], held_on=date(2026, 10, 1), title="S")
         )
         db.session.commit()
     paths = ["/dashboard", f"/dashboard?subproject={world['a']}", "/dashboard?quarter=2026-Q2"]
-    before = [count_queries(p) for p in paths]
+    before = [count_queries(app, client, p) for p in paths]
     with app.app_context():
         lelystad = Municipality(name="Lelystad", cbs_code="GM0995")
         for n in range(12):
@@ -429,7 +416,7 @@ def test_query_count_does_not_grow_with_data(app, login_as, world):
                     )
                 )
         db.session.commit()
-    after = [count_queries(p) for p in paths]
+    after = [count_queries(app, client, p) for p in paths]
     assert after == before
     assert max(after) <= 20
 

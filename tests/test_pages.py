@@ -1,5 +1,7 @@
 from datetime import date
 
+from conftest import count_queries
+
 from tracker.extensions import db
 
 
@@ -137,26 +139,13 @@ def test_user_text_is_escaped(app, login_as, world):
 
 
 def test_overview_query_count_does_not_grow_with_data(app, login_as, world):
-    from sqlalchemy import event
 
     from tracker.models import Milestone
 
     client = login_as("steering")
     path = f"/programmes/{world['programme_id']}"
 
-    def count_queries():
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(path).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
-
-    before = count_queries()
+    before = count_queries(app, client, path)
     with app.app_context():
         for n in range(30):
             db.session.add(
@@ -168,4 +157,4 @@ def test_overview_query_count_does_not_grow_with_data(app, login_as, world):
                 )
             )
         db.session.commit()
-    assert count_queries() == before
+    assert count_queries(app, client, path) == before

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from conftest import count_queries
 from sqlalchemy import func, select
 
 from tracker.extensions import db
@@ -253,24 +254,11 @@ def test_an_earlier_quarter_can_be_filled_in(app, login_as, world):
 
 
 def test_quarter_page_query_count_does_not_grow_with_data(app, login_as, world):
-    from sqlalchemy import event
 
     client = login_as("lead")
     path = f"/subprojects/{world['a']}/quarter/2026-Q4"
 
-    def count_queries():
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(path).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
-
-    before = count_queries()
+    before = count_queries(app, client, path)
     with app.app_context():
         for n in range(20):
             indicator = Indicator(
@@ -295,4 +283,4 @@ def test_quarter_page_query_count_does_not_grow_with_data(app, login_as, world):
                 )
             )
         db.session.commit()
-    assert count_queries() == before
+    assert count_queries(app, client, path) == before
