@@ -8,7 +8,7 @@ PORT ?= 5000
 
 LOCK := $(VENV)/requirements.lock
 
-.PHONY: run test lint audit translations translations-update clean bench system-deps loadtest
+.PHONY: run test lint audit translations translations-update clean bench system-deps browser-deps apt-install loadtest
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,30 +34,37 @@ audit: $(BIN)/activate
 	$(BIN)/python scripts/audit_dependencies.py $(LOCK)
 	$(BIN)/bandit -r tracker -q
 
-test: system-deps $(BIN)/activate translations lint audit
+test: system-deps browser-deps $(BIN)/activate translations lint audit
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/activate translations
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/pdf.py
 
-# What the PDF report needs from the system: Chromium (Kaleido draws the charts with it) and the
-# DejaVu fonts (embedded in the PDF). Installed only when missing and only as root with apt-get;
-# otherwise a note, never a failure: without Chromium the PDF prints its charts as tables.
+# What the app needs from the system: Pango (WeasyPrint draws text with it) and the DejaVu fonts
+# (the PDF embeds them and its charts are measured with them). The browser tests need Chromium. Installed only when missing and only as
+# root with apt-get; otherwise a note, never a failure (the browser tests are then skipped).
 system-deps:
-	@missing=""; \
-	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
-	  || command -v google-chrome >/dev/null 2>&1 || missing="$$missing chromium"; \
-	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	@$(MAKE) --no-print-directory apt-install \
+	  NEED="$$(ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0 || echo libpangoft2-1.0-0) \
+	        $$([ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || echo fonts-dejavu-core)" \
+	  WHY="the PDF report"
+
+browser-deps:
+	@$(MAKE) --no-print-directory apt-install \
+	  NEED="$$(command -v chromium >/dev/null 2>&1 || echo chromium)" WHY="the browser tests"
+
+apt-install:
+	@missing="$$(echo $(NEED))"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing$$missing (PDF charts and fonts)"; \
+	  echo "Installing $$missing ($(WHY))"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1 \
 	  || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive \
 	       apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1; } \
-	  || echo "Note: could not install$$missing; PDF charts will be printed as tables."; \
+	  || echo "Note: could not install $$missing ($(WHY))."; \
 	else \
-	  echo "Note:$$missing missing (install as root: apt-get install$$missing); PDF charts will be printed as tables."; \
+	  echo "Note: $$missing missing, needed for $(WHY) (as root: apt-get install $$missing)."; \
 	fi
 
 # Not part of `make test`: about 3 minutes, traffic to 127.0.0.1 only. Needs PostgreSQL at

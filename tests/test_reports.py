@@ -24,14 +24,8 @@ from tracker.models import (
     QuarterlyUpdate,
     Subproject,
 )
-from tracker.reports import charts, closing
+from tracker.reports import closing, svg
 from tracker.reports.fetcher import StaticOnlyFetcher
-
-
-@pytest.fixture(autouse=True)
-def _no_charts(app, monkeypatch):
-    """Charts need a browser and seconds per report: off unless a test turns them on."""
-    monkeypatch.setitem(app.config, "REPORT_CHARTS", False)
 
 
 def pdf_text(body: bytes) -> str:
@@ -395,65 +389,31 @@ def test_fetcher_serves_static_files_only(app, tmp_path):
 # --- Charts --------------------------------------------------------------------------------------
 
 
-def test_charts_fall_back_to_tables_when_export_is_unavailable(app, login_as, world, monkeypatch):
-    monkeypatch.setitem(app.config, "REPORT_CHARTS", True)
-    monkeypatch.setattr(charts, "browser_path", lambda: None)
-    charts._exporter.reset()
-    charts.clear_cache()
-    text = pdf_text(get_pdf(login_as("manager"), f"/reports/{world['programme_id']}/2026-Q3.pdf"))
-    assert "De grafiek kon op deze server niet worden getekend" in text
-    assert "Mijlpalen per status" in text  # the chart's title above its table
-
-
-@pytest.mark.skipif(not charts.available(), reason="no Chromium for Kaleido on this machine")
-def test_charts_are_drawn_as_vector_graphics(app, login_as, world, monkeypatch):
-    monkeypatch.setitem(app.config, "REPORT_CHARTS", True)
+def test_charts_are_drawn_as_vector_graphics_with_their_text(login_as, world):
     body = get_pdf(login_as("manager"), f"/reports/{world['programme_id']}/2026-Q3.pdf")
     text = pdf_text(body)
     assert "niet worden getekend" not in text
-    assert "Mijlpalen per status" in text  # drawn by Plotly, embedded as SVG text
+    assert "Mijlpalen per status" in text and "Aantal mijlpalen" in text  # title and axis
+    assert "Verwacht op dit moment" in text  # a legend entry of the progress chart
     reader = PdfReader(io.BytesIO(body))
     assert not any(page.images for page in reader.pages)  # vectors, not bitmaps
 
 
-def test_the_same_figure_is_drawn_once_and_a_changed_one_again(monkeypatch):
-    drawn = []
+def test_a_chart_that_cannot_be_drawn_becomes_a_table(login_as, world, monkeypatch):
+    def refuse(figure, width=svg.WIDTH):
+        raise svg.Unsupported("trace type 'sankey'")
 
-    def render(figures, width, height):
-        drawn.extend(figures)
-        return {name: f"<svg>{name}</svg>" for name in figures}
-
-    monkeypatch.setattr(charts._exporter, "render", render)
-    charts.clear_cache()
-    figure = {"data": [{"type": "bar", "x": [1, 2], "y": [3, 4]}], "layout": {}}
-    changed = {"data": [{"type": "bar", "x": [1, 2], "y": [3, 5]}], "layout": {}}
-    assert charts.to_svg({"a": figure}) == {"a": "<svg>a</svg>"}
-    assert charts.to_svg({"b": figure, "c": changed}) == {
-        "b": "<svg>a</svg>",
-        "c": "<svg>c</svg>",
-    }
-    assert drawn == ["a", "c"]
-    charts.clear_cache()
+    monkeypatch.setattr(svg, "render", refuse)
+    text = pdf_text(get_pdf(login_as("manager"), f"/reports/{world['programme_id']}/2026-Q3.pdf"))
+    assert "De grafiek kon op deze server niet worden getekend" in text
+    assert "Mijlpalen per status" in text  # the chart's title above its table
+    assert "Aantal" in text  # the count column of the milestone table
 
 
-def test_slim_svg_keeps_the_picture_and_drops_what_weasyprint_need_not_parse():
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        'width="100" height="50"><g class="layer-above"><g class="imagelayer"/></g>'
-        '<g class="trace" data-index="0" fill="red" style="fill: rgb(0, 69, 124); opacity: 1;">'
-        '<path d="M0,0H10V10Z" style="stroke-width: 2px; -webkit-x: y"/>'
-        '<text style="font-family: \'DejaVu Sans\', sans-serif; font-size: 12px;">'
-        "R&amp;D &lt;script&gt;</text></g>"
-        '<image xlink:href="#a" width="1" height="1"/></svg>'
-    )
-    slim = charts.slim_svg(svg)
-    assert "style=" not in slim and "class=" not in slim and "data-index" not in slim
-    assert "imagelayer" not in slim and "<g />" not in slim and "<g/>" not in slim
-    assert 'fill="rgb(0, 69, 124)"' in slim  # the style declaration wins, as in CSS
-    assert 'stroke-width="2px"' in slim and "webkit" not in slim
-    assert "font-family=\"'DejaVu Sans', sans-serif\"" in slim
-    assert "R&amp;D &lt;script&gt;</text>" in slim  # text stays escaped
-    assert 'xlink:href="#a"' in slim and slim.startswith("<svg")
+def test_charts_can_be_switched_off(app, login_as, world, monkeypatch):
+    monkeypatch.setitem(app.config, "REPORT_CHARTS", False)
+    text = pdf_text(get_pdf(login_as("manager"), f"/reports/{world['programme_id']}/2026-Q3.pdf"))
+    assert "niet worden getekend" in text
 
 
 # --- Exports -------------------------------------------------------------------------------------

@@ -21,12 +21,11 @@ from flask_babel import force_locale
 from weasyprint import CSS, HTML
 
 from tracker.quarters import Quarter
-from tracker.reports import charts, evaluation, figures
 from tracker.reports import data as report_data
+from tracker.reports import evaluation, figures, svg
 from tracker.reports import snapshot as snapshots
 from tracker.reports.fetcher import StaticOnlyFetcher
 
-PDF_FONT = "DejaVu Sans, sans-serif"
 STYLESHEET = "css/report.css"
 CONCEPT = "concept"
 FINAL = "vastgesteld"
@@ -132,34 +131,15 @@ def _count_rows(counts: dict[str, int]) -> list[dict]:
 
 
 def _draw(figs: dict[str, tuple[str, dict, list[dict]]], enabled: bool) -> dict[str, Chart]:
-    prepared = {}
-    for key, (kind, figure, _rows) in figs.items():
-        # Print tweaks only: the system font the PDF embeds, and legends moved off the axis
-        # labels (on paper a legend cannot be hovered away).
-        layout = figure["layout"]
-        layout["font"] = {**layout.get("font", {}), "family": PDF_FONT}
-        if kind == "trend":
-            layout["legend"] = {
-                "orientation": "v",
-                "x": 1.02,
-                "xanchor": "left",
-                "y": 1,
-                "yanchor": "top",
-            }
-        elif kind == "progress":
-            layout["legend"] = {"orientation": "h", "x": 0, "y": -0.5, "yanchor": "top"}
-            layout["margin"] = {**layout.get("margin", {}), "b": 110}
-            layout["height"] = (layout.get("height") or 200) + 70
-        prepared[key] = figure
-    svgs = charts.to_svg(prepared, enabled=enabled)
+    svgs = svg.to_svg(
+        {key: figure for key, (_kind, figure, _rows) in figs.items()}, enabled=enabled
+    )
     result = {}
     for key, (kind, figure, rows) in figs.items():
-        svg = svgs.get(key)
-        if svg:
-            svg = charts.slim_svg(svg)
+        drawn = svgs.get(key)
         uri = (
-            "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-            if svg
+            "data:image/svg+xml;base64," + base64.b64encode(drawn.encode("utf-8")).decode("ascii")
+            if drawn
             else None
         )
         title = figure["layout"].get("title", {}).get("text", "")

@@ -1,0 +1,843 @@
+"""The dashboard's Plotly figures drawn as plain SVG for the PDF, in Python, without a browser.
+
+The figures are the ``*_spec`` dicts of :mod:`tracker.reports.figures`, the very ones the
+dashboard hands to plotly.js. Plotly's own static export (Kaleido) needs a headless Chromium
+per worker and about half a CPU-second per chart, which made a report slower than WeasyPrint
+itself; these charts are bars, lines and markers, so they are drawn here from the same data,
+colours, patterns, symbols, titles and number formats, laid out for paper: the legend under the
+chart, axis labels measured with the PDF's own font (DejaVu Sans) so nothing overlaps.
+
+Only what the specs use is drawn: ``bar`` and ``scatter`` traces on linear or category axes
+(subplots by axis domains), line and rect shapes, annotations and the legend; anything else
+raises :class:`Unsupported`, and :func:`to_svg` then leaves that chart to the report's table.
+Labels are Plotly's pseudo-HTML: tags are dropped, entities decoded, and the text escaped
+again for SVG, so user text is shown as typed and never becomes markup.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+FONT_FILES = {
+    False: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    True: "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+}
+FONT_FAMILY = "DejaVu Sans, sans-serif"
+WIDTH = 680
+INK = "#1b1f24"
+GRID = "#d0d5db"
+MUTED = "#4a525c"
+BASE_SIZE = 12
+TICK_SIZE = 11
+BAR_GAP = 0.2
+DASHES = {"dash": "6,4", "dot": "1.5,3", "dashdot": "6,3,1.5,3", "longdash": "10,4"}
+SUPPORTED_TRACES = ("bar", "scatter")
+_TAG = re.compile(r"<[^>]*>")
+
+
+class Unsupported(ValueError):
+    """The figure uses something this renderer does not draw."""
+
+
+# --- Text ---------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _advances(bold: bool) -> dict[int, float] | None:
+    """Advance width per code point in em, read from the font WeasyPrint embeds."""
+    path = FONT_FILES[bold]
+    if not Path(path).is_file():
+        return None
+    from fontTools.ttLib import TTFont  # a dependency of WeasyPrint's
+
+    font = TTFont(path, lazy=True)
+    metrics, units = font["hmtx"].metrics, font["head"].unitsPerEm
+    return {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    advances = _advances(bold)
+    if advances is None:
+        return 0.6 * size * len(text)
+    return size * sum(advances.get(ord(char), 0.6) for char in text)
+
+
+def plain(label) -> str:
+    """Plotly label markup to the text it shows: tags dropped, then entities decoded."""
+    return html.unescape(_TAG.sub(" ", str(label))).strip() if label is not None else ""
+
+
+def fit(text: str, size: float, room: float, bold: bool = False) -> str:
+    """``text``, shortened with an ellipsis until it is at most ``room`` wide."""
+    if text_width(text, size, bold) <= room:
+        return text
+    while text and text_width(text + "…", size, bold) > room:
+        text = text[:-1]
+    return text.rstrip() + "…" if text else ""
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+# --- Numbers ------------------------------------------------------------------------------------
+
+
+def format_number(value: float, decimals: int, separators: str = ",.") -> str:
+    """``1234.5`` as ``1.234,5`` with the figure's separators (decimal mark, then thousands)."""
+    decimal_mark, thousands = (separators + ".,")[:2]
+    value = round(value, decimals) or 0.0  # never "-0"
+    text = f"{abs(value):,.{decimals}f}"
+    text = text.replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands)
+    return ("-" if value < 0 else "") + text
+
+
+def nice_step(span: float, count: int) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) giving about ``count`` ticks."""
+    raw = span / max(1, count)
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power
+
+
+def ticks(low: float, high: float, step: float, start: float | None = None) -> list[float]:
+    """The multiples of ``step`` (counted from ``start``) between ``low`` and ``high``."""
+    first = math.ceil((low - (start or 0)) / step - 1e-9) * step + (start or 0)
+    values, value = [], first
+    while value <= high + step * 1e-9:
+        values.append(round(value, 10))
+        value += step
+    return values
+
+
+def _decimals(step: float) -> int:
+    """Decimals a tick label needs at this step: 0 for 5, 1 for 0.5 and 2.5, 2 for 0.25."""
+    for decimals in range(5):
+        if abs(step * 10**decimals - round(step * 10**decimals)) < 1e-9:
+            return decimals
+    return 4
+
+
+# --- Axes ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Axis:
+    key: str  # "x", "x2", "y"
+    spec: dict
+    letter: str
+    categories: list[str] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    low: float = 0.0
+    high: float = 1.0
+    tick_values: list[float] = field(default_factory=list)
+    tick_labels: list[str] = field(default_factory=list)
+    start: float = 0.0  # pixel of ``low``
+    end: float = 1.0  # pixel of ``high``
+
+    @property
+    def is_category(self) -> bool:
+        return self.spec.get("type") == "category" or bool(self.categories)
+
+    @property
+    def visible(self) -> bool:
+        return self.spec.get("visible", True) is not False
+
+    @property
+    def reversed(self) -> bool:
+        return self.spec.get("autorange") == "reversed"
+
+    @property
+    def title(self) -> str:
+        title = self.spec.get("title") or {}
+        return plain(title.get("text") if isinstance(title, dict) else title)
+
+    def coordinate(self, value) -> float:
+        """A data value in axis units: its index on a category axis."""
+        if not self.is_category:
+            return float(value)
+        try:
+            return float(self.categories.index(str(value)))
+        except ValueError:
+            raise Unsupported("value not on its category axis") from None
+
+    def pixel(self, coordinate: float) -> float:
+        span = (self.high - self.low) or 1.0
+        return self.start + (coordinate - self.low) / span * (self.end - self.start)
+
+    def position(self, value) -> float:
+        return self.pixel(self.coordinate(value))
+
+
+def _axis_spec(layout: dict, key: str) -> dict:
+    return layout.get(f"{key[0]}axis{key[1:]}") or {}
+
+
+def _domain(spec: dict) -> tuple[float, float]:
+    low, high = spec.get("domain") or (0.0, 1.0)
+    return float(low), float(high)
+
+
+# --- Drawing ------------------------------------------------------------------------------------
+
+
+class _Canvas:
+    def __init__(self):
+        self.parts: list[str] = []
+        self.patterns: dict[tuple[str, str, str], str] = {}
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+
+    def text(self, x, y, text, size=BASE_SIZE, anchor="start", colour=INK, bold=False, rotate=0):
+        weight = ' font-weight="bold"' if bold else ""
+        turn = f' transform="rotate({_n(rotate)} {_n(x)} {_n(y)})"' if rotate else ""
+        self.add(
+            f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" text-anchor="{anchor}"'
+            f' fill="{colour}"{weight}{turn}>{_esc(text)}</text>'
+        )
+
+    def line(self, x0, y0, x1, y1, colour, width=1.0, dash=""):
+        dashing = f' stroke-dasharray="{dash}"' if dash else ""
+        self.add(
+            f'<path d="M{_n(x0)},{_n(y0)}L{_n(x1)},{_n(y1)}" stroke="{colour}"'
+            f' stroke-width="{_n(width)}"{dashing} fill="none"/>'
+        )
+
+    def fill(self, colour: str, shape: str, fg: str) -> str:
+        """A fill: the colour, or a pattern of ``shape`` in ``fg`` over it."""
+        if not shape:
+            return colour
+        key = (shape, colour, fg)
+        if key not in self.patterns:
+            self.patterns[key] = f"p{len(self.patterns)}"
+        return f"url(#{self.patterns[key]})"
+
+    def defs(self) -> str:
+        if not self.patterns:
+            return ""
+        out = ["<defs>"]
+        for (shape, colour, fg), name in self.patterns.items():
+            marks = {
+                "/": f'<path d="M-1,1L1,-1M0,8L8,0M7,9L9,7" stroke="{fg}" stroke-width="1.5"/>',
+                "\\": f'<path d="M-1,7L1,9M0,0L8,8M7,-1L9,1" stroke="{fg}" stroke-width="1.5"/>',
+                "x": f'<path d="M0,0L8,8M0,8L8,0" stroke="{fg}" stroke-width="1.2"/>',
+                "-": f'<path d="M0,4H8" stroke="{fg}" stroke-width="1.5"/>',
+                "|": f'<path d="M4,0V8" stroke="{fg}" stroke-width="1.5"/>',
+                "+": f'<path d="M0,4H8M4,0V8" stroke="{fg}" stroke-width="1.2"/>',
+                ".": f'<circle cx="4" cy="4" r="1.4" fill="{fg}"/>',
+            }.get(shape)
+            if marks is None:
+                raise Unsupported(f"bar pattern {shape!r}")
+            out.append(
+                f'<pattern id="{name}" patternUnits="userSpaceOnUse" width="8" height="8">'
+                f'<rect width="8" height="8" fill="{colour}"/>{marks}</pattern>'
+            )
+        out.append("</defs>")
+        return "".join(out)
+
+
+def marker(canvas: _Canvas, x: float, y: float, symbol: str, size: float, colour: str, edge: dict):
+    r = size / 2
+    open_ = symbol.endswith("-open")
+    base = symbol.removesuffix("-open")
+    stroke_colour = colour if open_ else edge.get("color", "none")
+    stroke_width = 1.5 if open_ else float(edge.get("width", 0) or 0)
+    paint = (
+        f'fill="{"#ffffff" if open_ else colour}" stroke="{stroke_colour}"'
+        f' stroke-width="{_n(stroke_width)}"'
+    )
+    if base == "circle":
+        canvas.add(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" {paint}/>')
+        return
+    if base == "x":
+        canvas.add(
+            f'<path d="M{_n(x - r)},{_n(y - r)}L{_n(x + r)},{_n(y + r)}M{_n(x - r)},{_n(y + r)}'
+            f'L{_n(x + r)},{_n(y - r)}" stroke="{colour}" stroke-width="2" fill="none"/>'
+        )
+        return
+    outlines = {
+        "square": [(-1, -1), (1, -1), (1, 1), (-1, 1)],
+        "diamond": [(0, -1.3), (1.1, 0), (0, 1.3), (-1.1, 0)],
+        "triangle-up": [(0, -1.15), (1.1, 0.85), (-1.1, 0.85)],
+        "triangle-down": [(0, 1.15), (1.1, -0.85), (-1.1, -0.85)],
+        "star": [
+            (
+                math.sin(a) * (1.25 if i % 2 == 0 else 0.5),
+                -math.cos(a) * (1.25 if i % 2 == 0 else 0.5),
+            )
+            for i, a in enumerate(k * math.pi / 5 for k in range(10))
+        ],
+    }
+    points = outlines.get(base)
+    if points is None:
+        raise Unsupported(f"marker symbol {symbol!r}")
+    path = "M" + "L".join(f"{_n(x + dx * r)},{_n(y + dy * r)}" for dx, dy in points) + "Z"
+    canvas.add(f'<path d="{path}" {paint}/>')
+
+
+def _listed(value, index: int, default=None):
+    if isinstance(value, list | tuple):
+        return value[index] if index < len(value) else default
+    return default if value is None else value
+
+
+# --- The figure ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Cell:
+    """One subplot: an x and a y axis, the traces on them and the box their domains give."""
+
+    x: Axis
+    y: Axis
+    left: float
+    top: float
+    right: float
+    bottom: float
+    traces: list[dict] = field(default_factory=list)
+    label_room: float = 0.0  # left of the plot: the y tick labels
+    title_room: float = 0.0  # left of those: the y axis title
+    tick_drop: float = 0.0  # below the plot: the x tick labels
+
+    @property
+    def vertical_bars(self) -> bool:
+        return not any(t.get("type") == "bar" and t.get("orientation") == "h" for t in self.traces)
+
+    @property
+    def has_bars(self) -> bool:
+        return any(t.get("type") == "bar" for t in self.traces)
+
+    @property
+    def bar_texts(self) -> list[str]:
+        return [
+            str(t) for tr in self.traces if tr.get("type") == "bar" for t in tr.get("text") or []
+        ]
+
+
+def render(figure: dict, width: int = WIDTH) -> str:
+    """The figure as an SVG document ``width`` pixels wide and as high as its layout says
+    (plus the legend's rows)."""
+    layout = figure.get("layout") or {}
+    traces = list(figure.get("data") or [])
+    for trace in traces:
+        if trace.get("type", "scatter") not in SUPPORTED_TRACES:
+            raise Unsupported(f"trace type {trace.get('type')!r}")
+    canvas = _Canvas()
+    title_spec = layout.get("title") or {}
+    title = plain(title_spec.get("text") if isinstance(title_spec, dict) else title_spec)
+    title_size = float(((title_spec.get("font") or {}).get("size")) or 16) if title else 0.0
+    legend_rows = _legend_layout(_legend_entries(traces, layout), width - 8)
+    plot_height = float(layout.get("height") or 300)
+    annotations = layout.get("annotations") or []
+    above = any(
+        a.get("yref") == "paper" and float(a.get("y", 0)) >= 1 and a.get("yanchor") == "bottom"
+        for a in annotations
+    )
+    top = (title_size * 1.9 if title else 6) + (BASE_SIZE * 1.5 if above else 0)
+    region = (4.0, top, width - 8.0, plot_height - 4.0)
+    height = plot_height + (len(legend_rows) * 22 + 6 if legend_rows else 0)
+
+    cells = _cells(layout, traces, region)
+    for cell in cells.values():
+        _layout_cell(cell)
+        _draw_axes(canvas, cell)
+    for cell in cells.values():
+        _draw_bars(canvas, cell, layout)
+    for cell in cells.values():
+        _draw_scatter(canvas, cell)
+    _draw_shapes(canvas, layout.get("shapes") or [], cells, region)
+    _draw_annotations(canvas, annotations, cells, region)
+    if title:
+        canvas.text(4, title_size * 1.2, fit(title, title_size, width - 8), size=title_size)
+    if legend_rows:
+        _draw_legend(canvas, legend_rows, plot_height + 6)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{_n(height)}"'
+        f' viewBox="0 0 {width} {_n(height)}" font-family="{FONT_FAMILY}">'
+        f'<rect width="{width}" height="{_n(height)}" fill="#ffffff"/>'
+        f"{canvas.defs()}{''.join(canvas.parts)}</svg>"
+    )
+
+
+def _cells(layout: dict, traces: list[dict], region) -> dict[tuple[str, str], _Cell]:
+    left, top, right, bottom = region
+    separators = layout.get("separators") or ",."
+    cells: dict[tuple[str, str], _Cell] = {}
+    axes: dict[str, Axis] = {}
+
+    def axis(key: str) -> Axis:
+        if key not in axes:
+            spec = {**_axis_spec(layout, key), "_separators": separators}
+            axes[key] = Axis(key=key, spec=spec, letter=key[0])
+        return axes[key]
+
+    for trace in traces:
+        pair = (trace.get("xaxis") or "x", trace.get("yaxis") or "y")
+        if pair not in cells:
+            x_axis, y_axis = axis(pair[0]), axis(pair[1])
+            (x0, x1), (y0, y1) = _domain(x_axis.spec), _domain(y_axis.spec)
+            cells[pair] = _Cell(
+                x=x_axis,
+                y=y_axis,
+                left=left + x0 * (right - left),
+                right=left + x1 * (right - left),
+                top=bottom - y1 * (bottom - top),
+                bottom=bottom - y0 * (bottom - top),
+            )
+        cells[pair].traces.append(trace)
+    return cells
+
+
+def _collect(cell: _Cell) -> None:
+    """The categories and values on each axis of the cell, in the order Plotly would use."""
+    for trace in cell.traces:
+        for axis in (cell.x, cell.y):
+            data = list(trace.get(axis.letter) or [])
+            if any(isinstance(v, str) for v in data) or axis.spec.get("type") == "category":
+                for value in data:
+                    if str(value) not in axis.categories:
+                        axis.categories.append(str(value))
+            else:
+                axis.values.extend(float(v) for v in data if v is not None)
+    for axis in (cell.x, cell.y):
+        order = axis.spec.get("categoryarray")
+        if axis.spec.get("categoryorder") == "array" and order:
+            known = [str(c) for c in order]
+            axis.categories = known + [c for c in axis.categories if c not in set(known)]
+
+
+def _category_widest(axis: Axis) -> float:
+    return max((text_width(plain(c), TICK_SIZE) for c in axis.categories), default=0.0)
+
+
+def _layout_cell(cell: _Cell) -> None:
+    """Shrink the cell to its plot area, leaving room for labels, and set both axes' scales."""
+    _collect(cell)
+    x, y = cell.x, cell.y
+    width = cell.right - cell.left
+    vertical = cell.vertical_bars
+    outside = cell.has_bars and bool(cell.bar_texts)
+    if y.visible:
+        if y.is_category:
+            cell.label_room = min(_category_widest(y), 0.45 * width) + 8
+        else:
+            y.start, y.end = cell.bottom, cell.top  # provisional, to choose the ticks
+            _prepare_values(y, cell.has_bars and vertical, outside and vertical)
+            cell.label_room = max((text_width(t, TICK_SIZE) for t in y.tick_labels), default=0) + 8
+        cell.title_room = BASE_SIZE + 8 if y.title else 0.0
+    angle = float(x.spec.get("tickangle") or 0)
+    bottom_room = 0.0
+    if x.visible:
+        if x.is_category and angle:
+            cell.tick_drop = _category_widest(x) * abs(math.sin(math.radians(angle))) + TICK_SIZE
+        else:
+            cell.tick_drop = TICK_SIZE + 4
+        bottom_room = cell.tick_drop + 6 + (BASE_SIZE + 8 if x.title else 0)
+    right_room = 2.0
+    if outside and not vertical:
+        right_room = 8 + max(text_width(t, BASE_SIZE) for t in cell.bar_texts)
+    cell.left += cell.label_room + cell.title_room
+    cell.bottom -= bottom_room
+    cell.right -= right_room
+    cell.top += BASE_SIZE + 6 if outside and vertical else 2
+    for axis, (start, end) in ((x, (cell.left, cell.right)), (y, (cell.bottom, cell.top))):
+        axis.start, axis.end = (end, start) if axis.reversed else (start, end)
+        if axis.is_category:
+            axis.low, axis.high = -0.5, len(axis.categories) - 0.5
+        else:
+            bars_along = cell.has_bars and ((axis.letter == "y") == vertical)
+            _prepare_values(axis, bars_along, outside and vertical and axis.letter == "y")
+
+
+def _prepare_values(axis: Axis, has_bars: bool, text_above: bool) -> None:
+    """Range and ticks of a value axis from the data on it (or the range it was given)."""
+    spec = axis.spec
+    zero = has_bars or spec.get("rangemode") == "tozero"
+    if spec.get("range"):
+        axis.low, axis.high = (float(v) for v in spec["range"])
+    else:
+        values = [v for v in axis.values if math.isfinite(v)] or [0.0, 1.0]
+        low, high = min(values), max(values)
+        if zero:
+            low, high = min(0.0, low), max(0.0, high)
+        if high == low:
+            high = low + 1.0
+        pad = (high - low) * 0.06
+        axis.low = low if zero and low >= 0 else low - pad
+        axis.high = high + (0 if text_above else pad)
+    length = abs(axis.end - axis.start) or 1.0
+    wanted = max(2, int(length / (90 if axis.letter == "x" else 45)))
+    step = nice_step(axis.high - axis.low, wanted)
+    if spec.get("dtick"):
+        step = max(float(spec["dtick"]), step)
+    whole = spec.get("tickformat") == ",d"
+    if whole:
+        step = max(1.0, math.ceil(step))
+    axis.tick_values = ticks(axis.low, axis.high, step, spec.get("tick0"))
+    decimals = 0 if whole else _decimals(step)
+    suffix = spec.get("ticksuffix", "")
+    separators = spec.get("_separators", ",.")
+    axis.tick_labels = [format_number(v, decimals, separators) + suffix for v in axis.tick_values]
+
+
+def _draw_axes(canvas: _Canvas, cell: _Cell) -> None:
+    """Grid lines, tick labels, axis lines and titles of one cell."""
+    x, y = cell.x, cell.y
+    if y.visible:
+        colour = y.spec.get("gridcolor", GRID)
+        for pixel, label in _tick_positions(y):
+            if y.spec.get("showgrid", True) is not False and not y.is_category:
+                canvas.line(cell.left, pixel, cell.right, pixel, colour, 0.8)
+            text = fit(label, TICK_SIZE, cell.label_room - 8) if y.is_category else label
+            canvas.text(cell.left - 6, pixel + TICK_SIZE * 0.35, text, TICK_SIZE, "end")
+        canvas.line(cell.left, cell.top, cell.left, cell.bottom, y.spec.get("linecolor", GRID))
+        if y.title:
+            middle = (cell.top + cell.bottom) / 2
+            canvas.text(
+                cell.left - cell.label_room - cell.title_room + BASE_SIZE,
+                middle,
+                fit(y.title, BASE_SIZE, cell.bottom - cell.top),
+                BASE_SIZE,
+                "middle",
+                MUTED,
+                rotate=-90,
+            )
+    if x.visible:
+        colour = x.spec.get("gridcolor", GRID)
+        angle = float(x.spec.get("tickangle") or 0)
+        # Bars stand on their categories: a grid line through each would only cross them.
+        grid = x.spec.get("showgrid", True) is not False and not (x.is_category and cell.has_bars)
+        for pixel, label in _tick_positions(x):
+            if grid:
+                canvas.line(pixel, cell.top, pixel, cell.bottom, colour, 0.8)
+            if angle:
+                canvas.text(
+                    pixel + 3, cell.bottom + TICK_SIZE + 2, label, TICK_SIZE, "end", rotate=angle
+                )
+            else:
+                canvas.text(pixel, cell.bottom + TICK_SIZE + 4, label, TICK_SIZE, "middle")
+        canvas.line(cell.left, cell.bottom, cell.right, cell.bottom, x.spec.get("linecolor", GRID))
+        if x.title:
+            canvas.text(
+                (cell.left + cell.right) / 2,
+                cell.bottom + cell.tick_drop + 6 + BASE_SIZE,
+                fit(x.title, BASE_SIZE, cell.right - cell.left),
+                BASE_SIZE,
+                "middle",
+                MUTED,
+            )
+
+
+def _tick_positions(axis: Axis) -> list[tuple[float, str]]:
+    if axis.is_category:
+        return [(axis.position(c), plain(c)) for c in axis.categories]
+    return [
+        (axis.position(v), label)
+        for v, label in zip(axis.tick_values, axis.tick_labels, strict=True)
+        if min(axis.low, axis.high) - 1e-9 <= v <= max(axis.low, axis.high) + 1e-9
+    ]
+
+
+def _luminance(colour: str) -> float:
+    colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
+    try:
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return 1.0
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _draw_bars(canvas: _Canvas, cell: _Cell, layout: dict) -> None:
+    bars = [t for t in cell.traces if t.get("type") == "bar"]
+    if not bars:
+        return
+    slots = len(bars) if layout.get("barmode", "group") == "group" else 1
+    slot = (1 - BAR_GAP) / slots
+    for index, trace in enumerate(bars):
+        horizontal = trace.get("orientation") == "h"
+        category_axis, value_axis = (cell.y, cell.x) if horizontal else (cell.x, cell.y)
+        xs, ys = list(trace.get("x") or []), list(trace.get("y") or [])
+        cats, vals = (ys, xs) if horizontal else (xs, ys)
+        bar_width = float(trace.get("width") or slot)
+        offset = -(1 - BAR_GAP) / 2 + (index + 0.5) * slot if slots > 1 else 0.0
+        style = trace.get("marker") or {}
+        pattern = style.get("pattern") or {}
+        edge = style.get("line") or {}
+        texts = trace.get("text")
+        for n, (category, value) in enumerate(zip(cats, vals, strict=False)):
+            if value is None:
+                continue
+            centre = category_axis.coordinate(category) + offset
+            centre_px = category_axis.pixel(centre)
+            half = abs(category_axis.pixel(centre + bar_width / 2) - centre_px)
+            base_px, end_px = value_axis.position(0.0), value_axis.position(float(value))
+            colour = _listed(style.get("color"), n, "#999999")
+            fill = canvas.fill(
+                colour, _listed(pattern.get("shape"), n, ""), pattern.get("fgcolor", "#ffffff")
+            )
+            if horizontal:
+                box = (min(base_px, end_px), centre_px - half, abs(end_px - base_px), 2 * half)
+            else:
+                box = (centre_px - half, min(base_px, end_px), 2 * half, abs(end_px - base_px))
+            canvas.add(
+                f'<rect x="{_n(box[0])}" y="{_n(box[1])}" width="{_n(box[2])}"'
+                f' height="{_n(box[3])}" fill="{fill}" stroke="{edge.get("color", "none")}"'
+                f' stroke-width="{_n(float(edge.get("width", 0) or 0))}"/>'
+            )
+            text = _listed(texts, n)
+            if text is not None:
+                _bar_label(
+                    canvas,
+                    plain(text),
+                    horizontal,
+                    box,
+                    float(value) < 0,
+                    colour,
+                    trace.get("textposition", "auto"),
+                )
+
+
+def _bar_label(canvas, text, horizontal, box, negative, colour, position) -> None:
+    """The bar's value beside its end, or inside it (``auto``) where there is no room beside."""
+    x, y, w, h = box
+    size = BASE_SIZE
+    room_outside = True
+    if horizontal:
+        if position == "auto" and text_width(text, size) + 12 < w:
+            ink = "#ffffff" if _luminance(colour) < 0.55 else INK
+            wide = text_width(text, size) + 6
+            # A plain patch of the bar's colour behind the number, so no hatching crosses it.
+            canvas.add(
+                f'<rect x="{_n(x + w - wide - 2)}" y="{_n(y + h / 2 - size * 0.7)}"'
+                f' width="{_n(wide)}" height="{_n(size * 1.4)}" fill="{colour}"/>'
+            )
+            canvas.text(x + w - 5, y + h / 2 + size * 0.35, text, size, "end", ink)
+            room_outside = False
+        if room_outside:
+            edge = x if negative else x + w
+            canvas.text(
+                edge + (-4 if negative else 4),
+                y + h / 2 + size * 0.35,
+                text,
+                size,
+                "end" if negative else "start",
+            )
+    else:
+        canvas.text(x + w / 2, (y + h + size + 2) if negative else (y - 4), text, size, "middle")
+
+
+def _draw_scatter(canvas: _Canvas, cell: _Cell) -> None:
+    for trace in cell.traces:
+        if trace.get("type", "scatter") != "scatter":
+            continue
+        mode = trace.get("mode") or "lines+markers"
+        points = [
+            (cell.x.position(a), cell.y.position(b))
+            for a, b in zip(trace.get("x") or [], trace.get("y") or [], strict=False)
+            if a is not None and b is not None
+        ]
+        if not points:
+            continue
+        line = trace.get("line") or {}
+        style = trace.get("marker") or {}
+        colour = line.get("color") or style.get("color") or INK
+        if "lines" in mode and len(points) > 1:
+            dash = DASHES.get(line.get("dash") or "", "")
+            path = "M" + "L".join(f"{_n(a)},{_n(b)}" for a, b in points)
+            dashing = f' stroke-dasharray="{dash}"' if dash else ""
+            stroke = _n(float(line.get("width", 2)))
+            canvas.add(
+                f'<path d="{path}" stroke="{colour}" stroke-width="{stroke}"{dashing}'
+                ' fill="none" stroke-linejoin="round"/>'
+            )
+        if "markers" in mode:
+            for n, (a, b) in enumerate(points):
+                marker(
+                    canvas,
+                    a,
+                    b,
+                    _listed(style.get("symbol"), n, "circle"),
+                    float(_listed(style.get("size"), n, 6)),
+                    _listed(style.get("color"), n, colour),
+                    style.get("line") or {},
+                )
+
+
+def _cell_for(cells: dict, ref: str, letter: str) -> _Cell | None:
+    for cell in cells.values():
+        if getattr(cell, letter).key == ref:
+            return cell
+    return None
+
+
+def _place(value, ref: str, letter: str, cells: dict, region, home: _Cell | None) -> float:
+    """A shape's or annotation's coordinate in pixels: data on its axis, or paper, which is the
+    plot area of the cell it belongs to when it has one, else the whole plotting region."""
+    left, top, right, bottom = region
+    if ref != "paper":
+        cell = _cell_for(cells, ref, letter)
+        if cell is None:
+            raise Unsupported(f"reference to a missing axis {ref!r}")
+        axis = getattr(cell, letter)
+        return axis.position(value)
+    if home is not None:
+        left, top, right, bottom = home.left, home.top, home.right, home.bottom
+    value = float(value)
+    return left + value * (right - left) if letter == "x" else bottom - value * (bottom - top)
+
+
+def _home(item: dict, cells: dict) -> _Cell | None:
+    """The cell a half-paper item sits in: the cell of its data axis."""
+    for letter in ("x", "y"):
+        ref = item.get(f"{letter}ref") or letter
+        if ref != "paper":
+            return _cell_for(cells, ref, letter)
+    return None
+
+
+def _draw_shapes(canvas: _Canvas, shapes: list[dict], cells: dict, region) -> None:
+    for shape in shapes:
+        kind = shape.get("type", "rect")
+        if kind not in ("line", "rect"):
+            raise Unsupported(f"shape {kind!r}")
+        home = _home(shape, cells)
+        xref, yref = shape.get("xref") or "x", shape.get("yref") or "y"
+        x0 = _place(shape.get("x0", 0), xref, "x", cells, region, home)
+        x1 = _place(shape.get("x1", 0), xref, "x", cells, region, home)
+        y0 = _place(shape.get("y0", 0), yref, "y", cells, region, home)
+        y1 = _place(shape.get("y1", 0), yref, "y", cells, region, home)
+        line = shape.get("line") or {}
+        colour, width = line.get("color", INK), float(line.get("width", 1))
+        dash = DASHES.get(line.get("dash") or "", "")
+        if kind == "line":
+            canvas.line(x0, y0, x1, y1, colour, width, dash)
+        else:
+            canvas.add(
+                f'<rect x="{_n(min(x0, x1))}" y="{_n(min(y0, y1))}" width="{_n(abs(x1 - x0))}"'
+                f' height="{_n(abs(y1 - y0))}" fill="{shape.get("fillcolor", "none")}"'
+                f' stroke="{colour}" stroke-width="{_n(width)}"/>'
+            )
+
+
+def _draw_annotations(canvas: _Canvas, annotations: list[dict], cells: dict, region) -> None:
+    left, _top, right, _bottom = region
+    for note in annotations:
+        text = plain(note.get("text"))
+        if not text:
+            continue
+        size = float((note.get("font") or {}).get("size") or BASE_SIZE)
+        home = _home(note, cells)
+        xref, yref = note.get("xref") or "x", note.get("yref") or "y"
+        x = _place(note.get("x", 0.5), xref, "x", cells, region, home)
+        y = _place(note.get("y", 0.5), yref, "y", cells, region, home)
+        anchor = {"left": "start", "right": "end"}.get(note.get("xanchor"), "middle")
+        room = {"start": right - x, "end": x - left}.get(anchor, 2 * min(x - left, right - x))
+        if xref == "paper" and anchor == "start":
+            # A subplot's title: as wide as that subplot.
+            for cell in cells.values():
+                if abs(_domain(cell.x.spec)[0] - float(note.get("x", 0))) < 1e-6:
+                    room = cell.right - x
+        baseline = {"bottom": y - size * 0.45, "top": y + size * 1.05}.get(
+            note.get("yanchor"), y + size * 0.35
+        )
+        canvas.text(x, baseline, fit(text, size, room), size, anchor)
+
+
+def _legend_entries(traces: list[dict], layout: dict) -> list[dict]:
+    show = layout.get("showlegend")
+    if show is False or (show is None and len(traces) < 2):
+        return []
+    return [t for t in traces if t.get("showlegend", True) is not False and t.get("name")]
+
+
+def _legend_layout(entries: list[dict], width: float) -> list[list[tuple[dict, str]]]:
+    """Legend items in rows under the chart, as many to a row as fit."""
+    rows: list[list[tuple[dict, str]]] = []
+    used = width
+    for trace in entries:
+        label = fit(plain(trace["name"]), BASE_SIZE, width - 40)
+        item = _legend_item_width(label)
+        if used + item > width:
+            rows.append([])
+            used = 0.0
+        rows[-1].append((trace, label))
+        used += item
+    return rows
+
+
+def _legend_item_width(label: str) -> float:
+    return 30 + text_width(label, BASE_SIZE) + 18
+
+
+def _draw_legend(canvas: _Canvas, rows: list[list[tuple[dict, str]]], top: float) -> None:
+    for number, row in enumerate(rows):
+        y = top + number * 22 + 11
+        x = 4.0
+        for trace, label in row:
+            style = trace.get("marker") or {}
+            line = trace.get("line") or {}
+            if trace.get("type") == "bar":
+                pattern = style.get("pattern") or {}
+                colour = style.get("color")
+                colour = colour if isinstance(colour, str) else "#6b7480"
+                shape = _listed(pattern.get("shape"), 0, "")
+                fill = canvas.fill(colour, shape, pattern.get("fgcolor", "#ffffff"))
+                edge = style.get("line") or {}
+                canvas.add(
+                    f'<rect x="{_n(x)}" y="{_n(y - 7)}" width="24" height="14" fill="{fill}"'
+                    f' stroke="{edge.get("color", "none")}" stroke-width="1"/>'
+                )
+            else:
+                mode = trace.get("mode") or "lines+markers"
+                colour = line.get("color") or style.get("color") or INK
+                if "lines" in mode:
+                    dash = DASHES.get(line.get("dash") or "", "")
+                    canvas.line(x, y, x + 24, y, colour, float(line.get("width", 2)), dash)
+                if "markers" in mode:
+                    marker(
+                        canvas,
+                        x + 12,
+                        y,
+                        _listed(style.get("symbol"), 0, "circle"),
+                        min(10.0, float(_listed(style.get("size"), 0, 6))),
+                        _listed(style.get("color"), 0, colour),
+                        style.get("line") or {},
+                    )
+            canvas.text(x + 30, y + BASE_SIZE * 0.35, label)
+            x += _legend_item_width(label)
+
+
+# --- For the report ------------------------------------------------------------------------------
+
+
+def to_svg(figures: dict[str, dict], *, enabled: bool = True, width: int = WIDTH) -> dict:
+    """Each figure as SVG text, or ``None`` where it could not be drawn (the report then prints
+    the chart's numbers as a table): a report is never refused for want of a chart."""
+    result: dict[str, str | None] = {}
+    for name, figure in figures.items():
+        if not enabled:
+            result[name] = None
+            continue
+        try:
+            result[name] = render(figure, width)
+        except Exception as error:  # noqa: BLE001 (any failure: the table instead)
+            logger.warning("chart %s could not be drawn, printing a table: %s", name, error)
+            result[name] = None
+    return result
