@@ -58,11 +58,14 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(app, monkeypatch):
-    """Every test starts from empty tables and sees 24-11-2026 as today."""
+    """Every test starts from empty tables, sees 24-11-2026 as today, and keeps no PDF that an
+    earlier test made."""
     import tracker.timeutil
+    from tracker.reports import pdf
 
     monkeypatch.setattr(tracker.timeutil, "today", lambda: TODAY)
     limiter.reset()  # login throttling counts start afresh in every test
+    pdf.recent_pdfs.clear()
     yield
     with app.app_context():
         db.session.remove()

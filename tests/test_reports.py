@@ -24,7 +24,7 @@ from tracker.models import (
     QuarterlyUpdate,
     Subproject,
 )
-from tracker.reports import closing, svg
+from tracker.reports import closing, pdf, svg
 from tracker.reports.fetcher import StaticOnlyFetcher
 
 
@@ -105,6 +105,29 @@ def test_programme_report_summary_matches_the_fixture(login_as, q3):
     pages = len(PdfReader(io.BytesIO(body)).pages)
     assert f"pagina 2 van {pages}" in text
     assert "Inhoud" in text and "Managementsamenvatting" in text
+
+
+def test_the_same_report_is_made_once_and_a_data_change_makes_it_anew(
+    app, login_as, q3, monkeypatch
+):
+    made = []
+    original = pdf.html_to_pdf
+
+    def counting(html, timings=None):
+        made.append(1)
+        return original(html, timings)
+
+    monkeypatch.setattr(pdf, "html_to_pdf", counting)
+    client = login_as("steering")
+    url = f"/reports/{q3['programme_id']}/2026-Q4.pdf"
+    first = get_pdf(client, url)
+    assert get_pdf(client, url) == first and len(made) == 1
+    with app.app_context():
+        measurement = db.session.query(Measurement).filter_by(period="2026-Q4").one()
+        measurement.value = 778
+        db.session.commit()
+    text = pdf_text(get_pdf(client, url))
+    assert len(made) == 2 and "778" in text and "777" not in text
 
 
 def test_summary_counts_are_exact(login_as, q3):

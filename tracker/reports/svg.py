@@ -84,6 +84,16 @@ def fit(text: str, size: float, room: float, bold: bool = False) -> str:
     return text.rstrip() + "…" if text else ""
 
 
+def fit_keeping_tail(text: str, size: float, room: float, separator: str = " · ") -> str:
+    """Like :func:`fit`, but a short last part after ``separator`` (a subplot title's status,
+    "… · ▲ Risico") stays whole and the part before it is shortened."""
+    head, found, tail = text.rpartition(separator)
+    tail_width = text_width(separator + tail, size)
+    if not found or text_width(text, size) <= room or tail_width > 0.6 * room:
+        return fit(text, size, room)
+    return fit(head, size, room - tail_width) + separator + tail
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -615,22 +625,21 @@ def _draw_bars(canvas: _Canvas, cell: _Cell, layout: dict) -> None:
 
 
 def _bar_label(canvas, text, horizontal, box, negative, colour, position) -> None:
-    """The bar's value beside its end, or inside it (``auto``) where there is no room beside."""
+    """The bar's value beside its end; with ``auto``, inside the bar at its base where it fits
+    (on paper the end of a bar is where the markers of expectations sit)."""
     x, y, w, h = box
     size = BASE_SIZE
-    room_outside = True
     if horizontal:
-        if position == "auto" and text_width(text, size) + 12 < w:
+        wide = text_width(text, size) + 6
+        if position == "auto" and wide + 6 < w and not negative:
             ink = "#ffffff" if _luminance(colour) < 0.55 else INK
-            wide = text_width(text, size) + 6
             # A plain patch of the bar's colour behind the number, so no hatching crosses it.
             canvas.add(
-                f'<rect x="{_n(x + w - wide - 2)}" y="{_n(y + h / 2 - size * 0.7)}"'
+                f'<rect x="{_n(x + 2)}" y="{_n(y + h / 2 - size * 0.7)}"'
                 f' width="{_n(wide)}" height="{_n(size * 1.4)}" fill="{colour}"/>'
             )
-            canvas.text(x + w - 5, y + h / 2 + size * 0.35, text, size, "end", ink)
-            room_outside = False
-        if room_outside:
+            canvas.text(x + 5, y + h / 2 + size * 0.35, text, size, "start", ink)
+        else:
             edge = x if negative else x + w
             canvas.text(
                 edge + (-4 if negative else 4),
@@ -757,7 +766,7 @@ def _draw_annotations(canvas: _Canvas, annotations: list[dict], cells: dict, reg
         baseline = {"bottom": y - size * 0.45, "top": y + size * 1.05}.get(
             note.get("yanchor"), y + size * 0.35
         )
-        canvas.text(x, baseline, fit(text, size, room), size, anchor)
+        canvas.text(x, baseline, fit_keeping_tail(text, size, room), size, anchor)
 
 
 def _legend_entries(traces: list[dict], layout: dict) -> list[dict]:
