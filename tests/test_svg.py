@@ -100,10 +100,11 @@ def test_user_text_is_shown_as_typed_and_never_becomes_markup():
     label = figures._text(hostile)
     figure = count_figure({label: 3, "Risico": 1, "Over tijd": 0})
     figure["layout"]["title"]["text"] = "Titel <br> met <b>opmaak</b>"
+    figure["data"][0]["marker"]["color"][1] = '"/><script>alert(2)</script><rect fill="'
     text = svg.render(figure)
     root = parse(text)
     assert not list(root.iter(f"{NS}script")) and not list(root.iter(f"{NS}image"))
-    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "<script>" not in text and "&lt;script&gt;" in text and "alert(2)" not in text
     shown = texts(root)
     assert any(t.startswith("<script>alert(1)</script> R&D") for t in shown)
     assert "Titel met opmaak" in " ".join(" ".join(t.split()) for t in shown)

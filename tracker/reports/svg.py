@@ -94,6 +94,14 @@ def fit_keeping_tail(text: str, size: float, room: float, separator: str = " · 
     return fit(head, size, room - tail_width) + separator + tail
 
 
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|rgba?\([0-9., %]+\)|[a-zA-Z]{3,20}")
+
+
+def _paint(value, default: str = INK) -> str:
+    """A colour from a figure as an SVG paint: only what looks like a colour gets through."""
+    return value if isinstance(value, str) and _COLOUR.fullmatch(value) else default
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -265,7 +273,7 @@ def marker(canvas: _Canvas, x: float, y: float, symbol: str, size: float, colour
     r = size / 2
     open_ = symbol.endswith("-open")
     base = symbol.removesuffix("-open")
-    stroke_colour = colour if open_ else edge.get("color", "none")
+    stroke_colour = colour if open_ else _paint(edge.get("color"), "none")
     stroke_width = 1.5 if open_ else float(edge.get("width", 0) or 0)
     paint = (
         f'fill="{"#ffffff" if open_ else colour}" stroke="{stroke_colour}"'
@@ -509,13 +517,15 @@ def _draw_axes(canvas: _Canvas, cell: _Cell) -> None:
     """Grid lines, tick labels, axis lines and titles of one cell."""
     x, y = cell.x, cell.y
     if y.visible:
-        colour = y.spec.get("gridcolor", GRID)
+        colour = _paint(y.spec.get("gridcolor"), GRID)
         for pixel, label in _tick_positions(y):
             if y.spec.get("showgrid", True) is not False and not y.is_category:
                 canvas.line(cell.left, pixel, cell.right, pixel, colour, 0.8)
             text = fit(label, TICK_SIZE, cell.label_room - 8) if y.is_category else label
             canvas.text(cell.left - 6, pixel + TICK_SIZE * 0.35, text, TICK_SIZE, "end")
-        canvas.line(cell.left, cell.top, cell.left, cell.bottom, y.spec.get("linecolor", GRID))
+        canvas.line(
+            cell.left, cell.top, cell.left, cell.bottom, _paint(y.spec.get("linecolor"), GRID)
+        )
         if y.title:
             middle = (cell.top + cell.bottom) / 2
             canvas.text(
@@ -528,7 +538,7 @@ def _draw_axes(canvas: _Canvas, cell: _Cell) -> None:
                 rotate=-90,
             )
     if x.visible:
-        colour = x.spec.get("gridcolor", GRID)
+        colour = _paint(x.spec.get("gridcolor"), GRID)
         angle = float(x.spec.get("tickangle") or 0)
         # Bars stand on their categories: a grid line through each would only cross them.
         grid = x.spec.get("showgrid", True) is not False and not (x.is_category and cell.has_bars)
@@ -541,7 +551,9 @@ def _draw_axes(canvas: _Canvas, cell: _Cell) -> None:
                 )
             else:
                 canvas.text(pixel, cell.bottom + TICK_SIZE + 4, label, TICK_SIZE, "middle")
-        canvas.line(cell.left, cell.bottom, cell.right, cell.bottom, x.spec.get("linecolor", GRID))
+        canvas.line(
+            cell.left, cell.bottom, cell.right, cell.bottom, _paint(x.spec.get("linecolor"), GRID)
+        )
         if x.title:
             canvas.text(
                 (cell.left + cell.right) / 2,
@@ -598,9 +610,11 @@ def _draw_bars(canvas: _Canvas, cell: _Cell, layout: dict) -> None:
             centre_px = category_axis.pixel(centre)
             half = abs(category_axis.pixel(centre + bar_width / 2) - centre_px)
             base_px, end_px = value_axis.position(0.0), value_axis.position(float(value))
-            colour = _listed(style.get("color"), n, "#999999")
+            colour = _paint(_listed(style.get("color"), n), "#999999")
             fill = canvas.fill(
-                colour, _listed(pattern.get("shape"), n, ""), pattern.get("fgcolor", "#ffffff")
+                colour,
+                _listed(pattern.get("shape"), n, ""),
+                _paint(pattern.get("fgcolor"), "#ffffff"),
             )
             if horizontal:
                 box = (min(base_px, end_px), centre_px - half, abs(end_px - base_px), 2 * half)
@@ -608,7 +622,7 @@ def _draw_bars(canvas: _Canvas, cell: _Cell, layout: dict) -> None:
                 box = (centre_px - half, min(base_px, end_px), 2 * half, abs(end_px - base_px))
             canvas.add(
                 f'<rect x="{_n(box[0])}" y="{_n(box[1])}" width="{_n(box[2])}"'
-                f' height="{_n(box[3])}" fill="{fill}" stroke="{edge.get("color", "none")}"'
+                f' height="{_n(box[3])}" fill="{fill}" stroke="{_paint(edge.get("color"), "none")}"'
                 f' stroke-width="{_n(float(edge.get("width", 0) or 0))}"/>'
             )
             text = _listed(texts, n)
@@ -666,7 +680,7 @@ def _draw_scatter(canvas: _Canvas, cell: _Cell) -> None:
             continue
         line = trace.get("line") or {}
         style = trace.get("marker") or {}
-        colour = line.get("color") or style.get("color") or INK
+        colour = _paint(line.get("color") or style.get("color"))
         if "lines" in mode and len(points) > 1:
             dash = DASHES.get(line.get("dash") or "", "")
             path = "M" + "L".join(f"{_n(a)},{_n(b)}" for a, b in points)
@@ -684,7 +698,7 @@ def _draw_scatter(canvas: _Canvas, cell: _Cell) -> None:
                     b,
                     _listed(style.get("symbol"), n, "circle"),
                     float(_listed(style.get("size"), n, 6)),
-                    _listed(style.get("color"), n, colour),
+                    _paint(_listed(style.get("color"), n), colour),
                     style.get("line") or {},
                 )
 
@@ -733,14 +747,14 @@ def _draw_shapes(canvas: _Canvas, shapes: list[dict], cells: dict, region) -> No
         y0 = _place(shape.get("y0", 0), yref, "y", cells, region, home)
         y1 = _place(shape.get("y1", 0), yref, "y", cells, region, home)
         line = shape.get("line") or {}
-        colour, width = line.get("color", INK), float(line.get("width", 1))
+        colour, width = _paint(line.get("color")), float(line.get("width", 1))
         dash = DASHES.get(line.get("dash") or "", "")
         if kind == "line":
             canvas.line(x0, y0, x1, y1, colour, width, dash)
         else:
             canvas.add(
                 f'<rect x="{_n(min(x0, x1))}" y="{_n(min(y0, y1))}" width="{_n(abs(x1 - x0))}"'
-                f' height="{_n(abs(y1 - y0))}" fill="{shape.get("fillcolor", "none")}"'
+                f' height="{_n(abs(y1 - y0))}" fill="{_paint(shape.get("fillcolor"), "none")}"'
                 f' stroke="{colour}" stroke-width="{_n(width)}"/>'
             )
 
@@ -805,17 +819,17 @@ def _draw_legend(canvas: _Canvas, rows: list[list[tuple[dict, str]]], top: float
             if trace.get("type") == "bar":
                 pattern = style.get("pattern") or {}
                 colour = style.get("color")
-                colour = colour if isinstance(colour, str) else "#6b7480"
+                colour = _paint(colour if isinstance(colour, str) else None, "#6b7480")
                 shape = _listed(pattern.get("shape"), 0, "")
-                fill = canvas.fill(colour, shape, pattern.get("fgcolor", "#ffffff"))
+                fill = canvas.fill(colour, shape, _paint(pattern.get("fgcolor"), "#ffffff"))
                 edge = style.get("line") or {}
                 canvas.add(
                     f'<rect x="{_n(x)}" y="{_n(y - 7)}" width="24" height="14" fill="{fill}"'
-                    f' stroke="{edge.get("color", "none")}" stroke-width="1"/>'
+                    f' stroke="{_paint(edge.get("color"), "none")}" stroke-width="1"/>'
                 )
             else:
                 mode = trace.get("mode") or "lines+markers"
-                colour = line.get("color") or style.get("color") or INK
+                colour = _paint(line.get("color") or style.get("color"))
                 if "lines" in mode:
                     dash = DASHES.get(line.get("dash") or "", "")
                     canvas.line(x, y, x + 24, y, colour, float(line.get("width", 2)), dash)
@@ -826,7 +840,7 @@ def _draw_legend(canvas: _Canvas, rows: list[list[tuple[dict, str]]], top: float
                         y,
                         _listed(style.get("symbol"), 0, "circle"),
                         min(10.0, float(_listed(style.get("size"), 0, 6))),
-                        _listed(style.get("color"), 0, colour),
+                        _paint(_listed(style.get("color"), 0), colour),
                         style.get("line") or {},
                     )
             canvas.text(x + 30, y + BASE_SIZE * 0.35, label)
