@@ -426,7 +426,7 @@ def test_a_chart_that_cannot_be_drawn_becomes_a_table(login_as, world, monkeypat
     def refuse(figure, width=svg.WIDTH):
         raise svg.Unsupported("trace type 'sankey'")
 
-    monkeypatch.setattr(svg, "render", refuse)
+    monkeypatch.setattr(svg, "draw", refuse)
     text = pdf_text(get_pdf(login_as("manager"), f"/reports/{world['programme_id']}/2026-Q3.pdf"))
     assert "De grafiek kon op deze server niet worden getekend" in text
     assert "Mijlpalen per status" in text  # the chart's title above its table

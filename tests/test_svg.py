@@ -190,9 +190,41 @@ def test_unsupported_figures_are_refused_and_become_none_for_the_table():
     sankey = {"data": [{"type": "sankey"}], "layout": {}}
     with pytest.raises(svg.Unsupported):
         svg.render(sankey)
-    drawn = svg.to_svg({"a": sankey, "b": count_figure({"A": 1, "B": 2, "C": 0})})
-    assert drawn["a"] is None and drawn["b"].startswith("<svg")
-    assert svg.to_svg({"b": count_figure({"A": 1, "B": 2, "C": 0})}, enabled=False) == {"b": None}
+    drawn = svg.drawings({"a": sankey, "b": count_figure({"A": 1, "B": 2, "C": 0})})
+    assert drawn["a"] is None and drawn["b"].plot.startswith("<svg")
+    assert svg.drawings({"b": count_figure({"A": 1, "B": 2, "C": 0})}, enabled=False) == {"b": None}
+
+
+def test_a_drawing_keeps_title_and_legend_apart_from_the_plot_for_the_page():
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "name": "Op koers",
+                "x": [1],
+                "y": ["A"],
+                "orientation": "h",
+                "marker": {"color": "#009E73", "pattern": {"shape": "/"}},
+            },
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Verwacht",
+                "x": [2],
+                "y": ["A"],
+                "marker": {"symbol": "diamond"},
+            },
+        ],
+        "layout": {"title": {"text": "Voortgang &amp; verwachting"}, "height": 200},
+    }
+    drawing = svg.draw(figure)
+    assert drawing.title == "Voortgang & verwachting"
+    assert [item.label for item in drawing.legend] == ["Op koers", "Verwacht"]
+    plot = texts(parse(drawing.plot))
+    assert "Voortgang & verwachting" not in plot and "Op koers" not in plot
+    swatch = parse(drawing.legend[0].swatch)
+    assert list(swatch.iter(f"{NS}pattern"))  # the legend shows the bar's hatching too
+    assert list(parse(drawing.legend[1].swatch).iter(f"{NS}path"))  # the diamond
 
 
 def test_every_pdf_chart_of_the_dashboard_specs_is_drawn(app):
@@ -229,8 +261,7 @@ def test_every_pdf_chart_of_the_dashboard_specs_is_drawn(app):
             "rag": figures.rag_spec(overview),
             "status": figures.indicator_status_spec(indicators),
         }
-    drawn = svg.to_svg(specs)
-    assert all(drawn.values()), [k for k, v in drawn.items() if not v]
+    drawn = {name: svg.render(spec) for name, spec in specs.items()}
     progress = texts(parse(drawn["progress"]))
     assert "50 %" in progress and any(t.startswith("DP1 · Stages <b>") for t in progress)
     trend = texts(parse(drawn["trend"]))

@@ -63,6 +63,11 @@ class Chart:
     title: str
     svg_uri: str | None
     rows: list[dict]
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (label, swatch data URI)
+
+
+def _svg_uri(svg_text: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode("utf-8")).decode("ascii")
 
 
 def _figures_for(
@@ -134,19 +139,22 @@ def _count_rows(counts: dict[str, int]) -> list[dict]:
 
 
 def _draw(figs: dict[str, tuple[str, dict, list[dict]]], enabled: bool) -> dict[str, Chart]:
-    svgs = svg.to_svg(
+    drawn = svg.drawings(
         {key: figure for key, (_kind, figure, _rows) in figs.items()}, enabled=enabled
     )
     result = {}
     for key, (kind, figure, rows) in figs.items():
-        drawn = svgs.get(key)
-        uri = (
-            "data:image/svg+xml;base64," + base64.b64encode(drawn.encode("utf-8")).decode("ascii")
-            if drawn
-            else None
+        drawing = drawn.get(key)
+        result[key] = Chart(
+            key=key,
+            kind=kind,
+            title=svg.plain(figure["layout"].get("title", {}).get("text", "")),
+            svg_uri=_svg_uri(drawing.plot) if drawing else None,
+            rows=rows,
+            legend=[(item.label, _svg_uri(item.swatch)) for item in drawing.legend]
+            if drawing
+            else [],
         )
-        title = figure["layout"].get("title", {}).get("text", "")
-        result[key] = Chart(key=key, kind=kind, title=title, svg_uri=uri, rows=rows)
     return result
 
 

@@ -9,7 +9,7 @@ chart, axis labels measured with the PDF's own font (DejaVu Sans) so nothing ove
 
 Only what the specs use is drawn: ``bar`` and ``scatter`` traces on linear or category axes
 (subplots by axis domains), line and rect shapes, annotations and the legend; anything else
-raises :class:`Unsupported`, and :func:`to_svg` then leaves that chart to the report's table.
+raises :class:`Unsupported`, and :func:`drawings` then leaves that chart to the report's table.
 Labels are Plotly's pseudo-HTML: tags are dropped, entities decoded, and the text escaped
 again for SVG, so user text is shown as typed and never becomes markup.
 """
@@ -32,6 +32,8 @@ FONT_FILES = {
 }
 FONT_FAMILY = "DejaVu Sans, sans-serif"
 WIDTH = 680
+TITLE_ROOM = 30
+SWATCH = (24, 16)
 INK = "#1b1f24"
 GRID = "#d0d5db"
 MUTED = "#4a525c"
@@ -214,9 +216,13 @@ def _domain(spec: dict) -> tuple[float, float]:
 
 
 class _Canvas:
-    def __init__(self):
+    def __init__(self, prefix: str):
+        self.prefix = prefix  # of pattern ids, distinct per canvas so drawings can be nested
         self.parts: list[str] = []
         self.patterns: dict[tuple[str, str, str], str] = {}
+
+    def body(self) -> str:
+        return self.defs() + "".join(self.parts)
 
     def add(self, text: str) -> None:
         self.parts.append(text)
@@ -242,7 +248,7 @@ class _Canvas:
             return colour
         key = (shape, colour, fg)
         if key not in self.patterns:
-            self.patterns[key] = f"p{len(self.patterns)}"
+            self.patterns[key] = f"{self.prefix}{len(self.patterns)}"
         return f"url(#{self.patterns[key]})"
 
     def defs(self) -> str:
@@ -347,29 +353,59 @@ class _Cell:
         ]
 
 
-def render(figure: dict, width: int = WIDTH) -> str:
-    """The figure as an SVG document ``width`` pixels wide and as high as its layout says
-    (plus the legend's rows)."""
+def _document(width: float, height: float, body: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}"'
+        f' viewBox="0 0 {_n(width)} {_n(height)}" font-family="{FONT_FAMILY}">{body}</svg>'
+    )
+
+
+@dataclass
+class LegendItem:
+    label: str  # plain text, to be escaped where it is shown
+    body: str  # SVG elements of the swatch: the trace's colour, pattern, line and marker
+
+    @property
+    def swatch(self) -> str:
+        return _document(SWATCH[0], SWATCH[1], self.body)
+
+
+@dataclass
+class Drawing:
+    """A chart in parts: its title and legend as text for the page around it, and the plot.
+
+    WeasyPrint lays out SVG text letter by letter, which made chart text a quarter of a whole
+    report's time; a title and legend in the page's HTML cost a line each and read as text.
+    """
+
+    title: str
+    width: float
+    height: float
+    body: str  # SVG elements of the plot: axes, marks, tick labels, annotations
+    legend: list[LegendItem]
+
+    @property
+    def plot(self) -> str:
+        return _document(self.width, self.height, self.body)
+
+
+def draw(figure: dict, width: int = WIDTH) -> Drawing:
+    """The figure ``width`` pixels wide, as high as its layout says less the title's room."""
     layout = figure.get("layout") or {}
     traces = list(figure.get("data") or [])
     for trace in traces:
         if trace.get("type", "scatter") not in SUPPORTED_TRACES:
             raise Unsupported(f"trace type {trace.get('type')!r}")
-    canvas = _Canvas()
+    canvas = _Canvas("p")
     title_spec = layout.get("title") or {}
     title = plain(title_spec.get("text") if isinstance(title_spec, dict) else title_spec)
-    title_size = float(((title_spec.get("font") or {}).get("size")) or 16) if title else 0.0
-    legend_rows = _legend_layout(_legend_entries(traces, layout), width - 8)
-    plot_height = float(layout.get("height") or 300)
+    height = float(layout.get("height") or 300) - (TITLE_ROOM if title else 0)
     annotations = layout.get("annotations") or []
     above = any(
         a.get("yref") == "paper" and float(a.get("y", 0)) >= 1 and a.get("yanchor") == "bottom"
         for a in annotations
     )
-    top = (title_size * 1.9 if title else 6) + (BASE_SIZE * 1.5 if above else 0)
-    region = (4.0, top, width - 8.0, plot_height - 4.0)
-    height = plot_height + (len(legend_rows) * 22 + 6 if legend_rows else 0)
-
+    region = (4.0, 6 + (BASE_SIZE * 1.5 if above else 0), width - 8.0, height - 4.0)
     cells = _cells(layout, traces, region)
     for cell in cells.values():
         _layout_cell(cell)
@@ -380,16 +416,31 @@ def render(figure: dict, width: int = WIDTH) -> str:
         _draw_scatter(canvas, cell)
     _draw_shapes(canvas, layout.get("shapes") or [], cells, region)
     _draw_annotations(canvas, annotations, cells, region)
-    if title:
-        canvas.text(4, title_size * 1.2, fit(title, title_size, width - 8), size=title_size)
-    if legend_rows:
-        _draw_legend(canvas, legend_rows, plot_height + 6)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{_n(height)}"'
-        f' viewBox="0 0 {width} {_n(height)}" font-family="{FONT_FAMILY}">'
-        f'<rect width="{width}" height="{_n(height)}" fill="#ffffff"/>'
-        f"{canvas.defs()}{''.join(canvas.parts)}</svg>"
-    )
+    legend = [
+        LegendItem(label=plain(trace["name"]), body=_swatch(trace, f"s{number}_"))
+        for number, trace in enumerate(_legend_entries(traces, layout))
+    ]
+    return Drawing(title=title, width=width, height=height, body=canvas.body(), legend=legend)
+
+
+def render(figure: dict, width: int = WIDTH) -> str:
+    """The figure as one SVG document: title above, plot, legend in rows under it."""
+    drawing = draw(figure, width)
+    top = TITLE_ROOM if drawing.title else 0
+    rows = _legend_rows(drawing.legend, width - 8)
+    canvas = _Canvas("t")
+    if drawing.title:
+        canvas.text(4, 20, fit(drawing.title, 16, width - 8), size=16)
+    canvas.add(f'<g transform="translate(0 {top})">{drawing.body}</g>')
+    for number, row in enumerate(rows):
+        y = top + drawing.height + 6 + number * 22
+        x = 4.0
+        for item in row:
+            canvas.add(f'<g transform="translate({_n(x)} {_n(y)})">{item.body}</g>')
+            canvas.text(x + SWATCH[0] + 6, y + SWATCH[1] / 2 + BASE_SIZE * 0.35, item.label)
+            x += _legend_item_width(item.label)
+    height = top + drawing.height + (len(rows) * 22 + 6 if rows else 0)
+    return _document(width, height, canvas.body())
 
 
 def _cells(layout: dict, traces: list[dict], region) -> dict[tuple[str, str], _Cell]:
@@ -790,76 +841,75 @@ def _legend_entries(traces: list[dict], layout: dict) -> list[dict]:
     return [t for t in traces if t.get("showlegend", True) is not False and t.get("name")]
 
 
-def _legend_layout(entries: list[dict], width: float) -> list[list[tuple[dict, str]]]:
-    """Legend items in rows under the chart, as many to a row as fit."""
-    rows: list[list[tuple[dict, str]]] = []
+def _legend_rows(items: list[LegendItem], width: float) -> list[list[LegendItem]]:
+    """Legend items in rows, as many to a row as fit."""
+    rows: list[list[LegendItem]] = []
     used = width
-    for trace in entries:
-        label = fit(plain(trace["name"]), BASE_SIZE, width - 40)
-        item = _legend_item_width(label)
-        if used + item > width:
+    for item in items:
+        item.label = fit(item.label, BASE_SIZE, width - 40)
+        room = _legend_item_width(item.label)
+        if used + room > width:
             rows.append([])
             used = 0.0
-        rows[-1].append((trace, label))
-        used += item
+        rows[-1].append(item)
+        used += room
     return rows
 
 
 def _legend_item_width(label: str) -> float:
-    return 30 + text_width(label, BASE_SIZE) + 18
+    return SWATCH[0] + 6 + text_width(label, BASE_SIZE) + 18
 
 
-def _draw_legend(canvas: _Canvas, rows: list[list[tuple[dict, str]]], top: float) -> None:
-    for number, row in enumerate(rows):
-        y = top + number * 22 + 11
-        x = 4.0
-        for trace, label in row:
-            style = trace.get("marker") or {}
-            line = trace.get("line") or {}
-            if trace.get("type") == "bar":
-                pattern = style.get("pattern") or {}
-                colour = style.get("color")
-                colour = _paint(colour if isinstance(colour, str) else None, "#6b7480")
-                shape = _listed(pattern.get("shape"), 0, "")
-                fill = canvas.fill(colour, shape, _paint(pattern.get("fgcolor"), "#ffffff"))
-                edge = style.get("line") or {}
-                canvas.add(
-                    f'<rect x="{_n(x)}" y="{_n(y - 7)}" width="24" height="14" fill="{fill}"'
-                    f' stroke="{_paint(edge.get("color"), "none")}" stroke-width="1"/>'
-                )
-            else:
-                mode = trace.get("mode") or "lines+markers"
-                colour = _paint(line.get("color") or style.get("color"))
-                if "lines" in mode:
-                    dash = DASHES.get(line.get("dash") or "", "")
-                    canvas.line(x, y, x + 24, y, colour, float(line.get("width", 2)), dash)
-                if "markers" in mode:
-                    marker(
-                        canvas,
-                        x + 12,
-                        y,
-                        _listed(style.get("symbol"), 0, "circle"),
-                        min(10.0, float(_listed(style.get("size"), 0, 6))),
-                        _paint(_listed(style.get("color"), 0), colour),
-                        style.get("line") or {},
-                    )
-            canvas.text(x + 30, y + BASE_SIZE * 0.35, label)
-            x += _legend_item_width(label)
+def _swatch(trace: dict, prefix: str) -> str:
+    """What stands for the trace in its legend: a patch of its bar, or its line and marker."""
+    canvas = _Canvas(prefix)
+    style = trace.get("marker") or {}
+    line = trace.get("line") or {}
+    width, height = SWATCH
+    middle = height / 2
+    if trace.get("type") == "bar":
+        pattern = style.get("pattern") or {}
+        colour = style.get("color")
+        colour = _paint(colour if isinstance(colour, str) else None, "#6b7480")
+        shape = _listed(pattern.get("shape"), 0, "")
+        fill = canvas.fill(colour, shape, _paint(pattern.get("fgcolor"), "#ffffff"))
+        edge = style.get("line") or {}
+        canvas.add(
+            f'<rect x="0.5" y="1.5" width="{width - 1}" height="{height - 3}" fill="{fill}"'
+            f' stroke="{_paint(edge.get("color"), "none")}" stroke-width="1"/>'
+        )
+    else:
+        mode = trace.get("mode") or "lines+markers"
+        colour = _paint(line.get("color") or style.get("color"))
+        if "lines" in mode:
+            dash = DASHES.get(line.get("dash") or "", "")
+            canvas.line(0, middle, width, middle, colour, float(line.get("width", 2)), dash)
+        if "markers" in mode:
+            marker(
+                canvas,
+                width / 2,
+                middle,
+                _listed(style.get("symbol"), 0, "circle"),
+                min(10.0, float(_listed(style.get("size"), 0, 6))),
+                _paint(_listed(style.get("color"), 0), colour),
+                style.get("line") or {},
+            )
+    return canvas.body()
 
 
 # --- For the report ------------------------------------------------------------------------------
 
 
-def to_svg(figures: dict[str, dict], *, enabled: bool = True, width: int = WIDTH) -> dict:
-    """Each figure as SVG text, or ``None`` where it could not be drawn (the report then prints
-    the chart's numbers as a table): a report is never refused for want of a chart."""
-    result: dict[str, str | None] = {}
+def drawings(figures: dict[str, dict], *, enabled: bool = True, width: int = WIDTH) -> dict:
+    """Each figure drawn, or ``None`` where it could not be (the report then prints the
+    chart's numbers as a table): a report is never refused for want of a chart."""
+    result: dict[str, Drawing | None] = {}
     for name, figure in figures.items():
         if not enabled:
             result[name] = None
             continue
         try:
-            result[name] = render(figure, width)
+            result[name] = draw(figure, width)
         except Exception as error:  # noqa: BLE001 (any failure: the table instead)
             logger.warning("chart %s could not be drawn, printing a table: %s", name, error)
             result[name] = None
