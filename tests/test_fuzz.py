@@ -722,7 +722,10 @@ def test_quarters_in_paths_never_give_500(app, world, template, role, count):
         path = template(w).format(quote(quarter, safe=""))
         response = client.get(path)
         assert response.status_code < 500, path
-        assert response.status_code in (200, 302, 400, 403, 404), (path, response.status_code)
+        # A "/" in the quarter can give "//" in the path, which Werkzeug answers with a 308 to
+        # the address with the slashes merged: harmless, and that address gets its own answer.
+        allowed = (200, 302, 400, 403, 404) + ((308,) if "/" in quarter else ())
+        assert response.status_code in allowed, (path, response.status_code)
         if response.mimetype == "text/html":
             _assert_escaped(response.get_data(as_text=True), {"quarter": quarter})
         assert _snapshot(app) == before
