@@ -186,6 +186,15 @@ def test_markers_lines_and_dashes_are_drawn():
     assert {"Werkelijk", "Verwacht", "Streef"} <= set(texts(root))
 
 
+def test_a_value_that_is_not_a_number_leaves_the_chart_to_the_table():
+    figure = count_figure({"A": 1, "B": 2, "C": 0})
+    figure["data"][0]["x"] = [float("nan"), 2, float("inf")]
+    figure["layout"]["xaxis"]["range"] = [0, 3]
+    with pytest.raises(svg.Unsupported):
+        svg.draw(figure)
+    assert "Infrastructuur" in svg.render(count_figure({"Infrastructuur": 1, "B": 2, "C": 0}))
+
+
 def test_unsupported_figures_are_refused_and_become_none_for_the_table():
     sankey = {"data": [{"type": "sankey"}], "layout": {}}
     with pytest.raises(svg.Unsupported):

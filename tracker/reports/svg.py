@@ -96,6 +96,7 @@ def fit_keeping_tail(text: str, size: float, room: float, separator: str = " · 
     return fit(head, size, room - tail_width) + separator + tail
 
 
+_NOT_A_NUMBER = re.compile(r'="[^"]*\b(nan|inf)\b', re.IGNORECASE)
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|rgba?\([0-9., %]+\)|[a-zA-Z]{3,20}")
 
 
@@ -420,7 +421,10 @@ def draw(figure: dict, width: int = WIDTH) -> Drawing:
         LegendItem(label=plain(trace["name"]), body=_swatch(trace, f"s{number}_"))
         for number, trace in enumerate(_legend_entries(traces, layout))
     ]
-    return Drawing(title=title, width=width, height=height, body=canvas.body(), legend=legend)
+    body = canvas.body()
+    if _NOT_A_NUMBER.search(body):
+        raise Unsupported("a value that is not a number")  # NaN or infinity in the data
+    return Drawing(title=title, width=width, height=height, body=body, legend=legend)
 
 
 def render(figure: dict, width: int = WIDTH) -> str:
