@@ -275,3 +275,14 @@ def test_every_pdf_chart_of_the_dashboard_specs_is_drawn(app):
     assert "50 %" in progress and any(t.startswith("DP1 · Stages <b>") for t in progress)
     trend = texts(parse(drawn["trend"]))
     assert "2026-Q1" in trend and "leerlingen" in trend
+
+
+def test_a_negative_bar_keeps_its_value_clear_of_the_category_labels():
+    figure = count_figure({"Achteruit": -3, "Vooruit": 5, "Gelijk": 0})
+    figure["data"][0]["text"] = ["-3", "5", "0"]
+    figure["layout"]["xaxis"] = {}
+    root = parse(svg.render(figure))
+    negative = bars(root)[0]
+    zero = float(negative["x"]) + float(negative["width"])
+    assert float(text_at(root, "-3")["x"]) >= zero - 1
+    assert float(text_at(root, "Achteruit")["x"]) < float(negative["x"])

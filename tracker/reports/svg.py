@@ -694,31 +694,27 @@ def _draw_bars(canvas: _Canvas, cell: _Cell, layout: dict) -> None:
 
 
 def _bar_label(canvas, text, horizontal, box, negative, colour, position) -> None:
-    """The bar's value beside its end; with ``auto``, inside the bar at its base where it fits
-    (on paper the end of a bar is where the markers of expectations sit)."""
+    """The bar's value beside it; with ``auto``, inside the bar at its base where it fits (on
+    paper the end of a bar is where the markers of expectations sit). A negative bar's value
+    goes on the zero side, away from the category labels."""
     x, y, w, h = box
     size = BASE_SIZE
-    if horizontal:
-        wide = text_width(text, size) + 6
-        if position == "auto" and wide + 6 < w and not negative:
-            ink = "#ffffff" if _luminance(colour) < 0.55 else INK
-            # A plain patch of the bar's colour behind the number, so no hatching crosses it.
-            canvas.add(
-                f'<rect x="{_n(x + 2)}" y="{_n(y + h / 2 - size * 0.7)}"'
-                f' width="{_n(wide)}" height="{_n(size * 1.4)}" fill="{colour}"/>'
-            )
-            canvas.text(x + 5, y + h / 2 + size * 0.35, text, size, "start", ink)
-        else:
-            edge = x if negative else x + w
-            canvas.text(
-                edge + (-4 if negative else 4),
-                y + h / 2 + size * 0.35,
-                text,
-                size,
-                "end" if negative else "start",
-            )
-    else:
+    if not horizontal:
         canvas.text(x + w / 2, (y + h + size + 2) if negative else (y - 4), text, size, "middle")
+        return
+    wide = text_width(text, size) + 6
+    baseline = y + h / 2 + size * 0.35
+    if position == "auto" and wide + 6 < w:
+        ink = "#ffffff" if _luminance(colour) < 0.55 else INK
+        patch = x + w - wide - 2 if negative else x + 2
+        # A plain patch of the bar's colour behind the number, so no hatching crosses it.
+        canvas.add(
+            f'<rect x="{_n(patch)}" y="{_n(y + h / 2 - size * 0.7)}"'
+            f' width="{_n(wide)}" height="{_n(size * 1.4)}" fill="{colour}"/>'
+        )
+        canvas.text(patch + 3, baseline, text, size, "start", ink)
+    else:
+        canvas.text(x + w + 4, baseline, text, size, "start")
 
 
 def _draw_scatter(canvas: _Canvas, cell: _Cell) -> None:
