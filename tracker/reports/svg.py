@@ -16,141 +16,42 @@ again for SVG, so user text is shown as typed and never becomes markup.
 
 from __future__ import annotations
 
-import functools
-import html
 import logging
 import math
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from tracker.reports.svgkit import (
+    BASE_SIZE,
+    INK,
+    NOT_A_NUMBER,
+    Canvas,
+    Unsupported,
+    coord,
+    decimals_for,
+    fit,
+    fit_keeping_tail,
+    format_number,
+    listed,
+    marker,
+    nice_step,
+    paint,
+    plain,
+    text_width,
+    ticks,
+)
 
 logger = logging.getLogger(__name__)
 
-FONT_FILES = {
-    False: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    True: "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-}
 FONT_FAMILY = "DejaVu Sans, sans-serif"
 WIDTH = 680
 TITLE_ROOM = 30
 SWATCH = (24, 16)
-INK = "#1b1f24"
 GRID = "#d0d5db"
 MUTED = "#4a525c"
-BASE_SIZE = 12
 TICK_SIZE = 11
 BAR_GAP = 0.2
 DASHES = {"dash": "6,4", "dot": "1.5,3", "dashdot": "6,3,1.5,3", "longdash": "10,4"}
 SUPPORTED_TRACES = ("bar", "scatter")
-_TAG = re.compile(r"<[^>]*>")
-
-
-class Unsupported(ValueError):
-    """The figure uses something this renderer does not draw."""
-
-
-# --- Text ---------------------------------------------------------------------------------------
-
-
-@functools.cache
-def _advances(bold: bool) -> dict[int, float] | None:
-    """Advance width per code point in em, read from the font WeasyPrint embeds."""
-    path = FONT_FILES[bold]
-    if not Path(path).is_file():
-        return None
-    from fontTools.ttLib import TTFont  # a dependency of WeasyPrint's
-
-    font = TTFont(path, lazy=True)
-    metrics, units = font["hmtx"].metrics, font["head"].unitsPerEm
-    return {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    advances = _advances(bold)
-    if advances is None:
-        return 0.6 * size * len(text)
-    return size * sum(advances.get(ord(char), 0.6) for char in text)
-
-
-def plain(label) -> str:
-    """Plotly label markup to the text it shows: tags dropped, then entities decoded."""
-    return html.unescape(_TAG.sub(" ", str(label))).strip() if label is not None else ""
-
-
-def fit(text: str, size: float, room: float, bold: bool = False) -> str:
-    """``text``, shortened with an ellipsis until it is at most ``room`` wide."""
-    if text_width(text, size, bold) <= room:
-        return text
-    while text and text_width(text + "…", size, bold) > room:
-        text = text[:-1]
-    return text.rstrip() + "…" if text else ""
-
-
-def fit_keeping_tail(text: str, size: float, room: float, separator: str = " · ") -> str:
-    """Like :func:`fit`, but a short last part after ``separator`` (a subplot title's status,
-    "… · ▲ Risico") stays whole and the part before it is shortened."""
-    head, found, tail = text.rpartition(separator)
-    tail_width = text_width(separator + tail, size)
-    if not found or text_width(text, size) <= room or tail_width > 0.6 * room:
-        return fit(text, size, room)
-    return fit(head, size, room - tail_width) + separator + tail
-
-
-_NOT_A_NUMBER = re.compile(r'="[^"]*\b(nan|inf)\b', re.IGNORECASE)
-_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|rgba?\([0-9., %]+\)|[a-zA-Z]{3,20}")
-
-
-def _paint(value, default: str = INK) -> str:
-    """A colour from a figure as an SVG paint: only what looks like a colour gets through."""
-    return value if isinstance(value, str) and _COLOUR.fullmatch(value) else default
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _n(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-# --- Numbers ------------------------------------------------------------------------------------
-
-
-def format_number(value: float, decimals: int, separators: str = ",.") -> str:
-    """``1234.5`` as ``1.234,5`` with the figure's separators (decimal mark, then thousands)."""
-    decimal_mark, thousands = (separators + ".,")[:2]
-    value = round(value, decimals) or 0.0  # never "-0"
-    text = f"{abs(value):,.{decimals}f}"
-    text = text.replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands)
-    return ("-" if value < 0 else "") + text
-
-
-def nice_step(span: float, count: int) -> float:
-    """A round step (1, 2, 2.5 or 5 times a power of ten) giving about ``count`` ticks."""
-    raw = span / max(1, count)
-    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * power:
-            return factor * power
-    return 10 * power
-
-
-def ticks(low: float, high: float, step: float, start: float | None = None) -> list[float]:
-    """The multiples of ``step`` (counted from ``start``) between ``low`` and ``high``."""
-    first = math.ceil((low - (start or 0)) / step - 1e-9) * step + (start or 0)
-    values, value = [], first
-    while value <= high + step * 1e-9:
-        values.append(round(value, 10))
-        value += step
-    return values
-
-
-def _decimals(step: float) -> int:
-    """Decimals a tick label needs at this step: 0 for 5, 1 for 0.5 and 2.5, 2 for 0.25."""
-    for decimals in range(5):
-        if abs(step * 10**decimals - round(step * 10**decimals)) < 1e-9:
-            return decimals
-    return 4
 
 
 # --- Axes ---------------------------------------------------------------------------------------
@@ -213,114 +114,6 @@ def _domain(spec: dict) -> tuple[float, float]:
     return float(low), float(high)
 
 
-# --- Drawing ------------------------------------------------------------------------------------
-
-
-class _Canvas:
-    def __init__(self, prefix: str):
-        self.prefix = prefix  # of pattern ids, distinct per canvas so drawings can be nested
-        self.parts: list[str] = []
-        self.patterns: dict[tuple[str, str, str], str] = {}
-
-    def body(self) -> str:
-        return self.defs() + "".join(self.parts)
-
-    def add(self, text: str) -> None:
-        self.parts.append(text)
-
-    def text(self, x, y, text, size=BASE_SIZE, anchor="start", colour=INK, bold=False, rotate=0):
-        weight = ' font-weight="bold"' if bold else ""
-        turn = f' transform="rotate({_n(rotate)} {_n(x)} {_n(y)})"' if rotate else ""
-        self.add(
-            f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" text-anchor="{anchor}"'
-            f' fill="{colour}"{weight}{turn}>{_esc(text)}</text>'
-        )
-
-    def line(self, x0, y0, x1, y1, colour, width=1.0, dash=""):
-        dashing = f' stroke-dasharray="{dash}"' if dash else ""
-        self.add(
-            f'<path d="M{_n(x0)},{_n(y0)}L{_n(x1)},{_n(y1)}" stroke="{colour}"'
-            f' stroke-width="{_n(width)}"{dashing} fill="none"/>'
-        )
-
-    def fill(self, colour: str, shape: str, fg: str) -> str:
-        """A fill: the colour, or a pattern of ``shape`` in ``fg`` over it."""
-        if not shape:
-            return colour
-        key = (shape, colour, fg)
-        if key not in self.patterns:
-            self.patterns[key] = f"{self.prefix}{len(self.patterns)}"
-        return f"url(#{self.patterns[key]})"
-
-    def defs(self) -> str:
-        if not self.patterns:
-            return ""
-        out = ["<defs>"]
-        for (shape, colour, fg), name in self.patterns.items():
-            marks = {
-                "/": f'<path d="M-1,1L1,-1M0,8L8,0M7,9L9,7" stroke="{fg}" stroke-width="1.5"/>',
-                "\\": f'<path d="M-1,7L1,9M0,0L8,8M7,-1L9,1" stroke="{fg}" stroke-width="1.5"/>',
-                "x": f'<path d="M0,0L8,8M0,8L8,0" stroke="{fg}" stroke-width="1.2"/>',
-                "-": f'<path d="M0,4H8" stroke="{fg}" stroke-width="1.5"/>',
-                "|": f'<path d="M4,0V8" stroke="{fg}" stroke-width="1.5"/>',
-                "+": f'<path d="M0,4H8M4,0V8" stroke="{fg}" stroke-width="1.2"/>',
-                ".": f'<circle cx="4" cy="4" r="1.4" fill="{fg}"/>',
-            }.get(shape)
-            if marks is None:
-                raise Unsupported(f"bar pattern {shape!r}")
-            out.append(
-                f'<pattern id="{name}" patternUnits="userSpaceOnUse" width="8" height="8">'
-                f'<rect width="8" height="8" fill="{colour}"/>{marks}</pattern>'
-            )
-        out.append("</defs>")
-        return "".join(out)
-
-
-def marker(canvas: _Canvas, x: float, y: float, symbol: str, size: float, colour: str, edge: dict):
-    r = size / 2
-    open_ = symbol.endswith("-open")
-    base = symbol.removesuffix("-open")
-    stroke_colour = colour if open_ else _paint(edge.get("color"), "none")
-    stroke_width = 1.5 if open_ else float(edge.get("width", 0) or 0)
-    paint = (
-        f'fill="{"#ffffff" if open_ else colour}" stroke="{stroke_colour}"'
-        f' stroke-width="{_n(stroke_width)}"'
-    )
-    if base == "circle":
-        canvas.add(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" {paint}/>')
-        return
-    if base == "x":
-        canvas.add(
-            f'<path d="M{_n(x - r)},{_n(y - r)}L{_n(x + r)},{_n(y + r)}M{_n(x - r)},{_n(y + r)}'
-            f'L{_n(x + r)},{_n(y - r)}" stroke="{colour}" stroke-width="2" fill="none"/>'
-        )
-        return
-    outlines = {
-        "square": [(-1, -1), (1, -1), (1, 1), (-1, 1)],
-        "diamond": [(0, -1.3), (1.1, 0), (0, 1.3), (-1.1, 0)],
-        "triangle-up": [(0, -1.15), (1.1, 0.85), (-1.1, 0.85)],
-        "triangle-down": [(0, 1.15), (1.1, -0.85), (-1.1, -0.85)],
-        "star": [
-            (
-                math.sin(a) * (1.25 if i % 2 == 0 else 0.5),
-                -math.cos(a) * (1.25 if i % 2 == 0 else 0.5),
-            )
-            for i, a in enumerate(k * math.pi / 5 for k in range(10))
-        ],
-    }
-    points = outlines.get(base)
-    if points is None:
-        raise Unsupported(f"marker symbol {symbol!r}")
-    path = "M" + "L".join(f"{_n(x + dx * r)},{_n(y + dy * r)}" for dx, dy in points) + "Z"
-    canvas.add(f'<path d="{path}" {paint}/>')
-
-
-def _listed(value, index: int, default=None):
-    if isinstance(value, list | tuple):
-        return value[index] if index < len(value) else default
-    return default if value is None else value
-
-
 # --- The figure ---------------------------------------------------------------------------------
 
 
@@ -356,8 +149,8 @@ class _Cell:
 
 def _document(width: float, height: float, body: str) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}"'
-        f' viewBox="0 0 {_n(width)} {_n(height)}" font-family="{FONT_FAMILY}">{body}</svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{coord(width)}" height="{coord(height)}"'
+        f' viewBox="0 0 {coord(width)} {coord(height)}" font-family="{FONT_FAMILY}">{body}</svg>'
     )
 
 
@@ -397,7 +190,7 @@ def draw(figure: dict, width: int = WIDTH) -> Drawing:
     for trace in traces:
         if trace.get("type", "scatter") not in SUPPORTED_TRACES:
             raise Unsupported(f"trace type {trace.get('type')!r}")
-    canvas = _Canvas("p")
+    canvas = Canvas("p")
     title_spec = layout.get("title") or {}
     title = plain(title_spec.get("text") if isinstance(title_spec, dict) else title_spec)
     height = float(layout.get("height") or 300) - (TITLE_ROOM if title else 0)
@@ -422,7 +215,7 @@ def draw(figure: dict, width: int = WIDTH) -> Drawing:
         for number, trace in enumerate(_legend_entries(traces, layout))
     ]
     body = canvas.body()
-    if _NOT_A_NUMBER.search(body):
+    if NOT_A_NUMBER.search(body):
         raise Unsupported("a value that is not a number")  # NaN or infinity in the data
     return Drawing(title=title, width=width, height=height, body=body, legend=legend)
 
@@ -432,7 +225,7 @@ def render(figure: dict, width: int = WIDTH) -> str:
     drawing = draw(figure, width)
     top = TITLE_ROOM if drawing.title else 0
     rows = _legend_rows(drawing.legend, width - 8)
-    canvas = _Canvas("t")
+    canvas = Canvas("t")
     if drawing.title:
         canvas.text(4, 20, fit(drawing.title, 16, width - 8), size=16)
     canvas.add(f'<g transform="translate(0 {top})">{drawing.body}</g>')
@@ -440,7 +233,7 @@ def render(figure: dict, width: int = WIDTH) -> str:
         y = top + drawing.height + 6 + number * 22
         x = 4.0
         for item in row:
-            canvas.add(f'<g transform="translate({_n(x)} {_n(y)})">{item.body}</g>')
+            canvas.add(f'<g transform="translate({coord(x)} {coord(y)})">{item.body}</g>')
             canvas.text(x + SWATCH[0] + 6, y + SWATCH[1] / 2 + BASE_SIZE * 0.35, item.label)
             x += _legend_item_width(item.label)
     height = top + drawing.height + (len(rows) * 22 + 6 if rows else 0)
@@ -562,24 +355,24 @@ def _prepare_values(axis: Axis, has_bars: bool, text_above: bool) -> None:
     if whole:
         step = max(1.0, math.ceil(step))
     axis.tick_values = ticks(axis.low, axis.high, step, spec.get("tick0"))
-    decimals = 0 if whole else _decimals(step)
+    decimals = 0 if whole else decimals_for(step)
     suffix = spec.get("ticksuffix", "")
     separators = spec.get("_separators", ",.")
     axis.tick_labels = [format_number(v, decimals, separators) + suffix for v in axis.tick_values]
 
 
-def _draw_axes(canvas: _Canvas, cell: _Cell) -> None:
+def _draw_axes(canvas: Canvas, cell: _Cell) -> None:
     """Grid lines, tick labels, axis lines and titles of one cell."""
     x, y = cell.x, cell.y
     if y.visible:
-        colour = _paint(y.spec.get("gridcolor"), GRID)
+        colour = paint(y.spec.get("gridcolor"), GRID)
         for pixel, label in _tick_positions(y):
             if y.spec.get("showgrid", True) is not False and not y.is_category:
                 canvas.line(cell.left, pixel, cell.right, pixel, colour, 0.8)
             text = fit(label, TICK_SIZE, cell.label_room - 8) if y.is_category else label
             canvas.text(cell.left - 6, pixel + TICK_SIZE * 0.35, text, TICK_SIZE, "end")
         canvas.line(
-            cell.left, cell.top, cell.left, cell.bottom, _paint(y.spec.get("linecolor"), GRID)
+            cell.left, cell.top, cell.left, cell.bottom, paint(y.spec.get("linecolor"), GRID)
         )
         if y.title:
             middle = (cell.top + cell.bottom) / 2
@@ -593,7 +386,7 @@ def _draw_axes(canvas: _Canvas, cell: _Cell) -> None:
                 rotate=-90,
             )
     if x.visible:
-        colour = _paint(x.spec.get("gridcolor"), GRID)
+        colour = paint(x.spec.get("gridcolor"), GRID)
         angle = float(x.spec.get("tickangle") or 0)
         # Bars stand on their categories: a grid line through each would only cross them.
         grid = x.spec.get("showgrid", True) is not False and not (x.is_category and cell.has_bars)
@@ -607,7 +400,7 @@ def _draw_axes(canvas: _Canvas, cell: _Cell) -> None:
             else:
                 canvas.text(pixel, cell.bottom + TICK_SIZE + 4, label, TICK_SIZE, "middle")
         canvas.line(
-            cell.left, cell.bottom, cell.right, cell.bottom, _paint(x.spec.get("linecolor"), GRID)
+            cell.left, cell.bottom, cell.right, cell.bottom, paint(x.spec.get("linecolor"), GRID)
         )
         if x.title:
             canvas.text(
@@ -630,7 +423,7 @@ def _tick_positions(axis: Axis) -> list[tuple[float, str]]:
     ]
 
 
-def _luminance(colour: str) -> float:
+def luminance(colour: str) -> float:
     colour = colour.lstrip("#")
     if len(colour) == 3:
         colour = "".join(c * 2 for c in colour)
@@ -641,7 +434,7 @@ def _luminance(colour: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def _draw_bars(canvas: _Canvas, cell: _Cell, layout: dict) -> None:
+def _draw_bars(canvas: Canvas, cell: _Cell, layout: dict) -> None:
     bars = [t for t in cell.traces if t.get("type") == "bar"]
     if not bars:
         return
@@ -665,22 +458,23 @@ def _draw_bars(canvas: _Canvas, cell: _Cell, layout: dict) -> None:
             centre_px = category_axis.pixel(centre)
             half = abs(category_axis.pixel(centre + bar_width / 2) - centre_px)
             base_px, end_px = value_axis.position(0.0), value_axis.position(float(value))
-            colour = _paint(_listed(style.get("color"), n), "#999999")
+            colour = paint(listed(style.get("color"), n), "#999999")
             fill = canvas.fill(
                 colour,
-                _listed(pattern.get("shape"), n, ""),
-                _paint(pattern.get("fgcolor"), "#ffffff"),
+                listed(pattern.get("shape"), n, ""),
+                paint(pattern.get("fgcolor"), "#ffffff"),
             )
             if horizontal:
                 box = (min(base_px, end_px), centre_px - half, abs(end_px - base_px), 2 * half)
             else:
                 box = (centre_px - half, min(base_px, end_px), 2 * half, abs(end_px - base_px))
             canvas.add(
-                f'<rect x="{_n(box[0])}" y="{_n(box[1])}" width="{_n(box[2])}"'
-                f' height="{_n(box[3])}" fill="{fill}" stroke="{_paint(edge.get("color"), "none")}"'
-                f' stroke-width="{_n(float(edge.get("width", 0) or 0))}"/>'
+                f'<rect x="{coord(box[0])}" y="{coord(box[1])}" width="{coord(box[2])}"'
+                f' height="{coord(box[3])}" fill="{fill}"'
+                f' stroke="{paint(edge.get("color"), "none")}"'
+                f' stroke-width="{coord(float(edge.get("width", 0) or 0))}"/>'
             )
-            text = _listed(texts, n)
+            text = listed(texts, n)
             if text is not None:
                 _bar_label(
                     canvas,
@@ -705,19 +499,19 @@ def _bar_label(canvas, text, horizontal, box, negative, colour, position) -> Non
     wide = text_width(text, size) + 6
     baseline = y + h / 2 + size * 0.35
     if position == "auto" and wide + 6 < w:
-        ink = "#ffffff" if _luminance(colour) < 0.55 else INK
+        ink = "#ffffff" if luminance(colour) < 0.55 else INK
         patch = x + w - wide - 2 if negative else x + 2
         # A plain patch of the bar's colour behind the number, so no hatching crosses it.
         canvas.add(
-            f'<rect x="{_n(patch)}" y="{_n(y + h / 2 - size * 0.7)}"'
-            f' width="{_n(wide)}" height="{_n(size * 1.4)}" fill="{colour}"/>'
+            f'<rect x="{coord(patch)}" y="{coord(y + h / 2 - size * 0.7)}"'
+            f' width="{coord(wide)}" height="{coord(size * 1.4)}" fill="{colour}"/>'
         )
         canvas.text(patch + 3, baseline, text, size, "start", ink)
     else:
         canvas.text(x + w + 4, baseline, text, size, "start")
 
 
-def _draw_scatter(canvas: _Canvas, cell: _Cell) -> None:
+def _draw_scatter(canvas: Canvas, cell: _Cell) -> None:
     for trace in cell.traces:
         if trace.get("type", "scatter") != "scatter":
             continue
@@ -731,12 +525,12 @@ def _draw_scatter(canvas: _Canvas, cell: _Cell) -> None:
             continue
         line = trace.get("line") or {}
         style = trace.get("marker") or {}
-        colour = _paint(line.get("color") or style.get("color"))
+        colour = paint(line.get("color") or style.get("color"))
         if "lines" in mode and len(points) > 1:
             dash = DASHES.get(line.get("dash") or "", "")
-            path = "M" + "L".join(f"{_n(a)},{_n(b)}" for a, b in points)
+            path = "M" + "L".join(f"{coord(a)},{coord(b)}" for a, b in points)
             dashing = f' stroke-dasharray="{dash}"' if dash else ""
-            stroke = _n(float(line.get("width", 2)))
+            stroke = coord(float(line.get("width", 2)))
             canvas.add(
                 f'<path d="{path}" stroke="{colour}" stroke-width="{stroke}"{dashing}'
                 ' fill="none" stroke-linejoin="round"/>'
@@ -747,9 +541,9 @@ def _draw_scatter(canvas: _Canvas, cell: _Cell) -> None:
                     canvas,
                     a,
                     b,
-                    _listed(style.get("symbol"), n, "circle"),
-                    float(_listed(style.get("size"), n, 6)),
-                    _paint(_listed(style.get("color"), n), colour),
+                    listed(style.get("symbol"), n, "circle"),
+                    float(listed(style.get("size"), n, 6)),
+                    paint(listed(style.get("color"), n), colour),
                     style.get("line") or {},
                 )
 
@@ -786,7 +580,7 @@ def _home(item: dict, cells: dict) -> _Cell | None:
     return None
 
 
-def _draw_shapes(canvas: _Canvas, shapes: list[dict], cells: dict, region) -> None:
+def _draw_shapes(canvas: Canvas, shapes: list[dict], cells: dict, region) -> None:
     for shape in shapes:
         kind = shape.get("type", "rect")
         if kind not in ("line", "rect"):
@@ -798,19 +592,20 @@ def _draw_shapes(canvas: _Canvas, shapes: list[dict], cells: dict, region) -> No
         y0 = _place(shape.get("y0", 0), yref, "y", cells, region, home)
         y1 = _place(shape.get("y1", 0), yref, "y", cells, region, home)
         line = shape.get("line") or {}
-        colour, width = _paint(line.get("color")), float(line.get("width", 1))
+        colour, width = paint(line.get("color")), float(line.get("width", 1))
         dash = DASHES.get(line.get("dash") or "", "")
         if kind == "line":
             canvas.line(x0, y0, x1, y1, colour, width, dash)
         else:
             canvas.add(
-                f'<rect x="{_n(min(x0, x1))}" y="{_n(min(y0, y1))}" width="{_n(abs(x1 - x0))}"'
-                f' height="{_n(abs(y1 - y0))}" fill="{_paint(shape.get("fillcolor"), "none")}"'
-                f' stroke="{colour}" stroke-width="{_n(width)}"/>'
+                f'<rect x="{coord(min(x0, x1))}" y="{coord(min(y0, y1))}"'
+                f' width="{coord(abs(x1 - x0))}"'
+                f' height="{coord(abs(y1 - y0))}" fill="{paint(shape.get("fillcolor"), "none")}"'
+                f' stroke="{colour}" stroke-width="{coord(width)}"/>'
             )
 
 
-def _draw_annotations(canvas: _Canvas, annotations: list[dict], cells: dict, region) -> None:
+def _draw_annotations(canvas: Canvas, annotations: list[dict], cells: dict, region) -> None:
     left, _top, right, _bottom = region
     for note in annotations:
         text = plain(note.get("text"))
@@ -862,7 +657,7 @@ def _legend_item_width(label: str) -> float:
 
 def _swatch(trace: dict, prefix: str) -> str:
     """What stands for the trace in its legend: a patch of its bar, or its line and marker."""
-    canvas = _Canvas(prefix)
+    canvas = Canvas(prefix)
     style = trace.get("marker") or {}
     line = trace.get("line") or {}
     width, height = SWATCH
@@ -870,17 +665,17 @@ def _swatch(trace: dict, prefix: str) -> str:
     if trace.get("type") == "bar":
         pattern = style.get("pattern") or {}
         colour = style.get("color")
-        colour = _paint(colour if isinstance(colour, str) else None, "#6b7480")
-        shape = _listed(pattern.get("shape"), 0, "")
-        fill = canvas.fill(colour, shape, _paint(pattern.get("fgcolor"), "#ffffff"))
+        colour = paint(colour if isinstance(colour, str) else None, "#6b7480")
+        shape = listed(pattern.get("shape"), 0, "")
+        fill = canvas.fill(colour, shape, paint(pattern.get("fgcolor"), "#ffffff"))
         edge = style.get("line") or {}
         canvas.add(
             f'<rect x="0.5" y="1.5" width="{width - 1}" height="{height - 3}" fill="{fill}"'
-            f' stroke="{_paint(edge.get("color"), "none")}" stroke-width="1"/>'
+            f' stroke="{paint(edge.get("color"), "none")}" stroke-width="1"/>'
         )
     else:
         mode = trace.get("mode") or "lines+markers"
-        colour = _paint(line.get("color") or style.get("color"))
+        colour = paint(line.get("color") or style.get("color"))
         if "lines" in mode:
             dash = DASHES.get(line.get("dash") or "", "")
             canvas.line(0, middle, width, middle, colour, float(line.get("width", 2)), dash)
@@ -889,9 +684,9 @@ def _swatch(trace: dict, prefix: str) -> str:
                 canvas,
                 width / 2,
                 middle,
-                _listed(style.get("symbol"), 0, "circle"),
-                min(10.0, float(_listed(style.get("size"), 0, 6))),
-                _paint(_listed(style.get("color"), 0), colour),
+                listed(style.get("symbol"), 0, "circle"),
+                min(10.0, float(listed(style.get("size"), 0, 6))),
+                paint(listed(style.get("color"), 0), colour),
                 style.get("line") or {},
             )
     return canvas.body()
