@@ -237,6 +237,7 @@ class _RecentPDFs:
     def __init__(self, max_bytes: int = 32 * 1024 * 1024):
         self.max_bytes = max_bytes
         self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
         self._lock = threading.Lock()
 
     def get(self, key: str) -> bytes | None:
@@ -248,13 +249,17 @@ class _RecentPDFs:
 
     def put(self, key: str, body: bytes) -> None:
         with self._lock:
+            if key in self._items:
+                return
             self._items[key] = body
-            while sum(len(b) for b in self._items.values()) > self.max_bytes and self._items:
-                self._items.popitem(last=False)
+            self._size += len(body)
+            while self._size > self.max_bytes and self._items:
+                self._size -= len(self._items.popitem(last=False)[1])
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._size = 0
 
 
 recent_pdfs = _RecentPDFs()

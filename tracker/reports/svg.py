@@ -32,6 +32,7 @@ from tracker.reports.svgkit import (
     fit_keeping_tail,
     format_number,
     listed,
+    luminance,
     marker,
     nice_step,
     paint,
@@ -232,10 +233,10 @@ def render(figure: dict, width: int = WIDTH) -> str:
     for number, row in enumerate(rows):
         y = top + drawing.height + 6 + number * 22
         x = 4.0
-        for item in row:
+        for item, label in row:
             canvas.add(f'<g transform="translate({coord(x)} {coord(y)})">{item.body}</g>')
-            canvas.text(x + SWATCH[0] + 6, y + SWATCH[1] / 2 + BASE_SIZE * 0.35, item.label)
-            x += _legend_item_width(item.label)
+            canvas.text(x + SWATCH[0] + 6, y + SWATCH[1] / 2 + BASE_SIZE * 0.35, label)
+            x += _legend_item_width(label)
     height = top + drawing.height + (len(rows) * 22 + 6 if rows else 0)
     return _document(width, height, canvas.body())
 
@@ -284,7 +285,8 @@ def _collect(cell: _Cell) -> None:
         order = axis.spec.get("categoryarray")
         if axis.spec.get("categoryorder") == "array" and order:
             known = [str(c) for c in order]
-            axis.categories = known + [c for c in axis.categories if c not in set(known)]
+            listed_already = set(known)
+            axis.categories = known + [c for c in axis.categories if c not in listed_already]
 
 
 def _category_widest(axis: Axis) -> float:
@@ -421,17 +423,6 @@ def _tick_positions(axis: Axis) -> list[tuple[float, str]]:
         for v, label in zip(axis.tick_values, axis.tick_labels, strict=True)
         if min(axis.low, axis.high) - 1e-9 <= v <= max(axis.low, axis.high) + 1e-9
     ]
-
-
-def luminance(colour: str) -> float:
-    colour = colour.lstrip("#")
-    if len(colour) == 3:
-        colour = "".join(c * 2 for c in colour)
-    try:
-        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    except ValueError:
-        return 1.0
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _draw_bars(canvas: Canvas, cell: _Cell, layout: dict) -> None:
@@ -636,17 +627,17 @@ def _legend_entries(traces: list[dict], layout: dict) -> list[dict]:
     return [t for t in traces if t.get("showlegend", True) is not False and t.get("name")]
 
 
-def _legend_rows(items: list[LegendItem], width: float) -> list[list[LegendItem]]:
-    """Legend items in rows, as many to a row as fit."""
-    rows: list[list[LegendItem]] = []
+def _legend_rows(items: list[LegendItem], width: float) -> list[list[tuple[LegendItem, str]]]:
+    """Legend items with their labels shortened to fit, in rows, as many to a row as fit."""
+    rows: list[list[tuple[LegendItem, str]]] = []
     used = width
     for item in items:
-        item.label = fit(item.label, BASE_SIZE, width - 40)
-        room = _legend_item_width(item.label)
+        label = fit(item.label, BASE_SIZE, width - 40)
+        room = _legend_item_width(label)
         if used + room > width:
             rows.append([])
             used = 0.0
-        rows[-1].append(item)
+        rows[-1].append((item, label))
         used += room
     return rows
 

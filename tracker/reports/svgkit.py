@@ -77,6 +77,18 @@ def paint(value, default: str = INK) -> str:
     return value if isinstance(value, str) and COLOUR.fullmatch(value) else default
 
 
+def luminance(colour: str) -> float:
+    """Relative luminance of a ``#rgb``/``#rrggbb`` colour (1 for anything else)."""
+    colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
+    try:
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return 1.0
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
