@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.models import (
     AuditEntry,
     ClosedQuarter,
+    ClosedSubprojectReport,
     Indicator,
     Measurement,
     Milestone,
@@ -186,6 +187,67 @@ def test_close_quarter_archives_a_byte_identical_report(app, login_as, q3):
     # The closed quarter's subproject report and exports come from the archived snapshot.
     sub = pdf_text(get_pdf(client, f"/reports/{pid}/subprojects/{q3['a']}/2026-Q3.pdf"))
     assert "VASTGESTELD" in sub and "Evaluatie" in sub and "Nieuwe titel" not in sub
+
+
+def test_closed_quarter_subproject_report_is_archived_at_its_first_download(
+    app, login_as, q3, monkeypatch
+):
+    client = login_as("manager")
+    pid, sid = q3["programme_id"], q3["a"]
+    url = f"/reports/{pid}/subprojects/{sid}/2026-Q3.pdf"
+    assert client.post(f"/reports/{pid}/2026-Q3/close").status_code == 303
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "VASTGESTELD" in pdf_text(first.data)
+    assert first.headers["X-Report-SHA256"] == hashlib.sha256(first.data).hexdigest()
+    with app.app_context():
+        stored = db.session.query(ClosedSubprojectReport).one()
+        assert (stored.subproject_id, stored.pdf) == (sid, first.data)
+        db.session.query(Milestone).filter_by(title="Evaluatie").one().title = "Nieuwe titel"
+        db.session.commit()
+    pdf.recent_pdfs.clear()
+
+    def no_new_report(*args, **kwargs):
+        raise AssertionError("an archived report must not be made again")
+
+    # Served from the archive: not made again, so neither data nor software changes reach it.
+    monkeypatch.setattr(pdf, "render_html", no_new_report)
+    again = client.get(url)
+    assert again.data == first.data
+    assert again.headers["X-Report-SHA256"] == first.headers["X-Report-SHA256"]
+    monkeypatch.undo()
+
+    assert client.post(f"/reports/{pid}/2026-Q3/reopen").status_code == 303
+    with app.app_context():
+        assert db.session.query(ClosedSubprojectReport).count() == 0
+    reopened = client.get(url)
+    assert "X-Report-SHA256" not in reopened.headers
+    text = pdf_text(reopened.data)
+    assert "CONCEPT" in text and "Nieuwe titel" in text
+
+
+def test_subproject_added_after_closing_has_no_report_of_that_quarter(app, login_as, q3):
+    client = login_as("manager")
+    pid = q3["programme_id"]
+    assert client.post(f"/reports/{pid}/2026-Q3/close").status_code == 303
+    with app.app_context():
+        older = db.session.get(Subproject, q3["a"])
+        added = Subproject(
+            programme_id=pid, municipality_id=older.municipality_id, code="C", name="Nieuw"
+        )
+        db.session.add(added)
+        db.session.commit()
+        cid = added.id
+    for url in (
+        f"/reports/{pid}/subprojects/{cid}/2026-Q3.pdf",
+        f"/exports/{pid}/subprojects/{cid}/2026-Q3.xlsx",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        page = response.get_data(as_text=True)
+        assert "2026-Q3 is vastgesteld voordat deelproject C" in page
+    # The quarter it was added in has its report.
+    assert "C Nieuw" in pdf_text(get_pdf(client, f"/reports/{pid}/subprojects/{cid}/2026-Q4.pdf"))
 
 
 def test_edits_to_a_closed_quarter_are_refused(app, login_as, q3):

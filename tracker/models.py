@@ -15,12 +15,13 @@ from tracker.projects.models import (
     Subproject,
     SubprojectOrganisation,
 )
-from tracker.reports.models import ClosedQuarter
+from tracker.reports.models import ClosedQuarter, ClosedSubprojectReport
 
 __all__ = [
     "Action",
     "AuditEntry",
     "ClosedQuarter",
+    "ClosedSubprojectReport",
     "Decision",
     "Indicator",
     "Measurement",

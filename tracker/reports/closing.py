@@ -3,7 +3,8 @@
 From then on that quarter's report is served from the archive, byte for byte, and the data of
 the quarter (its measurements and the leads' quarterly updates) cannot change: the edit forms
 call :func:`ensure_quarter_open`, and a flush guard refuses any write path that forgets to.
-Reopening deletes the archive row; both actions leave an audit entry.
+A subproject's report of a closed quarter is made from the snapshot at its first download and
+archived too. Reopening deletes the archive rows; both actions leave an audit entry.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import event, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker import timeutil
@@ -23,7 +25,7 @@ from tracker.indicators.models import Indicator, Measurement
 from tracker.projects.models import QuarterlyUpdate, Subproject
 from tracker.quarters import Quarter
 from tracker.reports import pdf, snapshot
-from tracker.reports.models import ClosedQuarter
+from tracker.reports.models import ClosedQuarter, ClosedSubprojectReport
 
 
 class QuarterClosed(Invalid):
@@ -56,6 +58,10 @@ class AlreadyClosed(Exception):
 
 class NotClosed(Exception):
     pass
+
+
+class NotInArchive(LookupError):
+    """The subproject was not part of the programme when the quarter was closed."""
 
 
 def closed_quarter(programme_id: int, quarter: Quarter | str) -> ClosedQuarter | None:
@@ -113,9 +119,57 @@ def close_quarter(programme_id: int, quarter: Quarter, user) -> ClosedQuarter:
     return row
 
 
+def archived_subproject_pdf(row: ClosedQuarter, subproject_id: int) -> tuple[bytes, str]:
+    """A subproject's report of the closed quarter ``row`` and its SHA-256, from the archive.
+
+    The first download makes it from the quarter's snapshot and archives it; every later one
+    gets those bytes. Raises :class:`NotInArchive` for a subproject added after the closing.
+    """
+    stored = _stored_subproject_report(row.id, subproject_id)
+    if stored is not None:
+        return stored.pdf, stored.pdf_sha256
+    if subproject_id not in snapshot.subproject_ids(row.snapshot):
+        raise NotInArchive(subproject_id)
+    body = pdf.build_pdf(
+        row.snapshot, subproject_id=subproject_id, state=pdf.FINAL, closing=closing_of(row)
+    )
+    digest = hashlib.sha256(body).hexdigest()
+    closed_quarter_id = row.id
+    # The read transaction ends first: on SQLite a read transaction cannot turn into a write
+    # once another worker has written meanwhile, whereas a new one waits for the writer lock.
+    db.session.commit()
+    try:
+        db.session.add(
+            ClosedSubprojectReport(
+                closed_quarter_id=closed_quarter_id,
+                subproject_id=subproject_id,
+                pdf=body,
+                pdf_sha256=digest,
+            )
+        )
+        db.session.commit()
+    except IntegrityError:  # archived by a simultaneous download, or the quarter reopened
+        db.session.rollback()
+        stored = _stored_subproject_report(closed_quarter_id, subproject_id)
+        if stored is not None:
+            return stored.pdf, stored.pdf_sha256
+    return body, digest
+
+
+def _stored_subproject_report(
+    closed_quarter_id: int, subproject_id: int
+) -> ClosedSubprojectReport | None:
+    return db.session.scalar(
+        select(ClosedSubprojectReport).where(
+            ClosedSubprojectReport.closed_quarter_id == closed_quarter_id,
+            ClosedSubprojectReport.subproject_id == subproject_id,
+        )
+    )
+
+
 def reopen_quarter(programme_id: int, quarter: Quarter, user) -> None:
-    """Delete the archive so the quarter's data can be corrected; the audit entry keeps the
-    hash of the report that was withdrawn."""
+    """Delete the archive (with its subproject reports) so the quarter's data can be corrected;
+    the audit entry keeps the hash of the programme report that was withdrawn."""
     row = closed_quarter(programme_id, quarter)
     if row is None:
         raise NotClosed(str(quarter))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.timeutil import utcnow
@@ -26,3 +26,31 @@ class ClosedQuarter(db.Model):
     snapshot: Mapped[dict] = mapped_column(JSON)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     pdf_sha256: Mapped[str] = mapped_column(String(64))
+
+    subproject_reports: Mapped[list[ClosedSubprojectReport]] = relationship(
+        back_populates="closed_quarter", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ClosedSubprojectReport(db.Model):
+    """One subproject's report of a closed quarter, archived when it is first downloaded.
+
+    Made from the closed quarter's snapshot and then kept, so that like the programme report it
+    is the same file byte for byte from then on, whatever changes in the data or the software.
+    Not made at closing: with many subprojects that would keep the closing request waiting for
+    minutes. Reopening the quarter deletes these with it.
+    """
+
+    __tablename__ = "closed_subproject_report"
+    __table_args__ = (UniqueConstraint("closed_quarter_id", "subproject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    closed_quarter_id: Mapped[int] = mapped_column(
+        ForeignKey("closed_quarter.id", ondelete="CASCADE"), index=True
+    )
+    subproject_id: Mapped[int] = mapped_column(ForeignKey("subproject.id"))
+    archived_at: Mapped[datetime] = mapped_column(default=utcnow)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+
+    closed_quarter: Mapped[ClosedQuarter] = relationship(back_populates="subproject_reports")

@@ -95,6 +95,11 @@ def frames(snapshot: dict) -> dict[str, pd.DataFrame]:
     return result
 
 
+def subproject_ids(snapshot: dict) -> set[int]:
+    """The ids of the subprojects the snapshot holds."""
+    return {int(v) for v in table_column(snapshot["frames"]["subprojects"], "id")}
+
+
 def table_column(table: dict, column: str) -> list:
     index = table["columns"].index(column)
     return [row[index] for row in table["rows"]]

@@ -157,23 +157,34 @@ def programme_pdf(programme_id: int, quarter: str):
 @bp.route("/reports/<int:programme_id>/subprojects/<int:subproject_id>/<quarter>.pdf")
 @roles_required(*READ_ROLES)
 def subproject_pdf(programme_id: int, subproject_id: int, quarter: str):
-    """A closed quarter's subproject report is made from the archived snapshot, so it shows the
-    approved numbers; only the whole programme's PDF is archived byte for byte."""
+    """A closed quarter's subproject report is made from the archived snapshot at its first
+    download and archived too, so it never changes afterwards either."""
     programme = _programme(programme_id)
     subproject = _subproject(programme, subproject_id)
     period = _quarter(programme, quarter)
-    data, archived = _snapshot(programme, period)
-    if archived is not None:
-        body = pdf.build_pdf(
-            data,
-            subproject_id=subproject.id,
-            state=pdf.FINAL,
-            closing=closing.closing_of(archived),
-        )
-    else:
-        body = pdf.build_pdf(data, subproject_id=subproject.id)
-    return _download(
-        body, "application/pdf", pdf.file_name(programme.name, period, subproject.code)
+    filename = pdf.file_name(programme.name, period, subproject.code)
+    archived = closing.closed_quarter(programme.id, period)
+    if archived is None:
+        body = pdf.build_pdf(snapshot.collect(programme.id, period), subproject_id=subproject.id)
+        return _download(body, "application/pdf", filename)
+    try:
+        body, digest = closing.archived_subproject_pdf(archived, subproject.id)
+    except closing.NotInArchive:
+        return _not_in_archive(subproject, period)
+    response = _download(body, "application/pdf", filename)
+    response.headers["X-Report-SHA256"] = digest
+    return response
+
+
+def _not_in_archive(subproject: Subproject, period: Quarter):
+    return render_error(
+        404,
+        _(
+            "%(quarter)s was closed before subproject %(code)s was added, so the archived "
+            "report of that quarter does not include it. Choose a later quarter.",
+            quarter=period,
+            code=subproject.code,
+        ),
     )
 
 
@@ -241,7 +252,9 @@ def _export(programme: Programme, period: Quarter, fmt: str, subproject: Subproj
     if fmt not in FORMATS:
         abort(404)
     make, mimetype, extension = FORMATS[fmt]
-    data, _archived = _snapshot(programme, period)
+    data, archived = _snapshot(programme, period)
+    if archived and subproject and subproject.id not in snapshot.subproject_ids(data):
+        return _not_in_archive(subproject, period)
     body = make(data, subproject.id if subproject else None)
     suffix = f"-{pdf._safe(subproject.code)}" if subproject else ""
     return _download(body, mimetype, f"export-{period}{suffix}.{extension}")
