@@ -217,7 +217,8 @@ def test_closed_quarter_subproject_report_is_archived_at_its_first_download(
     assert again.headers["X-Report-SHA256"] == first.headers["X-Report-SHA256"]
     monkeypatch.undo()
 
-    assert client.post(f"/reports/{pid}/2026-Q3/reopen").status_code == 303
+    reopened = client.post(f"/reports/{pid}/2026-Q3/reopen", data={"reason": "Correctie"})
+    assert reopened.status_code == 303
     with app.app_context():
         assert db.session.query(ClosedSubprojectReport).count() == 0
     reopened = client.get(url)
@@ -292,7 +293,20 @@ def test_reopen_is_audited_and_allows_edits_again(app, login_as, q3):
     client = login_as("manager")
     pid = q3["programme_id"]
     client.post(f"/reports/{pid}/2026-Q3/close")
-    response = client.post(f"/reports/{pid}/2026-Q3/reopen")
+    confirm = client.get(f"/reports/{pid}/2026-Q3/reopen")
+    assert confirm.status_code == 200
+    page = confirm.get_data(as_text=True)
+    assert "Wat heropenen doet" in page and "Reden voor heropenen" in page
+    with app.app_context():
+        assert db.session.query(ClosedQuarter).count() == 1  # asking changes nothing
+    for reason, message in (("", "Geef de reden"), (" \n ", "Geef de reden"), ("x" * 2001, "2000")):
+        refused = client.post(f"/reports/{pid}/2026-Q3/reopen", data={"reason": reason})
+        assert refused.status_code == 400 and message in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(ClosedQuarter).count() == 1
+    response = client.post(
+        f"/reports/{pid}/2026-Q3/reopen", data={"reason": "Cijfer <b>DP1</b> gecorrigeerd"}
+    )
     assert response.status_code == 303
     with app.app_context():
         assert db.session.query(ClosedQuarter).count() == 0
@@ -301,6 +315,13 @@ def test_reopen_is_audited_and_allows_edits_again(app, login_as, q3):
         deleted = next(e for e in entries if e.action == "delete")
         assert deleted.changes["quarter"] == ["2026-Q3", None]
         assert len(deleted.changes["pdf_sha256"][0]) == 64
+        assert deleted.changes["reason"] == [None, "Cijfer <b>DP1</b> gecorrigeerd"]
+    history = client.get("/history").get_data(as_text=True)
+    assert "Cijfer &lt;b&gt;DP1&lt;/b&gt; gecorrigeerd" in history
+    # Once reopened, the confirmation page sends the manager back with a message.
+    again = client.get(f"/reports/{pid}/2026-Q3/reopen", follow_redirects=True)
+    assert "2026-Q3 is niet vastgesteld" in again.get_data(as_text=True)
+    with app.app_context():
         closing.ensure_quarter_open(pid, "2026-Q3")
         update = db.session.query(QuarterlyUpdate).filter_by(quarter="2026-Q3").one()
         update.achieved = "Gecorrigeerd"
@@ -329,7 +350,8 @@ def test_closing_and_reopening_leave_exactly_one_clear_audit_entry_each(app, log
     body = client.get("/history").get_data(as_text=True)
     assert "Vastgesteld kwartaal (gearchiveerd rapport)" in body
     assert "SHA-256 van het rapport" in body and "pdf_sha256" not in body
-    assert client.post(f"/reports/{pid}/2026-Q3/reopen").status_code == 303
+    reopened = client.post(f"/reports/{pid}/2026-Q3/reopen", data={"reason": "Correctie"})
+    assert reopened.status_code == 303
     after_reopen = entries()
     assert len(after_reopen) == len(after_close) + 1
     assert after_reopen[-1][:2] == ("ClosedQuarter", "delete")
@@ -358,7 +380,8 @@ def test_role_matrix(login_as, world, role, download, close):
     assert client.get(f"/reports/{pid}").status_code == download
     assert client.get(f"/exports/{pid}/2026-Q3.xlsx").status_code == download
     assert client.post(f"/reports/{pid}/2026-Q3/close").status_code == close
-    assert client.post(f"/reports/{pid}/2026-Q3/reopen").status_code == close
+    reopen = client.post(f"/reports/{pid}/2026-Q3/reopen", data={"reason": "Correctie"})
+    assert reopen.status_code == close
 
 
 def test_anonymous_is_sent_to_login(client, world):

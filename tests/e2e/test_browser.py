@@ -552,7 +552,7 @@ def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, l
     page.wait_for_load_state()
     row = row_of(page, past)
     assert row.locator(".badge-green").count() == 1
-    assert row.locator("form[action$='/reopen']").count() == 1
+    assert row.locator("a[href$='/reopen']").count() == 1
 
     # the lead, later: the quarter page of the closed quarter refuses the change
     lead_page.goto(f"{live_server.url}/subprojects/{subproject}/quarter/{past}")
@@ -566,6 +566,24 @@ def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, l
     lead_context.close()
     page.goto(f"{live_server.url}/subprojects/{subproject}/quarter/{past}")
     assert page.locator(f"#value_{counted.id}").input_value() in ("7777", "7.777", "7777,0")
+
+    # reopening asks for a reason on a page of its own, and refuses without one
+    page.click("nav a[href='/reports']")
+    row_of(page, past).locator("a[href$='/reopen']").click()
+    page.wait_for_load_state()
+    assert "Wat heropenen doet" in page.inner_text("main")
+    assert axe_violations(page) == []
+    with page.expect_navigation() as navigation:
+        page.click("main form button[type=submit]")
+    assert navigation.value.status == 400
+    page.watch.expect_status(400)
+    assert "Geef de reden voor het heropenen." in page.inner_text("main")
+    assert axe_violations(page) == []
+    page.fill("#reason", "Waarde Dronten was verkeerd ingevoerd.")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert f"{past} is heropend" in page.inner_text(".flashes")
+    assert row_of(page, past).locator(".badge-amber").count() == 1
 
 
 def test_keyboard_only_quarter_form(browser_page, live_server):

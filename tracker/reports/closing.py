@@ -167,33 +167,36 @@ def _stored_subproject_report(
     )
 
 
-def reopen_quarter(programme_id: int, quarter: Quarter, user) -> None:
+def reopen_quarter(programme_id: int, quarter: Quarter, user, reason: str) -> None:
     """Delete the archive (with its subproject reports) so the quarter's data can be corrected;
-    the audit entry keeps the hash of the programme report that was withdrawn."""
+    the audit entry keeps the reason and the hash of the programme report that was withdrawn."""
     row = closed_quarter(programme_id, quarter)
     if row is None:
         raise NotClosed(str(quarter))
-    _audit(user, "delete", row)
+    _audit(user, "delete", row, reason=reason)
     db.session.delete(row)
     db.session.commit()
 
 
-def _audit(user, action: str, row: ClosedQuarter) -> None:
+def _audit(user, action: str, row: ClosedQuarter, reason: str | None = None) -> None:
     """The one audit entry of a closing ("create") or reopening ("delete"), in the history's
     before/after form. ClosedQuarter is not among the recorder's classes (tracker/audit/
     recorder.py): its entry would hold the whole snapshot and the PDF. This one names the
-    quarter and the report's hash, which identifies the archived PDF, and nothing bigger."""
+    quarter and the report's hash, which identifies the archived PDF, and nothing bigger; a
+    reopening adds its reason."""
     facts = {"programme_id": row.programme_id, "quarter": row.quarter, "pdf_sha256": row.pdf_sha256}
+    changes = {
+        key: [None, value] if action == "create" else [value, None] for key, value in facts.items()
+    }
+    if reason is not None:
+        changes["reason"] = [None, reason]
     db.session.add(
         AuditEntry(
             user_id=user.id,
             entity="ClosedQuarter",
             entity_id=row.id,
             action=action,
-            changes={
-                key: [None, value] if action == "create" else [value, None]
-                for key, value in facts.items()
-            },
+            changes=changes,
         )
     )
 

@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.projects.models import Programme, Subproject
 from tracker.quarters import InvalidQuarter, Quarter, quarter_range
 from tracker.reports import closing, exports, pdf, snapshot
+from tracker.reports.forms import ReopenForm
 from tracker.reports.models import ClosedQuarter
 
 bp = Blueprint("reports", __name__)
@@ -219,25 +220,36 @@ def close(programme_id: int, quarter: str):
     return redirect(url_for("reports.index", programme_id=programme.id)), 303
 
 
-@bp.route("/reports/<int:programme_id>/<quarter>/reopen", methods=["POST"])
+@bp.route("/reports/<int:programme_id>/<quarter>/reopen", methods=["GET", "POST"])
 @roles_required(*MANAGE_ROLES)
 def reopen(programme_id: int, quarter: str):
+    """A confirmation page that asks for the reason; reopening happens only on its POST."""
     programme = _programme(programme_id)
     period = _quarter(programme, quarter)
-    try:
-        closing.reopen_quarter(programme.id, period, current_user)
-    except closing.NotClosed:
+    archived = closing.closed_quarter(programme.id, period)
+    if archived is None:
         flash(_("%(quarter)s is not closed.", quarter=period), "error")
         return redirect(url_for("reports.index", programme_id=programme.id)), 303
-    flash(
-        _(
-            "%(quarter)s is reopened: its archived report is withdrawn (this is recorded in the "
-            "audit trail) and its data can be corrected.",
-            quarter=period,
-        ),
-        "success",
-    )
-    return redirect(url_for("reports.index", programme_id=programme.id)), 303
+    form = ReopenForm()
+    if form.validate_on_submit():
+        closing.reopen_quarter(programme.id, period, current_user, form.reason.data.strip())
+        flash(
+            _(
+                "%(quarter)s is reopened: its archived report is withdrawn (this is recorded in "
+                "the audit trail) and its data can be corrected.",
+                quarter=period,
+            ),
+            "success",
+        )
+        return redirect(url_for("reports.index", programme_id=programme.id)), 303
+    return render_template(
+        "reports/reopen.html",
+        form=form,
+        programme=programme,
+        quarter=period,
+        archived=archived,
+        closed=closing.closing_of(archived),
+    ), (400 if form.errors else 200)
 
 
 # --- Exports -----------------------------------------------------------------------------------
