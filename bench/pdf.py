@@ -17,7 +17,10 @@ Per scale it reports, for the report of the last complete quarter:
   ``weasyprint_cpu_s``: on a shared machine the CPU figures say more than the wall times. The
   charts are drawn in this process (``tracker.reports.svg``), so nothing runs elsewhere.
 Wall times depend on what else the machine runs, so the load average is recorded beside them
-and ``weasyprint_cpu_s`` gives WeasyPrint's CPU time, which depends less on it.
+and ``weasyprint_cpu_s`` gives WeasyPrint's CPU time, which depends less on it. Machines differ
+too (the same report took 5.5 s on one machine of this project and 1.8 s on another), so the
+results record the WeasyPrint version and ``reference_cpu_s``, the CPU time of a fixed
+pure-Python workload: divide by it to compare runs from different machines.
 """
 
 from __future__ import annotations
@@ -124,6 +127,21 @@ def generate(session, scale: int) -> int:
     return programme.id
 
 
+def reference_cpu_s() -> float:
+    """CPU seconds of a fixed pure-Python workload (string building, dicts, sorting: the kind of
+    work WeasyPrint does), the best of three; a yardstick of the machine, not of the app."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        index: dict[str, int] = {}
+        for n in range(300_000):
+            key = f"cel-{n % 5_000}-{n}"
+            index[key[:12]] = index.get(key[:12], 0) + len(key)
+        sorted(index.items(), key=lambda item: (item[1], item[0]))
+        best = min(best, time.process_time() - started)
+    return round(best, 3)
+
+
 def run_scale(scale: int, repeat: int) -> dict:
     from flask_migrate import upgrade
 
@@ -195,6 +213,9 @@ def main() -> None:
         "--repeat", type=int, default=3, help="warm builds per scale up to S=1 (median kept)"
     )
     args = parser.parse_args()
+    import weasyprint
+    reference = reference_cpu_s()
+    print(f"machine yardstick: {reference:.3f} CPU-s for the fixed Python workload")
     rows = []
     for scale in args.scales:
         row = run_scale(scale, args.repeat if scale <= 1 else 1)
@@ -215,7 +236,12 @@ def main() -> None:
     print("verdict:", ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in verdict.items()))
     result = {
         "benchmark": "quarterly PDF",
-        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "weasyprint": weasyprint.__version__,
+            "reference_cpu_s": reference,
+        },
         "targets": {"build_s_at_S1": 5.0, "overhead_below_weasyprint": True},
         "verdict": verdict,
         "results": rows,

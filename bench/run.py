@@ -46,6 +46,7 @@ from tracker.projects.models import (  # noqa: E402
     Subproject,
 )
 from tracker.quarters import Quarter  # noqa: E402
+from tracker.security import LAST_SEEN  # noqa: E402
 
 TODAY = date(2026, 11, 24)
 MUNICIPALITIES = (
@@ -320,6 +321,7 @@ def run_scale(scale: int, repeat: int) -> dict:
         with client.session_transaction() as session:
             session["_user_id"] = str(steering)
             session["_fresh"] = True
+            session[LAST_SEEN] = int(time.time())  # else the idle check logs the benchmark out
         results = {"scale": scale, "rows": sizes, "generation_s": round(generation, 2)}
         paths = {
             "programme": "/dashboard",
