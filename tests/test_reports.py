@@ -25,7 +25,8 @@ from tracker.models import (
     QuarterlyUpdate,
     Subproject,
 )
-from tracker.reports import closing, pdf, svg
+from tracker.quarters import Quarter
+from tracker.reports import closing, evaluation, pdf, snapshot, svg
 from tracker.reports.fetcher import StaticOnlyFetcher
 
 
@@ -157,6 +158,33 @@ def test_subproject_report_holds_only_that_subproject(login_as, q3):
     )
     assert "A Leerlijn" in text and "Personeelstekort" in text
     assert "B Maritiem" not in text and "Werkplaats open" not in text
+
+
+def test_subproject_section_lists_every_milestone_the_quarter_concerns(app, q3):
+    with app.app_context():
+        a = db.session.get(Subproject, q3["a"])
+        db.session.add(
+            Milestone(
+                subproject=a,
+                title="Werkgeversavond",
+                baseline_date=date(2026, 5, 1),
+                planned_date=date(2026, 5, 1),
+            )
+        )
+        db.session.commit()
+        quarter = Quarter.parse("2026-Q3")
+        data = snapshot.collect(q3["programme_id"], quarter)
+    report = evaluation.build(snapshot.frames(data), quarter, q3["a"])
+    listed = {m["title"] for m in report.sections[0].milestones}
+    assert listed == {
+        "Praktijklokaal open",  # achieved in Q3
+        "Stagebank online",  # due in Q3, achieved only in Q4: overdue at the end of Q3
+        "Docenten bijgeschoold",  # moved from November to December during Q3
+        "Werkgeversavond",  # due in Q2, still open: overdue
+    }
+    summary = report.summary
+    in_summary = {m["title"] for m in [*summary.achieved, *summary.slipped, *summary.overdue]}
+    assert in_summary <= listed
 
 
 def test_close_quarter_archives_a_byte_identical_report(app, login_as, q3):

@@ -70,11 +70,23 @@ def _in_quarter(day: date | None, quarter: Quarter) -> bool:
     return day is not None and quarter.contains(day)
 
 
-def milestone_moved_in_quarter(row: dict) -> bool:
-    """Slipped this quarter: the planned date stood later at the quarter's end than at its start
-    (and the milestone was not already achieved)."""
+def slipped_in_quarter(row: dict, quarter: Quarter) -> bool:
+    """Slipped this quarter: the planned date stood later at the quarter's end than at its start,
+    and the milestone was not achieved before the quarter began."""
     start = row.get("planned_date_at_start")
-    return start is not None and row["planned_date"] > start
+    moved = start is not None and row["planned_date"] > start
+    return moved and not (row["achieved_on"] and row["achieved_on"] < quarter.start)
+
+
+def concerns_quarter(row: dict, quarter: Quarter) -> bool:
+    """A milestone the quarter's section reports on: planned or achieved in the quarter, moved
+    during it, or overdue at its end (so every milestone of the summary's tables is there too)."""
+    return (
+        _in_quarter(row["planned_date"], quarter)
+        or _in_quarter(row["achieved_on"], quarter)
+        or slipped_in_quarter(row, quarter)
+        or row["status"] == milestone_rules.OVERDUE
+    )
 
 
 def build(frames: dict[str, pd.DataFrame], quarter: Quarter, subproject_id: int | None = None):
@@ -123,12 +135,7 @@ def build(frames: dict[str, pd.DataFrame], quarter: Quarter, subproject_id: int 
                     [m["status"] for m in own_milestones],
                     [i["status"] for i in own_indicators],
                 ),
-                milestones=[
-                    m
-                    for m in own_milestones
-                    if _in_quarter(m["planned_date"], quarter)
-                    or _in_quarter(m["achieved_on"], quarter)
-                ],
+                milestones=[m for m in own_milestones if concerns_quarter(m, quarter)],
                 indicators=own_indicators,
                 indicator_ids=[int(i["id"]) for i in own_indicators],
             )
@@ -136,12 +143,7 @@ def build(frames: dict[str, pd.DataFrame], quarter: Quarter, subproject_id: int 
 
     summary = Summary(
         achieved=[m for m in milestone_rows if _in_quarter(m["achieved_on"], quarter)],
-        slipped=[
-            m
-            for m in milestone_rows
-            if milestone_moved_in_quarter(m)
-            and not (m["achieved_on"] and m["achieved_on"] < quarter.start)
-        ],
+        slipped=[m for m in milestone_rows if slipped_in_quarter(m, quarter)],
         overdue=[m for m in milestone_rows if m["status"] == milestone_rules.OVERDUE],
         indicator_counts={
             s: sum(1 for i in indicator_rows if i["status"] == s) for s in indicator_rules.STATUSES
