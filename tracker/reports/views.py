@@ -228,11 +228,13 @@ def reopen(programme_id: int, quarter: str):
     period = _quarter(programme, quarter)
     archived = closing.closed_quarter(programme.id, period)
     if archived is None:
-        flash(_("%(quarter)s is not closed.", quarter=period), "error")
-        return redirect(url_for("reports.index", programme_id=programme.id)), 303
+        return _not_closed(programme, period)
     form = ReopenForm()
     if form.validate_on_submit():
-        closing.reopen_quarter(programme.id, period, current_user, form.reason.data.strip())
+        try:
+            closing.reopen_quarter(programme.id, period, current_user, form.reason.data.strip())
+        except closing.NotClosed:  # reopened by someone else meanwhile
+            return _not_closed(programme, period)
         flash(
             _(
                 "%(quarter)s is reopened: its archived report is withdrawn (this is recorded in "
@@ -250,6 +252,11 @@ def reopen(programme_id: int, quarter: str):
         archived=archived,
         closed=closing.closing_of(archived),
     ), (400 if form.errors else 200)
+
+
+def _not_closed(programme: Programme, period: Quarter):
+    flash(_("%(quarter)s is not closed.", quarter=period), "error")
+    return redirect(url_for("reports.index", programme_id=programme.id)), 303
 
 
 # --- Exports -----------------------------------------------------------------------------------
