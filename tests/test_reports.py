@@ -460,6 +460,8 @@ def test_reports_page_lists_quarters_with_state_and_links(login_as, world):
     assert "Concept" in page and "Loopt" in page
     assert f"/reports/{world['programme_id']}/2026-Q3.pdf" in page
     assert f"/exports/{world['programme_id']}/2026-Q3.xlsx" in page
+    sub = f"/exports/{world['programme_id']}/subprojects/{world['a']}/2026-Q3"
+    assert f"{sub}.xlsx" in page and f"{sub}.csv" in page
     assert "2026-Q3 vaststellen" in page
     client = login_as("manager")
     client.post("/logout")
