@@ -107,6 +107,11 @@ def test_programme_report_summary_matches_the_fixture(login_as, q3):
     pages = len(PdfReader(io.BytesIO(body)).pages)
     assert f"pagina 2 van {pages}" in text
     assert "Inhoud" in text and "Managementsamenvatting" in text
+    reader = PdfReader(io.BytesIO(body))
+    cover, contents = (reader.pages[i].extract_text() for i in (0, 1))
+    # Headers and footers from page 2 on; the cover holds no hidden copy of their texts.
+    assert "Kwartaalrapportage 2026-Q3" in contents and "Concept – niet vastgesteld" in contents
+    assert "Concept – niet vastgesteld" not in cover
 
 
 def test_the_same_report_is_made_once_and_a_data_change_makes_it_anew(
