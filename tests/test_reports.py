@@ -542,6 +542,34 @@ def test_charts_are_drawn_as_vector_graphics_with_their_text(login_as, world):
     assert not any(page.images for page in reader.pages)  # vectors, not bitmaps
 
 
+def _structure(node, found: list) -> list:
+    """Every structure element under ``node`` as (tag, alternative text)."""
+    node = node.get_object()
+    if isinstance(node, list):
+        for child in node:
+            _structure(child, found)
+    elif hasattr(node, "keys"):
+        if "/S" in node:
+            found.append((node["/S"], node.get("/Alt")))
+        if "/K" in node:
+            kids = node["/K"].get_object()
+            _structure(kids if isinstance(kids, list) else [node["/K"]], found)
+    return found
+
+
+def test_report_is_a_tagged_pdf_for_screen_readers(login_as, world):
+    body = get_pdf(login_as("manager"), f"/reports/{world['programme_id']}/2026-Q3.pdf")
+    root = PdfReader(io.BytesIO(body)).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "nl"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    elements = _structure(root["/StructTreeRoot"]["/K"], [])
+    tags = [tag for tag, _alt in elements]
+    for tag in ("/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/L", "/LI", "/Figure"):
+        assert tag in tags, tag
+    figures = [alt for tag, alt in elements if tag == "/Figure"]
+    assert "Mijlpalen per status" in figures and all(figures)  # every chart has its text
+
+
 def test_a_chart_that_cannot_be_drawn_becomes_a_table(login_as, world, monkeypatch):
     def refuse(figure, width=svg.WIDTH):
         raise svg.Unsupported("trace type 'sankey'")

@@ -3,8 +3,8 @@
 The HTML is rendered by the app's Jinja environment (autoescaping on, so text from users is
 escaped), always in Dutch: the report is the programme's record. WeasyPrint gets one
 :class:`~tracker.reports.fetcher.StaticOnlyFetcher` for the document and its stylesheet, and
-``presentational_hints`` stays off. Charts are the dashboard's Plotly figures drawn as SVG; where
-that fails the template prints the same numbers as a table.
+``presentational_hints`` stays off. The PDF is tagged (PDF/UA-1). Charts are the dashboard's
+Plotly figures drawn as SVG; where that fails the template prints the same numbers as a table.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ from tracker.reports import snapshot as snapshots
 from tracker.reports.fetcher import StaticOnlyFetcher
 
 STYLESHEET = "css/report.css"
+# Tagged PDF for accessibility (headings, tables, lists, figures with their alternative text,
+# language, title): the report is a public body's document, which Dutch law wants accessible.
+PDF_VARIANT = "pdf/ua-1"
 CONCEPT = "concept"
 FINAL = "vastgesteld"
 
@@ -209,8 +212,9 @@ def html_to_pdf(html: str, timings: Timings | None = None) -> bytes:
     document = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).render(
         stylesheets=[CSS(string="@page { size: A4; }", url_fetcher=fetcher)],
         presentational_hints=False,
+        pdf_variant=PDF_VARIANT,
     )
-    pdf = document.write_pdf()
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     timings.weasyprint += time.perf_counter() - started
     timings.pages = len(document.pages)
     timings.refused = list(fetcher.refused)
