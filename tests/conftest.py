@@ -233,7 +233,12 @@ def world(app):
 
 
 def count_queries(app, client, path: str) -> int:
-    """SQL statements run while ``client`` GETs ``path`` (which must answer 200)."""
+    """How many SQL statements run while ``client`` GETs ``path`` (which must answer 200)."""
+    return len(statements_of(app, client, path))
+
+
+def statements_of(app, client, path: str) -> list[str]:
+    """The SQL statements run while ``client`` GETs ``path`` (which must answer 200)."""
     from sqlalchemy import event
 
     statements = []
@@ -245,7 +250,7 @@ def count_queries(app, client, path: str) -> int:
         assert client.get(path).status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
+    return statements
 
 
 def login(client, email: str, password: str = PASSWORD):

@@ -10,6 +10,7 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
+from conftest import statements_of
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -239,6 +240,13 @@ def test_closed_quarter_subproject_report_is_archived_at_its_first_download(
         db.session.query(Milestone).filter_by(title="Evaluatie").one().title = "Nieuwe titel"
         db.session.commit()
     pdf.recent_pdfs.clear()
+
+    # Only the programme report's own download reads the archived programme PDF.
+    archived_pdf = re.compile(r"closed_quarter\.pdf\b(?!_)")
+    for path in (url, f"/reports/{pid}", f"/reports/{pid}/2026-Q3/reopen"):
+        assert not any(archived_pdf.search(sql) for sql in statements_of(app, client, path)), path
+    programme_report = statements_of(app, client, f"/reports/{pid}/2026-Q3.pdf")
+    assert any(archived_pdf.search(sql) for sql in programme_report)
 
     def no_new_report(*args, **kwargs):
         raise AssertionError("an archived report must not be made again")

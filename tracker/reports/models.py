@@ -24,7 +24,9 @@ class ClosedQuarter(db.Model):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     closed_at: Mapped[datetime] = mapped_column(default=utcnow)
     snapshot: Mapped[dict] = mapped_column(JSON)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    # Loaded only when the archived report itself is served: the reports page, the reopen page,
+    # subproject reports and exports read the row but not its (up to megabytes of) PDF.
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     pdf_sha256: Mapped[str] = mapped_column(String(64))
 
     subproject_reports: Mapped[list[ClosedSubprojectReport]] = relationship(
