@@ -11,12 +11,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-ON_TRACK = "on_track"
-AT_RISK = "at_risk"
-OFF_TRACK = "off_track"
-NO_DATA = "no_data"
+from tracker.vocabulary import N_, RichStrEnum, Tone
 
-STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
+
+class IndicatorStatus(RichStrEnum):
+    ON_TRACK = "on_track", N_("On track"), "●", Tone.GREEN, "circle", "", 3
+    AT_RISK = "at_risk", N_("At risk"), "▲", Tone.AMBER, "triangle-up", "/", 1
+    OFF_TRACK = "off_track", N_("Off track"), "✖", Tone.RED, "x", "x", 0
+    NO_DATA = "no_data", N_("No data"), "○", Tone.GREY, "circle-open", "-", 2
+
+
+ON_TRACK = IndicatorStatus.ON_TRACK
+AT_RISK = IndicatorStatus.AT_RISK
+OFF_TRACK = IndicatorStatus.OFF_TRACK
+NO_DATA = IndicatorStatus.NO_DATA
+
+STATUSES = tuple(IndicatorStatus)
 
 ON_TRACK_MARGIN = 0.10
 AT_RISK_MARGIN = 0.25

@@ -5,13 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-ACHIEVED_ON_TIME = "achieved_on_time"
-ACHIEVED_LATE = "achieved_late"
-OVERDUE = "overdue"
-AT_RISK = "at_risk"
-ON_TRACK = "on_track"
+from tracker.vocabulary import N_, RichStrEnum, Tone
 
-STATUSES = (ACHIEVED_ON_TIME, ACHIEVED_LATE, OVERDUE, AT_RISK, ON_TRACK)
+
+class MilestoneStatus(RichStrEnum):
+    ACHIEVED_ON_TIME = "achieved_on_time", N_("Achieved on time"), "✔", Tone.GREEN, "star", "", 4
+    ACHIEVED_LATE = "achieved_late", N_("Achieved late"), "✔", Tone.BLUE, "star-open", ".", 2
+    ON_TRACK = "on_track", N_("On track"), "●", Tone.GREEN, "circle", "", 3
+    AT_RISK = "at_risk", N_("At risk"), "▲", Tone.AMBER, "triangle-up", "/", 1
+    OVERDUE = "overdue", N_("Overdue"), "✖", Tone.RED, "x", "x", 0
+
+
+ACHIEVED_ON_TIME = MilestoneStatus.ACHIEVED_ON_TIME
+ACHIEVED_LATE = MilestoneStatus.ACHIEVED_LATE
+OVERDUE = MilestoneStatus.OVERDUE
+AT_RISK = MilestoneStatus.AT_RISK
+ON_TRACK = MilestoneStatus.ON_TRACK
+
+STATUSES = tuple(MilestoneStatus)
 
 
 @dataclass(frozen=True)
@@ -28,7 +39,7 @@ def slip_days(facts: MilestoneFacts) -> int:
     return (facts.planned_date - facts.baseline_date).days
 
 
-def milestone_status(facts: MilestoneFacts, as_of: date) -> str:
+def milestone_status(facts: MilestoneFacts, as_of: date) -> MilestoneStatus:
     """Status as known on ``as_of``.
 
     An achievement after ``as_of`` is not yet known then. Achieved counts as on time when it

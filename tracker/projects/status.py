@@ -6,11 +6,21 @@ from collections.abc import Iterable
 
 from tracker.indicators import status as indicator_rules
 from tracker.milestones import status as milestone_rules
+from tracker.vocabulary import N_, RichStrEnum, Tone
 
-GREEN = "green"
-AMBER = "amber"
-RED = "red"
-RAG_ORDER = (GREEN, AMBER, RED)
+
+class Rag(RichStrEnum):
+    """A subproject's status as the lead gives it, or as computed; shown as Groen/Oranje/Rood."""
+
+    GREEN = "green", N_("Green"), "●", Tone.GREEN, "circle", "", 2
+    AMBER = "amber", N_("Amber"), "▲", Tone.AMBER, "triangle-up", "/", 1
+    RED = "red", N_("Red"), "✖", Tone.RED, "x", "x", 0
+
+
+GREEN = Rag.GREEN
+AMBER = Rag.AMBER
+RED = Rag.RED
+RAG_ORDER = tuple(Rag)
 
 
 def computed_rag(
