@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from tracker.reports import data, figures
+from tracker.milestones import queries as milestone_queries
+from tracker.reports import figures
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def _milestones(count: int) -> pd.DataFrame:
                 status,
             )
         )
-    return pd.DataFrame(rows, columns=data.MILESTONE_COLUMNS)
+    return pd.DataFrame(rows, columns=milestone_queries.MILESTONE_COLUMNS)
 
 
 def test_matrix_of_600_subprojects_shows_the_30_most_urgent(request_ctx):

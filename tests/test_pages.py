@@ -80,12 +80,12 @@ def test_unknown_url_gives_404_page_in_app_look(client, world):
 
 
 def test_server_error_gives_a_clear_500_page(app, login_as, world, monkeypatch):
-    from tracker.reports import data
+    from tracker.projects import queries as project_queries
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(data, "status_overview", broken)
+    monkeypatch.setattr(project_queries, "status_overview", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     try:
         response = login_as("manager").get(f"/programmes/{world['programme_id']}")

@@ -3,9 +3,9 @@
 from datetime import date, datetime
 
 from tracker.extensions import db
+from tracker.milestones import queries as milestone_queries
 from tracker.models import Milestone, MilestoneDateChange
 from tracker.quarters import Quarter
-from tracker.reports import data
 
 
 def test_planned_date_as_at_follows_the_history():
@@ -13,11 +13,21 @@ def test_planned_date_as_at_follows_the_history():
         (datetime(2026, 4, 10, 9), date(2026, 5, 1), date(2026, 6, 1)),
         (datetime(2026, 8, 2, 9), date(2026, 6, 1), date(2026, 7, 1)),
     ]
-    assert data.planned_date_as_at(date(2026, 7, 1), changes, date(2026, 3, 31)) == date(2026, 5, 1)
-    assert data.planned_date_as_at(date(2026, 7, 1), changes, date(2026, 4, 10)) == date(2026, 6, 1)
-    assert data.planned_date_as_at(date(2026, 7, 1), changes, date(2026, 6, 30)) == date(2026, 6, 1)
-    assert data.planned_date_as_at(date(2026, 7, 1), changes, date(2026, 9, 30)) == date(2026, 7, 1)
-    assert data.planned_date_as_at(date(2026, 7, 1), [], date(2000, 1, 1)) == date(2026, 7, 1)
+    assert milestone_queries.planned_date_as_at(
+        date(2026, 7, 1), changes, date(2026, 3, 31)
+    ) == date(2026, 5, 1)
+    assert milestone_queries.planned_date_as_at(
+        date(2026, 7, 1), changes, date(2026, 4, 10)
+    ) == date(2026, 6, 1)
+    assert milestone_queries.planned_date_as_at(
+        date(2026, 7, 1), changes, date(2026, 6, 30)
+    ) == date(2026, 6, 1)
+    assert milestone_queries.planned_date_as_at(
+        date(2026, 7, 1), changes, date(2026, 9, 30)
+    ) == date(2026, 7, 1)
+    assert milestone_queries.planned_date_as_at(date(2026, 7, 1), [], date(2000, 1, 1)) == date(
+        2026, 7, 1
+    )
 
 
 def test_milestones_as_at_hide_later_achievements_and_later_moves(app, world):
@@ -34,12 +44,14 @@ def test_milestones_as_at_hide_later_achievements_and_later_moves(app, world):
         )
         db.session.commit()
         q1 = Quarter(2026, 1)
-        frame = data.milestones_as_at(world["programme_id"], q1.end, since=date(2025, 12, 31))
+        frame = milestone_queries.milestones_as_at(
+            world["programme_id"], q1.end, since=date(2025, 12, 31)
+        )
         row = frame[frame["title"] == "Leerlijn vastgesteld"].iloc[0]
         assert row["planned_date"] == date(2026, 5, 1) and row["slip_days"] == 0
         assert row["achieved_on"] is None and row["status"] == "on_track"
         q2 = Quarter(2026, 2)
-        frame = data.milestones_as_at(world["programme_id"], q2.end, since=q1.end)
+        frame = milestone_queries.milestones_as_at(world["programme_id"], q2.end, since=q1.end)
         row = frame[frame["title"] == "Leerlijn vastgesteld"].iloc[0]
         assert row["planned_date"] == date(2026, 6, 1) and row["slip_days"] == 31
         assert row["planned_date_at_start"] == date(2026, 5, 1)

@@ -26,8 +26,8 @@ from tracker.models import (
     QuarterlyUpdate,
     Subproject,
 )
-from tracker.quarters import Quarter
-from tracker.reports import closing, evaluation, pdf, snapshot, svg
+from tracker.quarters import Quarter, lock
+from tracker.reports import evaluation, pdf, snapshot, svg
 from tracker.reports.fetcher import StaticOnlyFetcher
 
 
@@ -297,29 +297,29 @@ def test_edits_to_a_closed_quarter_are_refused(app, login_as, q3):
     pid = q3["programme_id"]
     client.post(f"/reports/{pid}/2026-Q3/close")
     with app.app_context():
-        with pytest.raises(closing.QuarterClosed) as refused:
-            closing.ensure_quarter_open(pid, "2026-Q3")
-        closing.ensure_quarter_open(pid, "2026-Q4")  # open: no error
+        with pytest.raises(lock.QuarterClosed) as refused:
+            lock.ensure_quarter_open(pid, "2026-Q3")
+        lock.ensure_quarter_open(pid, "2026-Q4")  # open: no error
         a1 = db.session.query(Indicator).filter_by(name="Leerlingen techniek").one()
         db.session.query(Measurement).filter_by(
             indicator_id=a1.id, period="2026-Q3"
         ).one().value = 5
-        with pytest.raises(closing.QuarterClosed):
+        with pytest.raises(lock.QuarterClosed):
             db.session.commit()
         db.session.rollback()
         update = db.session.query(QuarterlyUpdate).filter_by(quarter="2026-Q3").one()
         update.achieved = "Achteraf herschreven"
-        with pytest.raises(closing.QuarterClosed):
+        with pytest.raises(lock.QuarterClosed):
             db.session.commit()
         db.session.rollback()
         b1 = db.session.query(Indicator).filter_by(name="Stageplaatsen").one()
         db.session.add(Measurement(indicator_id=b1.id, period="2026-Q3", value=3))
-        with pytest.raises(closing.QuarterClosed):
+        with pytest.raises(lock.QuarterClosed):
             db.session.commit()
         db.session.rollback()
         moved = db.session.query(Measurement).filter_by(indicator_id=a1.id, period="2026-Q4").one()
         moved.period = "2026-Q3"
-        with pytest.raises(closing.QuarterClosed):
+        with pytest.raises(lock.QuarterClosed):
             db.session.commit()
         db.session.rollback()
         assert db.session.query(Measurement).filter_by(value=5).count() == 0
@@ -363,7 +363,7 @@ def test_reopen_is_audited_and_allows_edits_again(app, login_as, q3):
     again = client.get(f"/reports/{pid}/2026-Q3/reopen", follow_redirects=True)
     assert "2026-Q3 is niet vastgesteld" in again.get_data(as_text=True)
     with app.app_context():
-        closing.ensure_quarter_open(pid, "2026-Q3")
+        lock.ensure_quarter_open(pid, "2026-Q3")
         update = db.session.query(QuarterlyUpdate).filter_by(quarter="2026-Q3").one()
         update.achieved = "Gecorrigeerd"
         db.session.commit()

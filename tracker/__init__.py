@@ -44,9 +44,13 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     i18n.init_app(app)
     labels.register(app)
 
+    from tracker.quarters import lock
+    from tracker.quarters.urls import install_converter
     from tracker.security import install_id_converter
 
     install_id_converter(app)
+    install_converter(app)
+    lock.init_app(app)
 
     from tracker.audit import recorder
     from tracker.audit.views import bp as audit_bp

@@ -149,7 +149,12 @@ def save_form(
                 db.session.commit()
             except Invalid as error:
                 db.session.rollback()
-                getattr(form, error.field).errors.append(error.message)
+                field = getattr(form, error.field, None)
+                if field is None:  # a rule of the record as a whole: said at the top
+                    form.form_errors.append(error.message)
+                    flash(error.message, "error")
+                else:
+                    field.errors.append(error.message)
             except StaleDataError:
                 db.session.rollback()
                 conflict = conflict_for(form, obj, form.version.data)

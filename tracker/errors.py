@@ -81,7 +81,7 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        return render_error(error.code, getattr(error, "detail", None))
 
     @app.errorhandler(StaleDataError)
     def concurrent_change(error):

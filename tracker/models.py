@@ -15,7 +15,7 @@ from tracker.projects.models import (
     Subproject,
     SubprojectOrganisation,
 )
-from tracker.reports.models import ClosedQuarter, ClosedSubprojectReport
+from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport
 
 __all__ = [
     "Action",

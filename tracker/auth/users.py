@@ -85,7 +85,7 @@ def authored_records(user: User) -> list[str]:
     from tracker.indicators.models import Measurement
     from tracker.milestones.models import MilestoneDateChange
     from tracker.projects.models import QuarterlyUpdate
-    from tracker.reports.models import ClosedQuarter
+    from tracker.quarters.models import ClosedQuarter
 
     counts = [
         (Measurement.entered_by_id, _("measurements entered")),

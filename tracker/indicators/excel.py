@@ -22,6 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from tracker.indicators import values
 from tracker.numbers import InvalidNumber, parse_number
 from tracker.quarters import Quarter
+from tracker.spreadsheets import neutralise, restore
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -32,18 +33,10 @@ SHEET = "Metingen"
 # Columns of the template (1-based): ID, indicator, unit, baseline, target, last value,
 # last period, value of the quarter, note.
 COL_ID, COL_VALUE, COL_NOTE = 1, 8, 9
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class UploadRefused(ValueError):
     """The file as a whole is refused; the message says why."""
-
-
-def safe_text(value):
-    """Text that Excel will not run as a formula (a leading =, +, - or @ is quoted)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def build_template(subproject_code: str, quarter: Quarter, rows: list[dict]) -> bytes:
@@ -74,14 +67,14 @@ def build_template(subproject_code: str, quarter: Quarter, rows: list[dict]) -> 
         sheet.append(
             [
                 row["id"],
-                safe_text(row["name"]),
-                safe_text(row["unit"]),
+                neutralise(row["name"]),
+                neutralise(row["unit"]),
                 row["baseline_value"],
                 row["target_value"],
                 row.get("latest_value"),
                 row.get("latest_period"),
                 row.get("current"),
-                safe_text(row.get("note") or None),
+                neutralise(row.get("note") or None),
             ]
         )
         sheet.cell(row=sheet.max_row, column=COL_VALUE).fill = fill
@@ -89,7 +82,7 @@ def build_template(subproject_code: str, quarter: Quarter, rows: list[dict]) -> 
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "B2"
     info = workbook.create_sheet("Info")
-    info.append([_("Subproject"), safe_text(subproject_code)])
+    info.append([_("Subproject"), neutralise(subproject_code)])
     info.append([_("Quarter"), str(quarter)])
     info.append([_("Fill in the yellow column and upload the file on the quarter page.")])
     buffer = io.BytesIO()
@@ -235,8 +228,7 @@ def validate(rows, indicators: dict[int, dict], existing: dict[int, dict]) -> Pr
         old = existing.get(indicator_id)
         preview.old = old["value"] if old else None
         note = "" if raw_note is None else str(raw_note).strip()
-        if note.startswith("'") and note[1:].startswith(_FORMULA_START):
-            note = note[1:]
+        note = restore(note)
         if len(note) > MAX_NOTE:
             preview.errors.append(_("The note is longer than 2000 characters."))
         preview.note = note

@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
+from tracker.quarters.lock import QuarterLocked, related
 from tracker.timeutil import utcnow
 
 DIRECTIONS = ("up", "down")
@@ -47,8 +48,9 @@ class Indicator(db.Model):
     )
 
 
-class Measurement(db.Model):
+class Measurement(QuarterLocked, db.Model):
     __tablename__ = "measurement"
+    __quarter_attribute__ = "period"
     __table_args__ = (
         UniqueConstraint("indicator_id", "period"),
         CheckConstraint("period LIKE '____-Q_'", name="period"),
@@ -67,3 +69,7 @@ class Measurement(db.Model):
 
     indicator: Mapped[Indicator] = relationship(back_populates="measurements")
     entered_by: Mapped[User | None] = relationship()  # noqa: F821
+
+    def locked_programme_id(self) -> int | None:
+        indicator = related(self, "indicator")
+        return indicator.programme_id if indicator else None

@@ -14,6 +14,7 @@ from tracker.editing import Invalid
 from tracker.extensions import db
 from tracker.indicators.models import Indicator, Measurement
 from tracker.quarters import Quarter
+from tracker.quarters.lock import ensure_quarter_open
 from tracker.timeutil import utcnow
 
 INDICATOR_FIELDS = (
@@ -63,10 +64,9 @@ def record_measurement(
     """Enter or change the value of ``period``: the one way measurements are written.
 
     Without ``measurement`` the period must not have a value yet (change that one instead).
-    A closed quarter refuses (:class:`~tracker.reports.closing.QuarterClosed`, an ``Invalid`` of
+    A closed quarter refuses (:class:`~tracker.quarters.lock.QuarterClosed`, an ``Invalid`` of
     the period field), both as the period written and as the period a value moves away from.
     """
-    from tracker.reports.closing import ensure_quarter_open  # late: closing imports the models
 
     indicator = db.session.get(Indicator, indicator_id)
     if indicator is not None:

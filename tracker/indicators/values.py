@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.quarters import InvalidQuarter, Quarter
+from tracker.quarters import SUPPORTED_YEARS, InvalidQuarter, Quarter
 
 PERCENT_UNITS = {"%", "procent", "percent", "percentage"}
 
@@ -27,6 +27,8 @@ def period_problem(text: str, current: Quarter) -> tuple[Quarter | None, str | N
     try:
         quarter = Quarter.parse(text)
     except InvalidQuarter:
+        return None, NOT_A_QUARTER
+    if quarter.year not in SUPPORTED_YEARS:
         return None, NOT_A_QUARTER
     if quarter > current:
         return quarter, FUTURE_QUARTER

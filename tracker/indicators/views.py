@@ -22,6 +22,7 @@ from tracker.editing import Invalid, delete_record, save_form
 from tracker.extensions import db
 from tracker.i18n import _missing
 from tracker.indicators import excel, services
+from tracker.indicators import queries as indicator_queries
 from tracker.indicators import upload as upload_payload
 from tracker.indicators.forms import (
     FREQUENCY_LABELS,
@@ -32,8 +33,8 @@ from tracker.indicators.forms import (
 )
 from tracker.indicators.models import Indicator, Measurement
 from tracker.projects.models import Subproject
-from tracker.quarters import InvalidQuarter, Quarter
-from tracker.reports import closing, data
+from tracker.quarters import Quarter
+from tracker.quarters.lock import QuarterClosed, is_closed
 
 bp = Blueprint("indicators", __name__)
 
@@ -73,7 +74,7 @@ def indicator(indicator_id: int):
 
     indicator = _subproject_indicator(indicator_id)
     quarter = Quarter.of(timeutil.today())
-    rows = data.indicators(indicator.programme_id, quarter, [indicator.subproject_id])
+    rows = indicator_queries.indicators(indicator.programme_id, quarter, [indicator.subproject_id])
     row = rows[rows["id"] == indicator.id].to_dict("records")[0]
     measurements = db.session.scalars(
         select(Measurement)
@@ -183,19 +184,15 @@ def _measurement_form(indicator: Indicator, measurement: Measurement | None, tit
 # --- Excel round trip ------------------------------------------------------------------------
 
 
-def _excel_context(subproject_id: int, quarter_text: str):
-    """The subproject and quarter of an Excel route, after the permission check."""
+def _excel_context(subproject_id: int, quarter: Quarter) -> Subproject:
+    """The subproject of an Excel route, after the permission check and the quarter's."""
     from tracker import timeutil
 
     subproject = db.get_or_404(Subproject, subproject_id)
     require_subproject_editor(subproject.id)
-    try:
-        quarter = Quarter.parse(quarter_text)
-    except InvalidQuarter:
-        abort(404)
     if quarter > Quarter.of(timeutil.today()):
         abort(404)
-    return subproject, quarter
+    return subproject
 
 
 def _quarter_values(subproject_id: int, quarter: Quarter) -> dict[int, Measurement]:
@@ -218,11 +215,13 @@ def _indicator_facts(subproject_id: int) -> dict[int, dict]:
     return {i: {"name": name, "unit": unit} for i, name, unit in rows}
 
 
-@bp.route("/subprojects/<int:subproject_id>/quarter/<quarter_text>/template.xlsx")
+@bp.route("/subprojects/<int:subproject_id>/quarter/<quarter:quarter>/template.xlsx")
 @login_required
-def excel_template(subproject_id: int, quarter_text: str):
-    subproject, quarter = _excel_context(subproject_id, quarter_text)
-    frame = data.indicators(subproject.programme_id, quarter.previous(), [subproject.id])
+def excel_template(subproject_id: int, quarter: Quarter):
+    subproject = _excel_context(subproject_id, quarter)
+    frame = indicator_queries.indicators(
+        subproject.programme_id, quarter.previous(), [subproject.id]
+    )
     current = _quarter_values(subproject.id, quarter)
     rows = []
     for row in frame.to_dict("records"):
@@ -246,14 +245,16 @@ def excel_template(subproject_id: int, quarter_text: str):
     )
 
 
-@bp.route("/subprojects/<int:subproject_id>/quarter/<quarter_text>/upload", methods=["GET", "POST"])
+@bp.route(
+    "/subprojects/<int:subproject_id>/quarter/<quarter:quarter>/upload", methods=["GET", "POST"]
+)
 @login_required
-def excel_upload(subproject_id: int, quarter_text: str):
-    subproject, quarter = _excel_context(subproject_id, quarter_text)
+def excel_upload(subproject_id: int, quarter: Quarter):
+    subproject = _excel_context(subproject_id, quarter)
     form = UploadForm()
     context = {"subproject": subproject, "quarter": quarter, "form": form, "closed": None}
-    if closing.is_closed(subproject.programme_id, quarter):
-        context["closed"] = closing.QuarterClosed(str(quarter)).message
+    if is_closed(subproject.programme_id, quarter):
+        context["closed"] = QuarterClosed(str(quarter)).message
     if not form.validate_on_submit():
         return render_template("indicators/upload.html", **context), 400 if form.errors else 200
     if context["closed"]:
@@ -296,14 +297,14 @@ def excel_upload(subproject_id: int, quarter_text: str):
     ), 400 if preview.errors else 200
 
 
-@bp.route("/subprojects/<int:subproject_id>/quarter/<quarter_text>/upload/apply", methods=["POST"])
+@bp.route(
+    "/subprojects/<int:subproject_id>/quarter/<quarter:quarter>/upload/apply", methods=["POST"]
+)
 @login_required
-def excel_apply(subproject_id: int, quarter_text: str):
-    subproject, quarter = _excel_context(subproject_id, quarter_text)
+def excel_apply(subproject_id: int, quarter: Quarter):
+    subproject = _excel_context(subproject_id, quarter)
     form = ConfirmUploadForm()
-    upload_page = url_for(
-        "indicators.excel_upload", subproject_id=subproject.id, quarter_text=str(quarter)
-    )
+    upload_page = url_for("indicators.excel_upload", subproject_id=subproject.id, quarter=quarter)
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -345,7 +346,7 @@ def excel_apply(subproject_id: int, quarter_text: str):
                 measurement=existing.get(row["indicator_id"]),
             )
         db.session.commit()
-    except closing.QuarterClosed as refusal:
+    except QuarterClosed as refusal:
         db.session.rollback()
         flash(_("Nothing was applied.") + " " + refusal.message, "error")
         return redirect(upload_page), 303
@@ -357,6 +358,4 @@ def excel_apply(subproject_id: int, quarter_text: str):
         ngettext("%(num)d value saved from Excel.", "%(num)d values saved from Excel.", len(rows)),
         "success",
     )
-    return redirect(
-        url_for("projects.quarter_page", subproject_id=subproject.id, quarter_text=str(quarter))
-    )
+    return redirect(url_for("projects.quarter_page", subproject_id=subproject.id, quarter=quarter))

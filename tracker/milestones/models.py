@@ -6,13 +6,20 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
+from tracker.quarters.lock import QuarterLocked, related
 from tracker.timeutil import utcnow
 
 
-class Milestone(db.Model):
-    """A result to reach by a date. ``baseline_date`` is the first planned date and never moves."""
+class Milestone(QuarterLocked, db.Model):
+    """A result to reach by a date. ``baseline_date`` is the first planned date and never moves.
+
+    Its achievement belongs to the quarter it is dated in: once that quarter is closed, the
+    achievement date cannot be set into it, moved out of it or cleared.
+    """
 
     __tablename__ = "milestone"
+    __quarter_attribute__ = "achieved_on"
+    __locked_fields__ = ("achieved_on",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subproject_id: Mapped[int] = mapped_column(ForeignKey("subproject.id"), index=True)
@@ -33,6 +40,10 @@ class Milestone(db.Model):
     date_changes: Mapped[list[MilestoneDateChange]] = relationship(
         back_populates="milestone", order_by="MilestoneDateChange.changed_at"
     )
+
+    def locked_programme_id(self) -> int | None:
+        subproject = related(self, "subproject")
+        return subproject.programme_id if subproject else None
 
     @property
     def slip_days(self) -> int:

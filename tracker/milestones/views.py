@@ -10,11 +10,11 @@ from tracker import timeutil
 from tracker.auth.permissions import can_edit_subproject, require_subproject_editor
 from tracker.editing import delete_record, save_form
 from tracker.extensions import db
+from tracker.milestones import queries as milestone_queries
 from tracker.milestones import services
 from tracker.milestones.forms import MilestoneForm
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import Action, Subproject
-from tracker.reports import data
 
 bp = Blueprint("milestones", __name__)
 
@@ -37,7 +37,7 @@ def milestone(milestone_id: int):
     )
     if milestone is None:
         abort(404)
-    rows = data.milestones(
+    rows = milestone_queries.milestones(
         milestone.subproject.programme_id, timeutil.today(), [milestone.subproject_id]
     )
     row = rows[rows["id"] == milestone.id].to_dict("records")[0]

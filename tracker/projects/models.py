@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import subproject_leads
 from tracker.extensions import db
+from tracker.quarters.lock import QuarterLocked, related
 from tracker.timeutil import utcnow
 
 ACTION_STATES = ("planned", "running", "done", "cancelled")
@@ -165,10 +166,11 @@ class Action(db.Model):
     decision: Mapped[Decision | None] = relationship(back_populates="follow_up_actions")
 
 
-class QuarterlyUpdate(db.Model):
+class QuarterlyUpdate(QuarterLocked, db.Model):
     """The lead's narrative for one subproject and quarter."""
 
     __tablename__ = "quarterly_update"
+    __quarter_attribute__ = "quarter"
     __table_args__ = (
         UniqueConstraint("subproject_id", "quarter"),
         CheckConstraint("rag IN ('green', 'amber', 'red')", name="rag"),
@@ -190,3 +192,7 @@ class QuarterlyUpdate(db.Model):
 
     subproject: Mapped[Subproject] = relationship(back_populates="updates")
     updated_by: Mapped[User | None] = relationship()  # noqa: F821
+
+    def locked_programme_id(self) -> int | None:
+        subproject = related(self, "subproject")
+        return subproject.programme_id if subproject else None

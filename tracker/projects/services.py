@@ -21,6 +21,7 @@ from tracker.projects.models import (
     SubprojectOrganisation,
 )
 from tracker.quarters import Quarter
+from tracker.quarters.lock import ensure_quarter_open
 
 ACTION_FIELDS = ("title", "description", "owner_id", "start_date", "due_date", "state", "progress")
 UPDATE_FIELDS = ("rag", "achieved", "next_steps", "risks", "decisions_requested")
@@ -91,9 +92,8 @@ def save_quarterly_update(
 ) -> QuarterlyUpdate:
     """Create or change the update of ``quarter``: the one way quarterly updates are written.
 
-    A closed quarter refuses with :class:`~tracker.reports.closing.QuarterClosed`.
+    A closed quarter refuses with :class:`~tracker.quarters.lock.QuarterClosed`.
     """
-    from tracker.reports.closing import ensure_quarter_open  # late: closing imports the models
 
     subproject = db.session.get(Subproject, subproject_id)
     if subproject is not None:

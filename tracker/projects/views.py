@@ -17,7 +17,10 @@ from tracker.auth.permissions import (
 from tracker.editing import Invalid, delete_record, save_form
 from tracker.errors import render_error
 from tracker.extensions import db
+from tracker.indicators import queries as indicator_queries
+from tracker.milestones import queries as milestone_queries
 from tracker.projects import quarter as quarter_service
+from tracker.projects import queries as project_queries
 from tracker.projects import services
 from tracker.projects.forms import (
     ActionForm,
@@ -31,9 +34,8 @@ from tracker.projects.models import (
     Subproject,
     SubprojectOrganisation,
 )
-from tracker.quarters import InvalidQuarter, Quarter
-from tracker.reports import data
-from tracker.reports.closing import QuarterClosed, is_closed
+from tracker.quarters import Quarter
+from tracker.quarters.lock import QuarterClosed, is_closed
 
 bp = Blueprint("projects", __name__)
 
@@ -53,7 +55,7 @@ def programme(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     programmes = db.session.scalars(select(Programme).order_by(Programme.name)).all()
     as_of = timeutil.today()
-    rows = data.status_overview(programme.id, as_of).to_dict("records")
+    rows = project_queries.status_overview(programme.id, as_of).to_dict("records")
     return render_template(
         "projects/programme.html",
         programme=programme,
@@ -85,8 +87,8 @@ def subproject(subproject_id: int):
         abort(404)
     as_of = timeutil.today()
     quarter = Quarter.of(as_of)
-    milestones = data.milestones(subproject.programme_id, as_of, [subproject.id])
-    indicators = data.indicators(subproject.programme_id, quarter, [subproject.id])
+    milestones = milestone_queries.milestones(subproject.programme_id, as_of, [subproject.id])
+    indicators = indicator_queries.indicators(subproject.programme_id, quarter, [subproject.id])
     return render_template(
         "projects/subproject.html",
         subproject=subproject,
@@ -239,17 +241,14 @@ def delete_organisation_link(link_id: int):
 
 
 @bp.route("/subprojects/<int:subproject_id>/quarter")
-@bp.route("/subprojects/<int:subproject_id>/quarter/<quarter_text>", methods=["GET", "POST"])
+@bp.route("/subprojects/<int:subproject_id>/quarter/<quarter:quarter>", methods=["GET", "POST"])
 @login_required
-def quarter_page(subproject_id: int, quarter_text: str | None = None):
+def quarter_page(subproject_id: int, quarter: Quarter | None = None):
     """One form for the whole quarter; saved in one transaction, all or nothing."""
     subproject = db.get_or_404(Subproject, subproject_id)
     require_subproject_editor(subproject.id)
     current = Quarter.of(timeutil.today())
-    try:
-        quarter = Quarter.parse(quarter_text) if quarter_text else current
-    except InvalidQuarter:
-        return render_error(404, _("Not a quarter: use for example 2026-Q3."))
+    quarter = quarter or current
     if quarter > current:
         return render_error(404, _("This quarter has not begun yet."))
     records = quarter_service.load(subproject.id, quarter)
@@ -295,13 +294,17 @@ def quarter_page(subproject_id: int, quarter_text: str | None = None):
     elif form.errors:
         status = 400
         flash(_("Nothing was saved: correct the fields marked below."), "error")
-    previous = data.indicators(subproject.programme_id, quarter.previous(), [subproject.id])
+    previous = indicator_queries.indicators(
+        subproject.programme_id, quarter.previous(), [subproject.id]
+    )
     return render_template(
         "projects/quarter.html",
         subproject=subproject,
         quarter=quarter,
         current=current,
-        closed=is_closed(subproject.programme_id, quarter),
+        closed=QuarterClosed(str(quarter)).message
+        if is_closed(subproject.programme_id, quarter)
+        else None,
         form=form,
         records=records,
         previous={row["id"]: row for row in previous.to_dict("records")},

@@ -1,10 +1,9 @@
 """Closing a quarter: the approved report is frozen (data snapshot, PDF and its SHA-256).
 
 From then on that quarter's report is served from the archive, byte for byte, and the data of
-the quarter (its measurements and the leads' quarterly updates) cannot change: the edit forms
-call :func:`ensure_quarter_open`, and a flush guard refuses any write path that forgets to.
-A subproject's report of a closed quarter is made from the snapshot at its first download and
-archived too. Reopening deletes the archive rows; both actions leave an audit entry.
+the quarter cannot change (the lock in :mod:`tracker.quarters.lock`). A subproject's report of
+a closed quarter is made from the snapshot at its first download and archived too. Reopening
+deletes the archive rows; both actions leave an audit entry.
 """
 
 from __future__ import annotations
@@ -12,44 +11,16 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from flask_babel import gettext as _
-from sqlalchemy import event, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from tracker import timeutil
 from tracker.audit.models import AuditEntry
-from tracker.editing import Invalid
 from tracker.extensions import db
-from tracker.indicators.models import Indicator, Measurement
-from tracker.projects.models import QuarterlyUpdate, Subproject
 from tracker.quarters import Quarter
+from tracker.quarters.lock import closed_quarter
+from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport
 from tracker.reports import pdf, snapshot
-from tracker.reports.models import ClosedQuarter, ClosedSubprojectReport
-
-
-class QuarterClosed(Invalid):
-    """An edit to data of a closed quarter. ``message`` is for the user (translated).
-
-    An :class:`~tracker.editing.Invalid` of the form's ``period`` field, so the shared edit flow
-    shows it beside the field and keeps what was typed; pages without that field catch it
-    themselves and show the message at the top.
-    """
-
-    field = "period"
-
-    def __init__(self, quarter: str):  # the message is translated when shown, not here
-        self.quarter = quarter
-        Exception.__init__(self, quarter)
-
-    @property
-    def message(self) -> str:
-        return _(
-            "Quarter %(quarter)s is closed: its report has been approved and archived, so its "
-            "measurements and quarterly updates can no longer be changed. Ask the programme "
-            "manager to reopen the quarter if a correction is needed.",
-            quarter=self.quarter,
-        )
 
 
 class AlreadyClosed(Exception):
@@ -62,38 +33,6 @@ class NotClosed(Exception):
 
 class NotInArchive(LookupError):
     """The subproject was not part of the programme when the quarter was closed."""
-
-
-def closed_quarter(programme_id: int, quarter: Quarter | str) -> ClosedQuarter | None:
-    return db.session.scalar(
-        select(ClosedQuarter).where(
-            ClosedQuarter.programme_id == programme_id, ClosedQuarter.quarter == str(quarter)
-        )
-    )
-
-
-def closed_quarters(programme_id: int) -> dict[str, ClosedQuarter]:
-    rows = db.session.scalars(
-        select(ClosedQuarter).where(ClosedQuarter.programme_id == programme_id)
-    ).all()
-    return {row.quarter: row for row in rows}
-
-
-def is_closed(programme_id: int, quarter: Quarter | str) -> bool:
-    return (
-        db.session.scalar(
-            select(ClosedQuarter.id).where(
-                ClosedQuarter.programme_id == programme_id, ClosedQuarter.quarter == str(quarter)
-            )
-        )
-        is not None
-    )
-
-
-def ensure_quarter_open(programme_id: int, quarter: str) -> None:
-    """Raise :class:`QuarterClosed` when ``quarter`` of the programme has been closed."""
-    if is_closed(programme_id, quarter):
-        raise QuarterClosed(str(quarter))
 
 
 def close_quarter(programme_id: int, quarter: Quarter, user) -> ClosedQuarter:
@@ -208,65 +147,3 @@ def closing_of(row: ClosedQuarter) -> pdf.Closing:
         closed_on=date.fromisoformat(closing["closed_on"]) if closing else row.closed_at.date(),
         closed_by=closing.get("closed_by", ""),
     )
-
-
-# --- The guard: no write path can change a closed quarter's data ---------------------------------
-
-
-def _quarter_of(obj) -> tuple[int | None, str | None]:
-    """(programme_id, quarter) of a Measurement or QuarterlyUpdate, or (None, None)."""
-    if isinstance(obj, Measurement):
-        indicator = obj.indicator or (
-            db.session.get(Indicator, obj.indicator_id) if obj.indicator_id else None
-        )
-        return (indicator.programme_id if indicator else None), obj.period
-    if isinstance(obj, QuarterlyUpdate):
-        subproject = obj.subproject or (
-            db.session.get(Subproject, obj.subproject_id) if obj.subproject_id else None
-        )
-        return (subproject.programme_id if subproject else None), obj.quarter
-    return None, None
-
-
-def _touched_quarters(session: Session) -> set[tuple[int, str]]:
-    with session.no_autoflush:
-        return _collect_touched(session)
-
-
-def _collect_touched(session: Session) -> set[tuple[int, str]]:
-    touched = set()
-    for obj in [*session.new, *session.dirty, *session.deleted]:
-        if not isinstance(obj, Measurement | QuarterlyUpdate):
-            continue
-        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
-            continue
-        programme_id, quarter = _quarter_of(obj)
-        if programme_id is not None and quarter:
-            touched.add((programme_id, quarter))
-        # A change of period/quarter must not move data out of (or into) a closed quarter.
-        state = db.inspect(obj)
-        for attribute in ("period", "quarter"):
-            if attribute in state.attrs:
-                old = state.attrs[attribute].history.deleted
-                if old and programme_id is not None:
-                    touched.update((programme_id, q) for q in old if q)
-    return touched
-
-
-def _before_flush(session: Session, flush_context, instances) -> None:
-    touched = _touched_quarters(session)
-    if not touched:
-        return
-    with session.no_autoflush:
-        closed = session.execute(
-            select(ClosedQuarter.quarter).where(
-                tuple_(ClosedQuarter.programme_id, ClosedQuarter.quarter).in_(list(touched))
-            )
-        ).first()
-    if closed is not None:
-        raise QuarterClosed(closed[0])
-
-
-def install_guard() -> None:
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)

@@ -19,9 +19,13 @@ from flask_login import login_required
 from markupsafe import Markup
 
 from tracker import timeutil
+from tracker.indicators import queries as indicator_queries
+from tracker.milestones import queries as milestone_queries
+from tracker.projects import queries as project_queries
 from tracker.quarters import Quarter, quarter_range
-from tracker.reports import data, figures
+from tracker.reports import figures
 from tracker.reports import filters as dashboard_filters
+from tracker.reports.changes import changes_since
 
 bp = Blueprint("dashboard", __name__)
 
@@ -55,16 +59,14 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
     programme_id = programme["id"]
     as_of = dashboard_filters.as_of(quarter, today)
     scoped = subprojects if scope is None else subprojects[subprojects["id"].isin(scope)]
-    milestones = data.milestones(programme_id, as_of, scope)
-    indicators = data.indicators(programme_id, quarter, scope)
-    overview = data.overview_from(
-        scoped, milestones, indicators, data.lead_rags(programme_id, quarter)
+    milestones = milestone_queries.milestones(programme_id, as_of, scope)
+    indicators = indicator_queries.indicators(programme_id, quarter, scope)
+    overview = project_queries.overview_from(
+        scoped, milestones, indicators, project_queries.lead_rags(programme_id, quarter)
     )
-    decisions = data.decisions_requested(programme_id, quarter, scope)
-    meeting = data.previous_meeting(programme_id, today)
-    changes = (
-        data.changes_since(programme_id, meeting["held_on"], today, scope) if meeting else None
-    )
+    decisions = project_queries.decisions_requested(programme_id, quarter, scope)
+    meeting = project_queries.previous_meeting(programme_id, today)
+    changes = changes_since(programme_id, meeting["held_on"], today, scope) if meeting else None
     labels = figures.subproject_labels(subprojects)
     chosen_milestones = figures.top_milestones(milestones)
     chosen_indicators = figures.top_indicators(indicators)
@@ -72,7 +74,9 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
         indicators[indicators["status"] != "no_data"], figures.TREND_LIMIT
     )
     # only the charted indicators' measurements: a handful of rows at any programme size
-    measurements = data.indicator_measurements(trend_indicators["id"].tolist(), quarter)
+    measurements = indicator_queries.indicator_measurements(
+        trend_indicators["id"].tolist(), quarter
+    )
     specs = {
         "milestone_status": figures.milestone_status_spec(milestones),
         "indicator_status": figures.indicator_status_spec(indicators),
@@ -118,14 +122,14 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
 @login_required
 def dashboard():
     today = timeutil.today()
-    programmes = data.programmes()
+    programmes = project_queries.programmes()
     if programmes.empty:
         return render_template("projects/empty.html")
     filters = dashboard_filters.parse_programme(request.args, list(programmes["id"]))
     dashboard_filters.parse_quarter(request.args, filters, today)
     programme_id = filters.programme_id or int(programmes["id"].min())
     programme = programmes[programmes["id"] == programme_id].iloc[0].to_dict()
-    subprojects = data.subprojects(programme_id)
+    subprojects = project_queries.subprojects(programme_id)
     pairs = list(
         zip(subprojects["id"].astype(int), subprojects["municipality_id"].astype(int), strict=True)
     )

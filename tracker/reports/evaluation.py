@@ -16,6 +16,7 @@ from tracker.indicators import status as indicator_rules
 from tracker.milestones import status as milestone_rules
 from tracker.projects import status as subproject_rules
 from tracker.quarters import Quarter
+from tracker.tables import records
 
 RAG_KEYS = (*subproject_rules.RAG_ORDER, None)
 
@@ -54,16 +55,6 @@ class Report:
     appendix_milestones: list[dict]
     appendix_measurements: list[dict]
     subproject_names: dict[int, str]
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {k: (None if _is_nan(v) else v) for k, v in row.items()} for row in frame.to_dict("records")
-    ]
-
-
-def _is_nan(value) -> bool:
-    return isinstance(value, float) and value != value
 
 
 def _in_quarter(day: date | None, quarter: Quarter) -> bool:

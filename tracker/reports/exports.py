@@ -28,17 +28,10 @@ from openpyxl.utils import get_column_letter
 
 from tracker.labels import ACTION_STATE_LABELS, DIRECTION_LABELS, ROLLUP_LABELS, STATUS_LABELS
 from tracker.reports import snapshot as snapshots
+from tracker.spreadsheets import neutralise
 
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 TEXT, DATE, DATETIME, NUMBER, INTEGER, PERCENT = "text", "date", "datetime", "number", "int", "pct"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value: str) -> str:
-    """Text a spreadsheet will show as text, never evaluate."""
-    if value and value.startswith(DANGEROUS_START):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)

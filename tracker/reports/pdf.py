@@ -23,8 +23,8 @@ from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from weasyprint import CSS, HTML
 
+from tracker.projects import queries as project_queries
 from tracker.quarters import Quarter
-from tracker.reports import data as report_data
 from tracker.reports import evaluation, figures, svg
 from tracker.reports import snapshot as snapshots
 from tracker.reports.fetcher import StaticOnlyFetcher
@@ -93,7 +93,7 @@ def _figures_for(
     result: dict[str, tuple[str, dict, list[dict]]] = {}
     if subproject_id is None:
         lead = {int(s.subproject["id"]): s.lead_rag for s in report.sections if s.lead_rag}
-        overview = report_data.overview_from(subprojects, milestones, indicators, lead)
+        overview = project_queries.overview_from(subprojects, milestones, indicators, lead)
         result["milestone_status"] = (
             "counts",
             figures.milestone_status_spec(milestones),

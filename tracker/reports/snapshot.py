@@ -15,9 +15,11 @@ import pandas as pd
 
 from tracker import timeutil
 from tracker.extensions import db
+from tracker.indicators import queries as indicator_queries
+from tracker.milestones import queries as milestone_queries
+from tracker.projects import queries as project_queries
 from tracker.projects.models import Programme
 from tracker.quarters import Quarter
-from tracker.reports import data
 
 SNAPSHOT_VERSION = 1
 
@@ -42,22 +44,22 @@ def collect(programme_id: int, quarter: Quarter) -> dict:
     """Everything the report of ``quarter`` shows, as known at the quarter's end.
 
     Measurements and quarterly updates of later periods are left out; milestones carry the
-    achievement and planned date known at the end (see :func:`data.milestones_as_at`).
+    achievement and planned date known at the end (see :func:`milestone_queries.milestones_as_at`).
     """
     programme = db.session.get(Programme, programme_id)
     if programme is None:
         raise EmptyProgramme(programme_id)
     end = quarter.end
     frames = {
-        "subprojects": data.subprojects(programme_id),
-        "actions": data.actions(programme_id),
-        "milestones": data.milestones_as_at(
+        "subprojects": project_queries.subprojects(programme_id),
+        "actions": project_queries.actions(programme_id),
+        "milestones": milestone_queries.milestones_as_at(
             programme_id, end, since=quarter.start - timedelta(days=1)
         ),
-        "indicators": data.indicators(programme_id, quarter),
-        "indicators_previous": data.indicators(programme_id, quarter.previous()),
-        "measurements": data.measurement_details(programme_id, quarter),
-        "updates": data.quarterly_updates(programme_id, quarter),
+        "indicators": indicator_queries.indicators(programme_id, quarter),
+        "indicators_previous": indicator_queries.indicators(programme_id, quarter.previous()),
+        "measurements": indicator_queries.measurement_details(programme_id, quarter),
+        "updates": project_queries.quarterly_updates(programme_id, quarter),
     }
     return {
         "version": SNAPSHOT_VERSION,

@@ -12,32 +12,17 @@ from tracker.auth.permissions import can_manage_programme, roles_required
 from tracker.errors import render_error
 from tracker.extensions import db
 from tracker.projects.models import Programme, Subproject
-from tracker.quarters import InvalidQuarter, Quarter, quarter_range
+from tracker.quarters import Quarter, quarter_range
+from tracker.quarters.lock import closed_quarter, closed_quarters
+from tracker.quarters.models import ClosedQuarter
+from tracker.quarters.urls import NoSuchQuarter
 from tracker.reports import closing, exports, pdf, snapshot
 from tracker.reports.forms import ReopenForm
-from tracker.reports.models import ClosedQuarter
 
 bp = Blueprint("reports", __name__)
 
 READ_ROLES = ("admin", "manager", "steering")
 MANAGE_ROLES = ("admin", "manager")
-
-
-@bp.record_once
-def _install(state) -> None:
-    closing.install_guard()
-
-
-@bp.app_errorhandler(closing.QuarterClosed)
-def quarter_closed(error: closing.QuarterClosed):
-    db.session.rollback()
-    return render_template(
-        "errors/error.html",
-        code=409,
-        title=_("Quarter closed"),
-        text=error.message,
-        detail=None,
-    ), 409
 
 
 # --- Parsing -------------------------------------------------------------------------------------
@@ -53,24 +38,7 @@ def reportable_quarters(programme: Programme) -> list[Quarter]:
     return quarter_range(Quarter.of(programme.start_date), last)
 
 
-class NoSuchQuarter(Exception):
-    def __init__(self, detail: str):
-        self.detail = detail
-        super().__init__(detail)
-
-
-@bp.app_errorhandler(NoSuchQuarter)
-def no_such_quarter(error: NoSuchQuarter):
-    return render_error(404, error.detail)
-
-
-def _quarter(programme: Programme, text: str) -> Quarter:
-    try:
-        quarter = Quarter.parse(text)
-    except InvalidQuarter:
-        raise NoSuchQuarter(
-            _("“%(text)s” is not a quarter; write it as 2026-Q3.", text=text[:20])
-        ) from None
+def _reportable(programme: Programme, quarter: Quarter) -> Quarter:
     if quarter not in reportable_quarters(programme):
         raise NoSuchQuarter(
             _(
@@ -91,7 +59,7 @@ def _subproject(programme: Programme, subproject_id: int) -> Subproject:
 
 
 def _snapshot(programme: Programme, quarter: Quarter) -> tuple[dict, ClosedQuarter | None]:
-    archived = closing.closed_quarter(programme.id, quarter)
+    archived = closed_quarter(programme.id, quarter)
     if archived is not None:
         return archived.snapshot, archived
     return snapshot.collect(programme.id, quarter), None
@@ -121,7 +89,7 @@ def reports_home():
 @roles_required(*READ_ROLES)
 def index(programme_id: int):
     programme = _programme(programme_id)
-    closed = closing.closed_quarters(programme.id)
+    closed = closed_quarters(programme.id)
     today = timeutil.today()
     quarters = list(reversed(reportable_quarters(programme)))
     subprojects = db.session.scalars(
@@ -139,12 +107,12 @@ def index(programme_id: int):
     )
 
 
-@bp.route("/reports/<int:programme_id>/<quarter>.pdf")
+@bp.route("/reports/<int:programme_id>/<quarter:quarter>.pdf")
 @roles_required(*READ_ROLES)
-def programme_pdf(programme_id: int, quarter: str):
+def programme_pdf(programme_id: int, quarter: Quarter):
     programme = _programme(programme_id)
-    period = _quarter(programme, quarter)
-    archived = closing.closed_quarter(programme.id, period)
+    period = _reportable(programme, quarter)
+    archived = closed_quarter(programme.id, period)
     if archived is not None:
         body = archived.pdf
     else:
@@ -155,16 +123,16 @@ def programme_pdf(programme_id: int, quarter: str):
     return response
 
 
-@bp.route("/reports/<int:programme_id>/subprojects/<int:subproject_id>/<quarter>.pdf")
+@bp.route("/reports/<int:programme_id>/subprojects/<int:subproject_id>/<quarter:quarter>.pdf")
 @roles_required(*READ_ROLES)
-def subproject_pdf(programme_id: int, subproject_id: int, quarter: str):
+def subproject_pdf(programme_id: int, subproject_id: int, quarter: Quarter):
     """A closed quarter's subproject report is made from the archived snapshot at its first
     download and archived too, so it never changes afterwards either."""
     programme = _programme(programme_id)
     subproject = _subproject(programme, subproject_id)
-    period = _quarter(programme, quarter)
+    period = _reportable(programme, quarter)
     filename = pdf.file_name(programme.name, period, subproject.code)
-    archived = closing.closed_quarter(programme.id, period)
+    archived = closed_quarter(programme.id, period)
     if archived is None:
         body = pdf.build_pdf(snapshot.collect(programme.id, period), subproject_id=subproject.id)
         return _download(body, "application/pdf", filename)
@@ -189,11 +157,11 @@ def _not_in_archive(subproject: Subproject, period: Quarter):
     )
 
 
-@bp.route("/reports/<int:programme_id>/<quarter>/close", methods=["POST"])
+@bp.route("/reports/<int:programme_id>/<quarter:quarter>/close", methods=["POST"])
 @roles_required(*MANAGE_ROLES)
-def close(programme_id: int, quarter: str):
+def close(programme_id: int, quarter: Quarter):
     programme = _programme(programme_id)
-    period = _quarter(programme, quarter)
+    period = _reportable(programme, quarter)
     if period.end >= timeutil.today():
         flash(
             _(
@@ -220,13 +188,13 @@ def close(programme_id: int, quarter: str):
     return redirect(url_for("reports.index", programme_id=programme.id)), 303
 
 
-@bp.route("/reports/<int:programme_id>/<quarter>/reopen", methods=["GET", "POST"])
+@bp.route("/reports/<int:programme_id>/<quarter:quarter>/reopen", methods=["GET", "POST"])
 @roles_required(*MANAGE_ROLES)
-def reopen(programme_id: int, quarter: str):
+def reopen(programme_id: int, quarter: Quarter):
     """A confirmation page that asks for the reason; reopening happens only on its POST."""
     programme = _programme(programme_id)
-    period = _quarter(programme, quarter)
-    archived = closing.closed_quarter(programme.id, period)
+    period = _reportable(programme, quarter)
+    archived = closed_quarter(programme.id, period)
     if archived is None:
         return _not_closed(programme, period)
     form = ReopenForm()
@@ -279,16 +247,16 @@ def _export(programme: Programme, period: Quarter, fmt: str, subproject: Subproj
     return _download(body, mimetype, f"export-{period}{suffix}.{extension}")
 
 
-@bp.route("/exports/<int:programme_id>/<quarter>.<fmt>")
+@bp.route("/exports/<int:programme_id>/<quarter:quarter>.<fmt>")
 @roles_required(*READ_ROLES)
-def programme_export(programme_id: int, quarter: str, fmt: str):
+def programme_export(programme_id: int, quarter: Quarter, fmt: str):
     programme = _programme(programme_id)
-    return _export(programme, _quarter(programme, quarter), fmt, None)
+    return _export(programme, _reportable(programme, quarter), fmt, None)
 
 
-@bp.route("/exports/<int:programme_id>/subprojects/<int:subproject_id>/<quarter>.<fmt>")
+@bp.route("/exports/<int:programme_id>/subprojects/<int:subproject_id>/<quarter:quarter>.<fmt>")
 @roles_required(*READ_ROLES)
-def subproject_export(programme_id: int, subproject_id: int, quarter: str, fmt: str):
+def subproject_export(programme_id: int, subproject_id: int, quarter: Quarter, fmt: str):
     programme = _programme(programme_id)
     subproject = _subproject(programme, subproject_id)
-    return _export(programme, _quarter(programme, quarter), fmt, subproject)
+    return _export(programme, _reportable(programme, quarter), fmt, subproject)

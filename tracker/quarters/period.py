@@ -8,6 +8,10 @@ from datetime import date, timedelta
 
 _PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
 
+# The years a quarter in a URL or a form may name: a programme of this century, with room for
+# the quarter before and after it (a report compares with the previous quarter).
+SUPPORTED_YEARS = range(2000, 2100)
+
 
 class InvalidQuarter(ValueError):
     pass

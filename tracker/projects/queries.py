@@ -1,0 +1,242 @@
+"""Read queries of programmes and subprojects, and the status overview built on the milestone
+and indicator queries: what the programme page, the dashboard, the PDF and the exports share.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select
+
+from tracker import tables
+from tracker.auth.models import User, subproject_leads
+from tracker.extensions import db
+from tracker.indicators import queries as indicator_queries
+from tracker.indicators import status as indicator_rules
+from tracker.milestones import queries as milestone_queries
+from tracker.milestones import status as milestone_rules
+from tracker.projects import status as subproject_rules
+from tracker.projects.models import (
+    Action,
+    Meeting,
+    Municipality,
+    Organisation,
+    Programme,
+    QuarterlyUpdate,
+    Subproject,
+)
+from tracker.quarters import Quarter
+
+
+def programmes() -> pd.DataFrame:
+    """Every programme, by name: the dashboard's programme choice."""
+    return tables.frame(
+        db.session.execute(
+            select(Programme.id, Programme.name, Programme.start_date, Programme.end_date).order_by(
+                Programme.name
+            )
+        ),
+        ["id", "name", "start_date", "end_date"],
+    )
+
+
+def subprojects(programme_id: int, subproject_ids: list[int] | None = None) -> pd.DataFrame:
+    """Subprojects with municipality and the names of their leads."""
+    query = (
+        select(
+            Subproject.id,
+            Subproject.code,
+            Subproject.name,
+            Subproject.municipality_id,
+            Municipality.name,
+            Municipality.cbs_code,
+        )
+        .join(Municipality, Subproject.municipality_id == Municipality.id)
+        .where(Subproject.programme_id == programme_id)
+        .order_by(Subproject.code)
+    )
+    if subproject_ids is not None:
+        query = query.where(Subproject.id.in_(subproject_ids))
+    frame = tables.frame(
+        db.session.execute(query),
+        ["id", "code", "name", "municipality_id", "municipality", "cbs_code"],
+    )
+    leads = db.session.execute(
+        select(subproject_leads.c.subproject_id, User.name)
+        .join(User, User.id == subproject_leads.c.user_id)
+        .join(Subproject, Subproject.id == subproject_leads.c.subproject_id)
+        .where(Subproject.programme_id == programme_id)
+        .order_by(User.name)
+    ).all()
+    names: dict[int, list[str]] = {}
+    for subproject_id, name in leads:
+        names.setdefault(subproject_id, []).append(name)
+    frame["leads"] = [", ".join(names.get(i, [])) for i in frame["id"]]
+    return frame
+
+
+def lead_rags(programme_id: int, quarter: Quarter) -> dict[int, str]:
+    """Each subproject's RAG from its newest quarterly update up to ``quarter``."""
+    rows = db.session.execute(
+        select(QuarterlyUpdate.subproject_id, QuarterlyUpdate.quarter, QuarterlyUpdate.rag)
+        .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
+        .where(Subproject.programme_id == programme_id, QuarterlyUpdate.quarter <= str(quarter))
+        .order_by(QuarterlyUpdate.quarter)
+    ).all()
+    return {subproject_id: rag for subproject_id, _, rag in rows}
+
+
+def status_overview(programme_id: int, as_of: date) -> pd.DataFrame:
+    """One row per subproject: milestone and indicator counts by status, lead's and computed RAG."""
+    quarter = Quarter.of(as_of)
+    return overview_from(
+        subprojects(programme_id),
+        milestone_queries.milestones(programme_id, as_of),
+        indicator_queries.indicators(programme_id, quarter),
+        lead_rags(programme_id, quarter),
+    )
+
+
+def overview_from(
+    subproject_frame: pd.DataFrame,
+    milestone_frame: pd.DataFrame,
+    indicator_frame: pd.DataFrame,
+    lead: dict[int, str],
+) -> pd.DataFrame:
+    """What ``status_overview`` gives, from frames already loaded: callers that also need the
+    milestones and indicators themselves (the dashboard, the report) query them only once."""
+    frame = subproject_frame.copy()
+    milestone_groups = _statuses_by_subproject(milestone_frame)
+    indicator_groups = _statuses_by_subproject(indicator_frame)
+    ids = frame["id"].tolist()
+    for status in milestone_rules.STATUSES:
+        frame[f"milestones_{status}"] = [milestone_groups.get(i, []).count(status) for i in ids]
+    for status in indicator_rules.STATUSES:
+        frame[f"indicators_{status}"] = [indicator_groups.get(i, []).count(status) for i in ids]
+    frame["computed_rag"] = [
+        subproject_rules.computed_rag(milestone_groups.get(i, []), indicator_groups.get(i, []))
+        for i in ids
+    ]
+    frame["lead_rag"] = [lead.get(i) for i in frame["id"]]
+    # pandas may store a missing RAG as NaN rather than None: only strings count as a RAG
+    frame["rag_differs"] = [
+        subproject_rules.rag_disagrees(
+            lead_rag if isinstance(lead_rag, str) else None,
+            computed if isinstance(computed, str) else None,
+        )
+        for lead_rag, computed in zip(frame["lead_rag"], frame["computed_rag"], strict=True)
+    ]
+    return frame
+
+
+def _statuses_by_subproject(frame: pd.DataFrame) -> dict[int, list[str]]:
+    groups: dict[int, list[str]] = {}
+    for subproject_id, status in zip(
+        frame["subproject_id"].tolist(), frame["status"].tolist(), strict=True
+    ):
+        groups.setdefault(subproject_id, []).append(status)
+    return groups
+
+
+def actions(programme_id: int, subproject_ids: list[int] | None = None) -> pd.DataFrame:
+    """Actions with their owner's name. State and progress keep no history: current values."""
+    query = (
+        select(
+            Action.id,
+            Action.subproject_id,
+            Action.title,
+            Organisation.name,
+            Action.start_date,
+            Action.due_date,
+            Action.state,
+            Action.progress,
+        )
+        .join(Subproject, Subproject.id == Action.subproject_id)
+        .outerjoin(Organisation, Organisation.id == Action.owner_id)
+        .where(Subproject.programme_id == programme_id)
+        .order_by(Subproject.code, Action.due_date, Action.id)
+    )
+    if subproject_ids is not None:
+        query = query.where(Action.subproject_id.in_(subproject_ids))
+    return tables.frame(
+        db.session.execute(query),
+        ["id", "subproject_id", "title", "owner", "start_date", "due_date", "state", "progress"],
+    )
+
+
+def quarterly_updates(
+    programme_id: int, up_to: Quarter, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """The leads' quarterly updates of quarters up to and including ``up_to``, oldest first."""
+    query = (
+        select(
+            QuarterlyUpdate.id,
+            QuarterlyUpdate.subproject_id,
+            QuarterlyUpdate.quarter,
+            QuarterlyUpdate.rag,
+            QuarterlyUpdate.achieved,
+            QuarterlyUpdate.next_steps,
+            QuarterlyUpdate.risks,
+            QuarterlyUpdate.decisions_requested,
+            User.name,
+            QuarterlyUpdate.updated_at,
+        )
+        .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
+        .outerjoin(User, User.id == QuarterlyUpdate.updated_by_id)
+        .where(Subproject.programme_id == programme_id, QuarterlyUpdate.quarter <= str(up_to))
+        .order_by(QuarterlyUpdate.quarter, Subproject.code)
+    )
+    if subproject_ids is not None:
+        query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
+    return tables.frame(
+        db.session.execute(query),
+        [
+            "id",
+            "subproject_id",
+            "quarter",
+            "rag",
+            "achieved",
+            "next_steps",
+            "risks",
+            "decisions_requested",
+            "updated_by",
+            "updated_at",
+        ],
+    )
+
+
+def decisions_requested(
+    programme_id: int, quarter: Quarter, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """What each subproject's newest quarterly update up to ``quarter`` asks of the steering
+    group; subprojects whose newest update asks nothing are left out."""
+    query = (
+        select(
+            QuarterlyUpdate.subproject_id,
+            QuarterlyUpdate.quarter,
+            QuarterlyUpdate.decisions_requested,
+        )
+        .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
+        .where(Subproject.programme_id == programme_id, QuarterlyUpdate.quarter <= str(quarter))
+        .order_by(QuarterlyUpdate.subproject_id, QuarterlyUpdate.quarter)
+    )
+    if subproject_ids is not None:
+        query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
+    newest: dict[int, tuple] = {}
+    for subproject_id, period, text in db.session.execute(query):
+        newest[subproject_id] = (subproject_id, period, (text or "").strip())
+    return tables.frame(
+        [row for row in newest.values() if row[2]], ["subproject_id", "quarter", "text"]
+    )
+
+
+def previous_meeting(programme_id: int, before: date) -> dict | None:
+    """The newest steering-group meeting held before ``before`` (id, held_on, title), if any."""
+    row = db.session.execute(
+        select(Meeting.id, Meeting.held_on, Meeting.title)
+        .where(Meeting.programme_id == programme_id, Meeting.held_on < before)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else {"id": row.id, "held_on": row.held_on, "title": row.title}

@@ -1,0 +1,115 @@
+"""What changed in a programme between two days: the dashboard's "since the last meeting"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from tracker import tables
+from tracker.extensions import db
+from tracker.indicators.models import Indicator, Measurement
+from tracker.milestones.models import Milestone, MilestoneDateChange
+from tracker.projects.models import Subproject
+
+CHANGE_LIMIT = 25
+
+
+def changes_since(
+    programme_id: int,
+    since: date,
+    as_of: date,
+    subproject_ids: list[int] | None = None,
+    limit: int = CHANGE_LIMIT,
+) -> dict[str, tuple[pd.DataFrame, int]]:
+    """What changed after ``since`` up to ``as_of``: milestones achieved, planned dates moved,
+    measurements entered. Each kind as (the newest ``limit`` rows, how many there are in all),
+    one query per kind whatever the data size."""
+    after = datetime.combine(since + timedelta(days=1), time.min)
+    until = datetime.combine(as_of + timedelta(days=1), time.min)
+    total = func.count().over().label("total")
+
+    achieved = (
+        select(
+            Milestone.id,
+            Milestone.subproject_id,
+            Milestone.title,
+            Milestone.achieved_on,
+            Milestone.baseline_date,
+            total,
+        )
+        .join(Subproject, Subproject.id == Milestone.subproject_id)
+        .where(
+            Subproject.programme_id == programme_id,
+            Milestone.achieved_on > since,
+            Milestone.achieved_on <= as_of,
+        )
+        .order_by(Milestone.achieved_on.desc(), Milestone.id.desc())
+        .limit(limit)
+    )
+    moved = (
+        select(
+            MilestoneDateChange.id,
+            Milestone.subproject_id,
+            Milestone.title,
+            MilestoneDateChange.from_date,
+            MilestoneDateChange.to_date,
+            MilestoneDateChange.reason,
+            MilestoneDateChange.changed_at,
+            total,
+        )
+        .join(Milestone, Milestone.id == MilestoneDateChange.milestone_id)
+        .join(Subproject, Subproject.id == Milestone.subproject_id)
+        .where(
+            Subproject.programme_id == programme_id,
+            MilestoneDateChange.changed_at >= after,
+            MilestoneDateChange.changed_at < until,
+        )
+        .order_by(MilestoneDateChange.changed_at.desc(), MilestoneDateChange.id.desc())
+        .limit(limit)
+    )
+    entered = (
+        select(
+            Measurement.id,
+            Indicator.subproject_id,
+            Indicator.name,
+            Indicator.unit,
+            Measurement.period,
+            Measurement.value,
+            Measurement.entered_at,
+            total,
+        )
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .where(
+            Indicator.programme_id == programme_id,
+            Measurement.entered_at >= after,
+            Measurement.entered_at < until,
+        )
+        .order_by(Measurement.entered_at.desc(), Measurement.id.desc())
+        .limit(limit)
+    )
+    if subproject_ids is not None:
+        achieved = achieved.where(Milestone.subproject_id.in_(subproject_ids))
+        moved = moved.where(Milestone.subproject_id.in_(subproject_ids))
+        entered = entered.where(Indicator.subproject_id.in_(subproject_ids))
+    kinds = {
+        "achieved": (
+            achieved,
+            ["id", "subproject_id", "title", "achieved_on", "baseline_date"],
+        ),
+        "moved": (
+            moved,
+            ["id", "subproject_id", "title", "from_date", "to_date", "reason", "changed_at"],
+        ),
+        "measured": (
+            entered,
+            ["id", "subproject_id", "name", "unit", "period", "value", "entered_at"],
+        ),
+    }
+    result = {}
+    for kind, (query, columns) in kinds.items():
+        rows = db.session.execute(query).all()
+        count = int(rows[0].total) if rows else 0
+        result[kind] = (tables.frame([tuple(r)[:-1] for r in rows], columns), count)
+    return result
