@@ -53,7 +53,7 @@ def generate(session, scale: int) -> int:
         QuarterlyUpdate,
         Subproject,
     )
-    from tracker.projects.demo import measured_quarters, seed_demo
+    from tracker.demo.seed import measured_quarters, seed_demo
 
     seed_demo(session, TODAY)
     session.flush()

@@ -528,7 +528,7 @@ def main() -> int:
     THINK_SECONDS = args.think
     sys.path.insert(0, str(ROOT))  # config.py and the tracker package
 
-    from tracker.projects.demo import demo_logins
+    from tracker.demo.seed import demo_logins
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -20,7 +20,7 @@ from tracker.indicators.status import IndicatorFacts, indicator_status
 from tracker.milestones import status as milestone_rules
 from tracker.milestones.models import Milestone
 from tracker.milestones.status import MilestoneFacts, milestone_status
-from tracker.projects.demo import DemoLogin, seed_demo
+from tracker.demo.seed import DemoLogin, seed_demo
 from tracker.projects.models import (
     Action,
     Decision,

@@ -18,7 +18,7 @@ from tracker.projects.models import Programme, Subproject
 @click.option("--if-empty", is_flag=True, help="Only seed when the database holds no programme.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo programme Toptechniek in bedrijf Flevoland and its demo users."""
-    from tracker.projects.demo import demo_logins, seed_demo
+    from tracker.demo.seed import demo_logins, seed_demo
 
     if db.session.scalar(select(func.count(Programme.id))):
         if not if_empty:

@@ -59,7 +59,7 @@ def live_server(tmp_path_factory):
     from tracker import create_app
     from tracker.extensions import db
     from tracker.models import Indicator, Milestone, Programme, Subproject, User
-    from tracker.projects.demo import seed_demo
+    from tracker.demo.seed import seed_demo
 
     database = tmp_path_factory.mktemp("e2e") / "e2e.db"
     app = create_app(
