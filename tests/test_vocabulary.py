@@ -142,3 +142,18 @@ def test_stylesheet_keeps_no_class_per_status(path):
     codes = {member.value for member in MEMBERS}
     classes = set(re.findall(r"\.(?:badge|status)-(\w+)", path.read_text(encoding="utf-8")))
     assert not classes & codes
+
+
+def test_dutch_texts_hold_no_english_jargon(dutch):
+    """The steering group reads Dutch: "stoplicht", not "RAG"; "einddatum", not "deadline"."""
+    jargon = re.compile(r"\b(RAG|deadline)\b", re.IGNORECASE)
+    found = [
+        message.id
+        for message in dutch
+        if message.id and any(jargon.search(form or "") for form in _forms(message.string))
+    ]
+    assert not found
+
+
+def _forms(value) -> list[str]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]

@@ -484,7 +484,7 @@ def test_journey_2_steering_member_reads_the_dashboard(browser, browser_page, li
     # the charts' data: only Lelystad, with the lead's red RAG and new value
     matrix = chart(page, "rag_matrix")["data"][0]
     assert {label.split()[0] for label in matrix["y"]} == {"DP2"}, matrix["y"]
-    lead_column = matrix["x"].index("RAG (deelprojectleider)")
+    lead_column = matrix["x"].index("Stoplicht (deelprojectleider)")
     assert matrix["marker"]["color"][lead_column] == "#D55E00"  # red
     progress = chart(page, "indicator_progress")
     assert indicators[0].name in json.dumps(progress, ensure_ascii=False)
