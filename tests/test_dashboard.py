@@ -76,8 +76,10 @@ def test_rag_disagreement_is_shown_for_a_only(login_as, world):
     row_a = next(r for r in rows if "A Leerlijn" in r)
     row_b = next(r for r in rows if "B Maritiem" in r)
     assert "wijkt af" in row_a and "wijkt af" not in row_b
-    assert "</strong> waar de RAG van de deelprojectleider afwijkt" in body
-    assert re.search(r"<strong>1</strong> waar de RAG van de deelprojectleider afwijkt", body)
+    assert "</strong> waar de stoplichtkleur van de deelprojectleider afwijkt" in body
+    assert re.search(
+        r"<strong>1</strong> waar de stoplichtkleur van de deelprojectleider afwijkt", body
+    )
 
 
 def test_timeline_shows_slip_in_days(login_as):

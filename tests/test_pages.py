@@ -158,3 +158,32 @@ def test_overview_query_count_does_not_grow_with_data(app, login_as, world):
             )
         db.session.commit()
     assert count_queries(app, client, path) == before
+
+
+def badge(tone: str, symbol: str, label: str) -> str:
+    """A status badge as every page and the PDF print it (templates/macros.html)."""
+    symbol_span = f'<span aria-hidden="true">{symbol}</span>'
+    return f'<span class="badge tone-{tone}">{symbol_span} {label}</span>'
+
+
+def test_status_badges_carry_symbol_label_and_tone(login_as, world):
+    body = login_as("steering").get(f"/programmes/{world['programme_id']}").get_data(as_text=True)
+    assert badge("green", "✔", "Op tijd behaald") in body
+    assert badge("blue", "✔", "Te laat behaald") in body
+    assert badge("amber", "▲", "Risico") in body
+    assert badge("red", "✖", "Over tijd") in body
+    assert badge("red", "✖", "Buiten koers") in body
+    assert badge("grey", "○", "Geen gegevens") in body
+    assert badge("green", "●", "Groen") in body
+    assert "badge-" not in body
+
+
+def test_subproject_page_shows_status_badges(login_as, world):
+    body = login_as("steering").get(f"/subprojects/{world['b']}").get_data(as_text=True)
+    assert badge("green", "●", "Op koers") in body
+    assert badge("grey", "○", "Geen gegevens") in body
+
+
+def test_a_subproject_without_quarterly_update_shows_an_unknown_lead_rag(login_as, world):
+    body = login_as("steering").get(f"/programmes/{world['programme_id']}").get_data(as_text=True)
+    assert badge("grey", "○", "Onbekend") in body

@@ -735,3 +735,15 @@ def test_kept_reports_stay_within_their_size_and_the_least_recent_goes_first():
     assert kept.get("q2") == b"12345"  # q2 now the most recent
     kept.put("q4", b"123")
     assert kept.get("q3") is None and kept.get("q2") == b"12345" and kept.get("q4") == b"123"
+
+
+def test_pdf_statuses_carry_symbol_label_and_tone(app, q3):
+    """The PDF prints the pages' badge: the same symbol, Dutch label and tone class."""
+    with app.app_context(), app.test_request_context("/"):
+        data = snapshot.collect(q3["programme_id"], Quarter.parse("2026-Q3"))
+        html = pdf.render_html(data)
+    assert '<span class="badge tone-blue"><span aria-hidden="true">✔</span> Te laat behaald' in html
+    assert '<span class="badge tone-red"><span aria-hidden="true">✖</span> Buiten koers' in html
+    assert '<span class="badge tone-green"><span aria-hidden="true">●</span> Groen' in html
+    assert '<span class="badge tone-grey"><span aria-hidden="true">○</span> Onbekend' in html
+    assert "status-" not in html

@@ -1,32 +1,21 @@
-"""Interface labels for stored codes (statuses, roles, kinds), translated through Flask-Babel."""
+"""Interface labels for stored codes (roles, kinds, states), translated through Flask-Babel.
+
+Statuses carry their own labels (``tracker.vocabulary``); this module only finds the member a
+stored status code stands for, so templates never keep a table of their own.
+"""
 
 from flask_babel import lazy_gettext as _l
 
-STATUS_LABELS = {
-    "achieved_on_time": _l("Achieved on time"),
-    "achieved_late": _l("Achieved late"),
-    "overdue": _l("Overdue"),
-    "at_risk": _l("At risk"),
-    "on_track": _l("On track"),
-    "off_track": _l("Off track"),
-    "no_data": _l("No data"),
-    "green": _l("Green"),
-    "amber": _l("Amber"),
-    "red": _l("Red"),
-}
+from tracker.indicators.status import IndicatorStatus
+from tracker.milestones.status import MilestoneStatus
+from tracker.projects.status import Rag
+from tracker.vocabulary import NoStatus, RichStrEnum
 
-# A shape beside every colour, so status never depends on colour alone.
-STATUS_SYMBOLS = {
-    "achieved_on_time": "✔",
-    "achieved_late": "✔",
-    "overdue": "✖",
-    "at_risk": "▲",
-    "on_track": "●",
-    "off_track": "✖",
-    "no_data": "○",
-    "green": "●",
-    "amber": "▲",
-    "red": "✖",
+# The kinds of status a template names: ``status_badge(m.status, "milestone")``.
+STATUS_KINDS: dict[str, type[RichStrEnum]] = {
+    "milestone": MilestoneStatus,
+    "indicator": IndicatorStatus,
+    "rag": Rag,
 }
 
 ROLE_LABELS = {
@@ -57,12 +46,30 @@ DIRECTION_LABELS = {"up": _l("Higher is better"), "down": _l("Lower is better")}
 ROLLUP_LABELS = {"sum": _l("Sum"), "mean": _l("Mean"), "last": _l("Last value")}
 
 
+def status_of(code: object, kind: str) -> RichStrEnum:
+    """The member a stored code of ``kind`` stands for, or ``NoStatus.NONE`` where there is
+    none (no quarterly update, NaN from a frame, the "none" bucket of a count), so a page
+    always has a label, symbol and tone to show."""
+    return STATUS_KINDS[kind].get(code) or NoStatus.NONE
+
+
+def any_status(code: object) -> RichStrEnum:
+    """``status_of`` for callers that hold a code without its kind (chart labels). A code
+    shared by two kinds (on_track, at_risk) is told the same way in both; tests hold them to it."""
+    for kind in STATUS_KINDS.values():
+        member = kind.get(code)
+        if member is not None:
+            return member
+    return NoStatus.NONE
+
+
 def register(app) -> None:
+    app.jinja_env.globals["status_of"] = status_of
+    app.jinja_env.globals["status_kinds"] = STATUS_KINDS
+
     @app.context_processor
     def inject_labels():
         return {
-            "STATUS_LABELS": STATUS_LABELS,
-            "STATUS_SYMBOLS": STATUS_SYMBOLS,
             "ROLE_LABELS": ROLE_LABELS,
             "ACTION_STATE_LABELS": ACTION_STATE_LABELS,
             "ORGANISATION_KIND_LABELS": ORGANISATION_KIND_LABELS,

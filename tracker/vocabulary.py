@@ -97,6 +97,12 @@ class RichStrEnum(StrEnum):
         return None
 
     @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Code to label in the current language, for lookups keyed by the stored code (the
+        exports, the audit log)."""
+        return {member.value: member.label for member in cls}
+
+    @classmethod
     def by_urgency(cls) -> list[RichStrEnum]:
         return sorted(cls, key=lambda member: member.urgency)
 

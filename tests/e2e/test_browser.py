@@ -379,7 +379,7 @@ def test_journey_1_lead_updates_milestones_and_the_quarter(browser_page, live_se
     achieve, move = [m for m in milestones if m.achieved_on is None][:2]
     log_in(page, live_server, "lead.almere@toptechniek.example")
     page.goto(f"{live_server.url}/subprojects/{subproject}")
-    status_before = row_of(page, achieve.title).locator(".badge").get_attribute("class")
+    status_before = row_of(page, achieve.title).locator(".badge").inner_text()
     indicator_rows_before = {i.id: row_of(page, i.name).inner_text() for i in indicators}
 
     # 1. mark a milestone achieved: date and evidence, through its edit link
@@ -391,8 +391,9 @@ def test_journey_1_lead_updates_milestones_and_the_quarter(browser_page, live_se
     assert "Mijlpaal opgeslagen" in page.inner_text(".flashes")
     row = row_of(page, achieve.title)
     assert "20-11-2026" in row.inner_text()
-    status_after = row.locator(".badge").get_attribute("class")
-    assert status_after == "badge badge-achieved_on_time" != status_before
+    status_after = row.locator(".badge")
+    assert status_after.get_attribute("class") == "badge tone-green"
+    assert status_after.inner_text() == "✔ Op tijd behaald" != status_before
 
     # 2. move another milestone's planned date: refused without a reason, saved with one
     page.click(f"a[href$='/milestones/{move.id}/edit']")
@@ -435,7 +436,7 @@ def test_journey_1_lead_updates_milestones_and_the_quarter(browser_page, live_se
         assert f"{shown[indicator.id]} {QUARTER}" in " ".join(text.split()), text
         assert text != indicator_rows_before[indicator.id]
     update = page.locator("article.update", has=page.locator("h3", has_text=QUARTER))
-    assert update.locator(".badge").get_attribute("class") == "badge badge-amber"
+    assert update.locator(".badge").get_attribute("class") == "badge tone-amber"
     for text in (
         "Praktijklokaal opgeleverd en in gebruik genomen.",
         "Tweede cohort werven op open dagen.",
@@ -483,7 +484,7 @@ def test_journey_2_steering_member_reads_the_dashboard(browser, browser_page, li
     # the charts' data: only Lelystad, with the lead's red RAG and new value
     matrix = chart(page, "rag_matrix")["data"][0]
     assert {label.split()[0] for label in matrix["y"]} == {"DP2"}, matrix["y"]
-    lead_column = matrix["x"].index("RAG (deelprojectleider)")
+    lead_column = matrix["x"].index("Stoplicht (deelprojectleider)")
     assert matrix["marker"]["color"][lead_column] == "#D55E00"  # red
     progress = chart(page, "indicator_progress")
     assert indicators[0].name in json.dumps(progress, ensure_ascii=False)
@@ -551,7 +552,7 @@ def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, l
     row.locator("form[action$='/close'] button").click()
     page.wait_for_load_state()
     row = row_of(page, past)
-    assert row.locator(".badge-green").count() == 1
+    assert row.locator(".badge.tone-green").count() == 1
     assert row.locator("a[href$='/reopen']").count() == 1
 
     # the lead, later: the quarter page of the closed quarter refuses the change
@@ -583,7 +584,7 @@ def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, l
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert f"{past} is heropend" in page.inner_text(".flashes")
-    assert row_of(page, past).locator(".badge-amber").count() == 1
+    assert row_of(page, past).locator(".badge.tone-amber").count() == 1
 
 
 def test_keyboard_only_quarter_form(browser_page, live_server):

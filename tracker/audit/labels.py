@@ -1,5 +1,7 @@
 from flask_babel import lazy_gettext as _l
 
+from tracker.projects.status import Rag
+
 ENTITY_LABELS = {
     "Action": _l("Action"),
     "Milestone": _l("Milestone"),
@@ -97,7 +99,7 @@ def value_labels(field: str, entity: str | None) -> dict | None:
     from tracker import labels
 
     if field == "rag":
-        return labels.STATUS_LABELS
+        return Rag.labels()
     if field == "state":
         return labels.ACTION_STATE_LABELS
     if field == "direction":

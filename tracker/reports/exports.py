@@ -26,7 +26,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from tracker.labels import ACTION_STATE_LABELS, DIRECTION_LABELS, ROLLUP_LABELS, STATUS_LABELS
+from tracker.indicators.status import IndicatorStatus
+from tracker.labels import ACTION_STATE_LABELS, DIRECTION_LABELS, ROLLUP_LABELS
+from tracker.milestones.status import MilestoneStatus
+from tracker.projects.status import Rag
 from tracker.reports import snapshot as snapshots
 from tracker.spreadsheets import neutralise
 
@@ -83,7 +86,7 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
                 Column("forecast_date", _("Forecast date"), DATE),
                 Column("achieved_on", _("Achieved on"), DATE),
                 Column("slip_days", _("Slip (days)"), INTEGER),
-                Column("status", _("Status"), labels=STATUS_LABELS),
+                Column("status", _("Status"), labels=MilestoneStatus.labels()),
             ],
         ),
         (
@@ -105,7 +108,7 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
                 Column("previous_actual", _("Value previous quarter"), NUMBER),
                 Column("progress", _("Progress"), PERCENT),
                 Column("expected", _("Expected progress"), PERCENT),
-                Column("status", _("Status"), labels=STATUS_LABELS),
+                Column("status", _("Status"), labels=IndicatorStatus.labels()),
             ],
         ),
         (
@@ -131,7 +134,7 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
                 Column("id", _("Id"), INTEGER),
                 Column("subproject", _("Subproject")),
                 Column("quarter", _("Quarter")),
-                Column("rag", _("RAG (lead)"), labels=STATUS_LABELS),
+                Column("rag", _("RAG (lead)"), labels=Rag.labels()),
                 Column("achieved", _("Achieved")),
                 Column("next_steps", _("Next steps")),
                 Column("risks", _("Risks")),

@@ -40,7 +40,7 @@ from flask_babel import gettext as _
 
 from tracker.i18n import number_format
 from tracker.indicators import status as indicator_rules
-from tracker.labels import STATUS_LABELS, STATUS_SYMBOLS
+from tracker.labels import any_status
 from tracker.milestones import status as milestone_rules
 from tracker.quarters import Quarter
 
@@ -130,18 +130,15 @@ _RAG_URGENCY = {"red": 0, "amber": 1, "green": 2, None: 3}
 
 def status_label(code: str | None) -> str:
     """Symbol and translated name of a status, e.g. "▲ At risk"; "○ Unknown" for none."""
-    if not isinstance(code, str) or code not in STATUS_LABELS:
-        code = "none"
-    return _status_label(code, str(get_locale()) if has_request_context() else "")
+    return _status_label(any_status(code).value, str(get_locale()) if has_request_context() else "")
 
 
 @functools.lru_cache(maxsize=64)
 def _status_label(code: str, locale: str) -> str:
     """Cached per language: the catalogues do not change while the app runs, and a gettext
     call costs more than the label is worth on a chart with hundreds of points."""
-    if code == "none":
-        return f"○ {_('Unknown')}"
-    return f"{STATUS_SYMBOLS[code]} {STATUS_LABELS[code]}"
+    member = any_status(code)
+    return f"{member.symbol} {member.label}"
 
 
 def _text(value) -> str:
