@@ -44,6 +44,7 @@ TODAY = date(2026, 11, 24)
 
 def generate(session, scale: int) -> int:
     """The demo programme plus 6·(scale−1) generated subprojects; returns the programme id."""
+    from tracker.demo.seed import measured_quarters, seed_demo
     from tracker.models import (
         Indicator,
         Measurement,
@@ -53,7 +54,6 @@ def generate(session, scale: int) -> int:
         QuarterlyUpdate,
         Subproject,
     )
-    from tracker.demo.seed import measured_quarters, seed_demo
 
     seed_demo(session, TODAY)
     session.flush()

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 import tracker.models  # noqa: F401  (registers every table on the metadata)
 from tracker.auth.models import User
+from tracker.demo.seed import DemoLogin, seed_demo
 from tracker.extensions import db
 from tracker.indicators.models import Indicator, Measurement
 from tracker.indicators.status import IndicatorFacts, indicator_status
 from tracker.milestones import status as milestone_rules
 from tracker.milestones.models import Milestone
 from tracker.milestones.status import MilestoneFacts, milestone_status
-from tracker.demo.seed import DemoLogin, seed_demo
 from tracker.projects.models import (
     Action,
     Decision,

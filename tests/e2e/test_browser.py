@@ -57,9 +57,9 @@ class LiveServer:
 def live_server(tmp_path_factory):
     """The app on a free port of 127.0.0.1, in a thread, on its own demo database."""
     from tracker import create_app
+    from tracker.demo.seed import seed_demo
     from tracker.extensions import db
     from tracker.models import Indicator, Milestone, Programme, Subproject, User
-    from tracker.demo.seed import seed_demo
 
     database = tmp_path_factory.mktemp("e2e") / "e2e.db"
     app = create_app(

@@ -7,12 +7,16 @@ is wrong, before any view code runs (so ``1900-Q1`` cannot reach a calculation t
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import BaseConverter
 
 from tracker.quarters.period import SUPPORTED_YEARS, InvalidQuarter, Quarter
+
+_SHAPE = re.compile(r"\d{4}-[Qq][1-4]")
 
 
 class NoSuchQuarter(NotFound):
@@ -31,14 +35,16 @@ class QuarterConverter(BaseConverter):
         try:
             quarter = Quarter.parse(value)
         except InvalidQuarter:
+            quarter = None
+        if quarter is None and not _SHAPE.fullmatch(value):
             raise NoSuchQuarter(
                 _("“%(text)s” is not a quarter; write it as 2026-Q3.", text=value[:20])
-            ) from None
-        if quarter.year not in SUPPORTED_YEARS:
+            )
+        if quarter is None or quarter.year not in SUPPORTED_YEARS:
             raise NoSuchQuarter(
                 _(
                     "%(quarter)s is outside the years this tracker covers (%(first)s to %(last)s).",
-                    quarter=quarter,
+                    quarter=value.upper(),
                     first=SUPPORTED_YEARS[0],
                     last=SUPPORTED_YEARS[-1],
                 )
