@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from tracker.reports import data, figures
+from tracker.reports import data
+from tracker.reports.charts import specs as figures
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from defusedxml.ElementTree import fromstring
 
-from tracker.reports import figures, svg
+from tracker.reports.charts import specs as figures
+from tracker.reports.charts import svg
 
 NS = "{http://www.w3.org/2000/svg}"
 

@@ -1,7 +1,7 @@
 """The steering group's dashboard: where the programme stands, what slipped, what is asked.
 
 Every number comes from the reporting layer (``tracker.reports.data``) and every chart from
-``tracker.reports.figures``, the same functions the quarterly PDF uses. A request runs a fixed
+``tracker.reports.charts``, the same functions the quarterly PDF uses. A request runs a fixed
 number of queries whatever the programme's size; charts with a row per item show the most urgent
 rows and say so, counts are never cut.
 """
@@ -20,8 +20,9 @@ from markupsafe import Markup
 
 from tracker import timeutil
 from tracker.quarters import Quarter, quarter_range
-from tracker.reports import data, figures
+from tracker.reports import data
 from tracker.reports import filters as dashboard_filters
+from tracker.reports.charts import specs as figures
 
 bp = Blueprint("dashboard", __name__)
 

@@ -25,8 +25,10 @@ from weasyprint import CSS, HTML
 
 from tracker.quarters import Quarter
 from tracker.reports import data as report_data
-from tracker.reports import evaluation, figures, svg
+from tracker.reports import evaluation
 from tracker.reports import snapshot as snapshots
+from tracker.reports.charts import specs as figures
+from tracker.reports.charts import svg
 from tracker.reports.fetcher import StaticOnlyFetcher
 
 STYLESHEET = "css/report.css"

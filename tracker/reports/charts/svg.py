@@ -1,6 +1,6 @@
 """The dashboard's Plotly figures drawn as plain SVG for the PDF, in Python, without a browser.
 
-The figures are the ``*_spec`` dicts of :mod:`tracker.reports.figures`, the very ones the
+The figures are the ``*_spec`` dicts of :mod:`tracker.reports.charts.specs`, the very ones the
 dashboard hands to plotly.js. Plotly's own static export (Kaleido) needs a headless Chromium
 per worker and about half a CPU-second per chart, which made a report slower than WeasyPrint
 itself; these charts are bars, lines and markers, so they are drawn here from the same data,
@@ -20,7 +20,7 @@ import logging
 import math
 from dataclasses import dataclass, field
 
-from tracker.reports.svgkit import (
+from tracker.reports.charts.svgkit import (
     BASE_SIZE,
     INK,
     NOT_A_NUMBER,
