@@ -15,7 +15,7 @@ Per scale it reports, for the report of the last complete quarter:
   stays below ``weasyprint_s``; the target for ``build_s`` at S=1 is under 5 s;
 - ``build_cpu_s`` for the warm build and ``overhead_cpu_s`` = ``build_cpu_s`` −
   ``weasyprint_cpu_s``: on a shared machine the CPU figures say more than the wall times. The
-  charts are drawn in this process (``tracker.reports.svg``), so nothing runs elsewhere.
+  charts are drawn in this process (``tracker.reports.charts.svg``), so nothing runs elsewhere.
 Wall times depend on what else the machine runs, so the load average is recorded beside them
 and ``weasyprint_cpu_s`` gives WeasyPrint's CPU time, which depends less on it. Machines differ
 too (the same report took 5.5 s on one machine of this project and 1.8 s on another), so the

@@ -28,11 +28,16 @@ def _fake_pip_audit(monkeypatch, report: dict | None, stderr: str = ""):
 
 
 def test_a_vulnerable_package_fails_the_build(audit, monkeypatch, capsys):
-    report = {"dependencies": [
-        {"name": "flask", "version": "0.12", "vulns": [
-            {"id": "PYSEC-2018-66", "fix_versions": ["0.12.3"]}]},
-        {"name": "babel", "version": "2.18.0", "vulns": []},
-    ]}
+    report = {
+        "dependencies": [
+            {
+                "name": "flask",
+                "version": "0.12",
+                "vulns": [{"id": "PYSEC-2018-66", "fix_versions": ["0.12.3"]}],
+            },
+            {"name": "babel", "version": "2.18.0", "vulns": []},
+        ]
+    }
     _fake_pip_audit(monkeypatch, report)
     assert audit.main("lock.txt") == 1
     assert "VULNERABLE flask 0.12: PYSEC-2018-66 (fixed in 0.12.3)" in capsys.readouterr().out

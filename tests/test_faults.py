@@ -155,8 +155,7 @@ def test_two_saves_at_the_same_moment_give_a_clear_409_not_a_500(app, login_as, 
             with engine.connect() as other:
                 other.execute(
                     text(
-                        "UPDATE subproject SET name = 'Ander', version = version + 1 "
-                        "WHERE id = :id"
+                        "UPDATE subproject SET name = 'Ander', version = version + 1 WHERE id = :id"
                     ),
                     {"id": world["a"]},
                 )

@@ -10,7 +10,7 @@ import plotly.io as pio
 import pytest
 
 from tracker.milestones import queries as milestone_queries
-from tracker.reports import figures
+from tracker.reports.charts import specs as figures
 
 
 @pytest.fixture

@@ -27,7 +27,8 @@ from tracker.models import (
     Subproject,
 )
 from tracker.quarters import Quarter, lock
-from tracker.reports import evaluation, pdf, snapshot, svg
+from tracker.reports import evaluation, pdf, snapshot
+from tracker.reports.charts import svg
 from tracker.reports.fetcher import StaticOnlyFetcher
 
 

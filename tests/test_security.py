@@ -31,9 +31,10 @@ def test_every_response_carries_the_security_headers(client, world, path):
     assert csp["base-uri"] == "'self'"
     assert csp["form-action"] == "'self'"
     assert csp["frame-ancestors"] == "'none'"
-    assert "unsafe-inline" not in csp["script-src"] and "http" not in response.headers[
-        "Content-Security-Policy"
-    ]
+    assert (
+        "unsafe-inline" not in csp["script-src"]
+        and "http" not in response.headers["Content-Security-Policy"]
+    )
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
@@ -61,8 +62,14 @@ def test_nonce_differs_per_request_and_the_jinja_global_matches_the_header(app, 
 
 def test_pages_hold_no_inline_script_without_the_nonce(login_as, world):
     client = login_as("manager")
-    for path in ["/login", f"/programmes/{world['programme_id']}", f"/subprojects/{world['a']}",
-                 f"/subprojects/{world['a']}/edit", "/users", "/bestaat-niet"]:
+    for path in [
+        "/login",
+        f"/programmes/{world['programme_id']}",
+        f"/subprojects/{world['a']}",
+        f"/subprojects/{world['a']}/edit",
+        "/users",
+        "/bestaat-niet",
+    ]:
         body = client.get(path).get_data(as_text=True)
         for tag in re.findall(r"<script\b[^>]*>", body):
             assert "nonce=" in tag or 'type="application/json"' in tag, (path, tag)
@@ -124,8 +131,7 @@ def test_successful_logins_do_not_count_against_the_account(client, world):
 
 def test_login_is_throttled_per_address(client, world):
     statuses = [
-        login(client, f"nobody{i}@example.org", "wrong-password-123").status_code
-        for i in range(11)
+        login(client, f"nobody{i}@example.org", "wrong-password-123").status_code for i in range(11)
     ]
     assert statuses[:10] == [401] * 10
     assert statuses[10] == 429
@@ -178,9 +184,7 @@ def test_passwords_shorter_than_12_characters_are_refused(app, world):
 def test_proxy_count_makes_the_throttle_see_the_real_address():
     from tracker import create_app
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_COUNT": 1, "TESTING": True}
-    )
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_COUNT": 1, "TESTING": True})
     seen = []
 
     @app.route("/_addr")
@@ -196,8 +200,11 @@ def test_proxy_count_makes_the_throttle_see_the_real_address():
 
 def test_an_id_beyond_the_database_integer_range_is_a_404(login_as, world):
     client = login_as("manager")
-    for path in ["/subprojects/9223372036854775808", "/programmes/2147483648",
-                 "/subprojects/99999999999999999999999/edit"]:
+    for path in [
+        "/subprojects/9223372036854775808",
+        "/programmes/2147483648",
+        "/subprojects/99999999999999999999999/edit",
+    ]:
         assert client.get(path).status_code == 404
 
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
 import pytest
 from defusedxml.ElementTree import fromstring
 
-from tracker.reports import figures, svg
+from tracker.reports.charts import specs as figures
+from tracker.reports.charts import svg
 
 NS = "{http://www.w3.org/2000/svg}"
+
+
+def render(figure: dict, width: int = svg.WIDTH) -> str:
+    """The drawing's plot with its title and legend labels added as text elements, so a check
+    reads all the text the report shows of the chart."""
+    drawing = svg.draw(figure, width)
+    shown = [drawing.title, *(item.label for item in drawing.legend)]
+    extra = "".join(f"<text>{html.escape(text)}</text>" for text in shown)
+    return drawing.plot.removesuffix("</svg>") + extra + "</svg>"
 
 
 def parse(text: str):
@@ -58,7 +69,7 @@ def count_figure(counts: dict[str, int]) -> dict:
 
 
 def test_bar_lengths_follow_the_values_and_the_first_category_is_on_top():
-    root = parse(svg.render(count_figure({"Op koers": 8, "Risico": 4, "Over tijd": 2})))
+    root = parse(render(count_figure({"Op koers": 8, "Risico": 4, "Over tijd": 2})))
     drawn = bars(root)
     widths = [float(b["width"]) for b in drawn]
     assert widths[0] == pytest.approx(2 * widths[1], rel=0.02)
@@ -70,7 +81,7 @@ def test_bar_lengths_follow_the_values_and_the_first_category_is_on_top():
 
 
 def test_hatched_statuses_get_patterns_and_plain_ones_a_colour():
-    root = parse(svg.render(count_figure({"Op koers": 8, "Risico": 4, "Over tijd": 2})))
+    root = parse(render(count_figure({"Op koers": 8, "Risico": 4, "Over tijd": 2})))
     fills = [b["fill"] for b in bars(root)]
     assert fills[0] == "#009E73"
     assert fills[1].startswith("url(#") and fills[2].startswith("url(#") and fills[1] != fills[2]
@@ -85,7 +96,7 @@ def test_ticks_use_dutch_separators_and_stay_within_the_axis():
         ],
         "layout": {"height": 260, "separators": ",.", "yaxis": {"title": {"text": "leerlingen"}}},
     }
-    labels = texts(parse(svg.render(figure)))
+    labels = texts(parse(render(figure)))
     numbers = [t for t in labels if re.fullmatch(r"[\d.]+", t)]
     assert numbers and all(re.fullmatch(r"\d\.\d{3}", t) for t in numbers), numbers
     assert {"2026-Q1", "2026-Q2", "leerlingen"} <= set(labels)
@@ -101,7 +112,7 @@ def test_user_text_is_shown_as_typed_and_never_becomes_markup():
     figure = count_figure({label: 3, "Risico": 1, "Over tijd": 0})
     figure["layout"]["title"]["text"] = "Titel <br> met <b>opmaak</b>"
     figure["data"][0]["marker"]["color"][1] = '"/><script>alert(2)</script><rect fill="'
-    text = svg.render(figure)
+    text = render(figure)
     root = parse(text)
     assert not list(root.iter(f"{NS}script")) and not list(root.iter(f"{NS}image"))
     assert "<script>" not in text and "&lt;script&gt;" in text and "alert(2)" not in text
@@ -112,7 +123,7 @@ def test_user_text_is_shown_as_typed_and_never_becomes_markup():
 
 def test_long_labels_are_shortened_to_fit_the_chart():
     long = "Programma · " + "Gediplomeerde technici die na een jaar in Flevoland werken " * 3
-    root = parse(svg.render(count_figure({long: 3, "Risico": 1, "Over tijd": 0}), width=400))
+    root = parse(render(count_figure({long: 3, "Risico": 1, "Over tijd": 0}), width=400))
     label = next(t for t in texts(root) if t.startswith("Programma"))
     assert label.endswith("…") and len(label) < len(long)
     assert svg.text_width(label, svg.TICK_SIZE) <= 0.45 * 400
@@ -142,7 +153,7 @@ def test_grouped_bars_stand_side_by_side_and_the_legend_names_both():
         ],
         "layout": {"height": 260, "barmode": "group"},
     }
-    root = parse(svg.render(figure))
+    root = parse(render(figure))
     drawn = bars(root)[:4]  # the legend's swatches come after the bars
     lead_green, lead_red, computed_green, computed_red = drawn
     assert float(lead_green["x"]) < float(computed_green["x"]) < float(lead_red["x"])
@@ -180,7 +191,7 @@ def test_markers_lines_and_dashes_are_drawn():
         ],
         "layout": {"height": 260},
     }
-    root = parse(svg.render(figure))
+    root = parse(render(figure))
     assert len([c for c in root.iter(f"{NS}circle")]) >= 3
     assert any(p.get("stroke-dasharray") for p in root.iter(f"{NS}path"))
     assert {"Werkelijk", "Verwacht", "Streef"} <= set(texts(root))
@@ -192,13 +203,13 @@ def test_a_value_that_is_not_a_number_leaves_the_chart_to_the_table():
     figure["layout"]["xaxis"]["range"] = [0, 3]
     with pytest.raises(svg.Unsupported):
         svg.draw(figure)
-    assert "Infrastructuur" in svg.render(count_figure({"Infrastructuur": 1, "B": 2, "C": 0}))
+    assert "Infrastructuur" in render(count_figure({"Infrastructuur": 1, "B": 2, "C": 0}))
 
 
 def test_unsupported_figures_are_refused_and_become_none_for_the_table():
     sankey = {"data": [{"type": "sankey"}], "layout": {}}
     with pytest.raises(svg.Unsupported):
-        svg.render(sankey)
+        render(sankey)
     drawn = svg.drawings({"a": sankey, "b": count_figure({"A": 1, "B": 2, "C": 0})})
     assert drawn["a"] is None and drawn["b"].plot.startswith("<svg")
     assert svg.drawings({"b": count_figure({"A": 1, "B": 2, "C": 0})}, enabled=False) == {"b": None}
@@ -270,7 +281,7 @@ def test_every_pdf_chart_of_the_dashboard_specs_is_drawn(app):
             "rag": figures.rag_spec(overview),
             "status": figures.indicator_status_spec(indicators),
         }
-    drawn = {name: svg.render(spec) for name, spec in specs.items()}
+    drawn = {name: render(spec) for name, spec in specs.items()}
     progress = texts(parse(drawn["progress"]))
     assert "50 %" in progress and any(t.startswith("DP1 · Stages <b>") for t in progress)
     trend = texts(parse(drawn["trend"]))
@@ -281,7 +292,7 @@ def test_a_negative_bar_keeps_its_value_clear_of_the_category_labels():
     figure = count_figure({"Achteruit": -3, "Vooruit": 5, "Gelijk": 0})
     figure["data"][0]["text"] = ["-3", "5", "0"]
     figure["layout"]["xaxis"] = {}
-    root = parse(svg.render(figure))
+    root = parse(render(figure))
     negative = bars(root)[0]
     zero = float(negative["x"]) + float(negative["width"])
     assert float(text_at(root, "-3")["x"]) >= zero - 1

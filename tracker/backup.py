@@ -67,9 +67,7 @@ def database_is_empty() -> bool:
 
     existing = set(inspect(db.engine).get_table_names())
     for table in db.metadata.sorted_tables:
-        if table.name in existing and db.session.scalar(
-            select(func.count()).select_from(table)
-        ):
+        if table.name in existing and db.session.scalar(select(func.count()).select_from(table)):
             return False
     return True
 

@@ -65,6 +65,7 @@ def any_status(code: object) -> RichStrEnum:
 
 def register(app) -> None:
     app.jinja_env.globals["status_of"] = status_of
+    app.jinja_env.globals["any_status"] = any_status
     app.jinja_env.globals["status_kinds"] = STATUS_KINDS
 
     @app.context_processor

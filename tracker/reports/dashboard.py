@@ -1,17 +1,17 @@
 """The steering group's dashboard: where the programme stands, what slipped, what is asked.
 
-Every number comes from the reporting layer (``tracker.reports.data``) and every chart from
-``tracker.reports.figures``, the same functions the quarterly PDF uses. A request runs a fixed
-number of queries whatever the programme's size; charts with a row per item show the most urgent
-rows and say so, counts are never cut.
+Every number comes from the features' queries (``tracker.*.queries``) and every chart from the
+chart registry (``tracker.reports.charts.registry``), which the quarterly PDF reads too. A
+request runs a fixed number of queries whatever the programme's size; charts with a row per item
+show the most urgent rows and say so, counts are never cut.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import plotly
 import plotly.io as pio
 from flask import Blueprint, render_template, request, send_from_directory
@@ -23,9 +23,10 @@ from tracker.indicators import queries as indicator_queries
 from tracker.milestones import queries as milestone_queries
 from tracker.projects import queries as project_queries
 from tracker.quarters import Quarter, quarter_range
-from tracker.reports import figures
 from tracker.reports import filters as dashboard_filters
 from tracker.reports.changes import changes_since
+from tracker.reports.charts import registry, specs
+from tracker.tables import records
 
 bp = Blueprint("dashboard", __name__)
 
@@ -45,13 +46,16 @@ def figure_json(spec: dict) -> Markup:
     return Markup(text.replace("&", "\\u0026").replace("'", "\\u0027"))  # noqa: S704  # nosec B704
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts, like ``to_dict("records")`` but without its per-column cost."""
-    columns = list(frame.columns)
-    return [
-        dict(zip(columns, values, strict=True))
-        for values in zip(*(frame[c].tolist() for c in columns), strict=True)
-    ]
+@dataclass
+class ShownChart:
+    """A chart as the dashboard shows it: plotly's JSON, and the table under it."""
+
+    key: str
+    kind: str
+    title: str
+    json: Markup
+    rows: list[dict]
+    total: int | None
 
 
 def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | None, subprojects):
@@ -67,55 +71,52 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
     decisions = project_queries.decisions_requested(programme_id, quarter, scope)
     meeting = project_queries.previous_meeting(programme_id, today)
     changes = changes_since(programme_id, meeting["held_on"], today, scope) if meeting else None
-    labels = figures.subproject_labels(subprojects)
-    chosen_milestones = figures.top_milestones(milestones)
-    chosen_indicators = figures.top_indicators(indicators)
-    trend_indicators = figures.top_indicators(
-        indicators[indicators["status"] != "no_data"], figures.TREND_LIMIT
-    )
     # only the charted indicators' measurements: a handful of rows at any programme size
-    measurements = indicator_queries.indicator_measurements(
-        trend_indicators["id"].tolist(), quarter
+    trend_ids = specs.trend_indicators(indicators)["id"].tolist()
+    chart_data = registry.ChartData(
+        subprojects=subprojects,
+        milestones=milestones,
+        indicators=indicators,
+        measurements=indicator_queries.indicator_measurements(trend_ids, quarter),
+        overview=overview,
+        as_of=as_of,
     )
-    specs = {
-        "milestone_status": figures.milestone_status_spec(milestones),
-        "indicator_status": figures.indicator_status_spec(indicators),
-        "rag": figures.rag_spec(overview),
-        "municipality": figures.municipality_spec(overview),
-        "rag_matrix": figures.rag_matrix_spec(overview),
-        "milestone_timeline": figures.milestone_timeline_spec(milestones, subprojects, as_of),
-        "indicator_progress": figures.indicator_progress_spec(indicators, subprojects),
-        "indicator_trend": figures.indicator_trend_spec(indicators, measurements, subprojects),
-    }
-    indicator_names = dict(zip(indicators["id"].tolist(), indicators["name"].tolist(), strict=True))
     return {
         "as_of": as_of,
         "counts": {
-            "milestones": figures.status_counts(milestones, "status", figures.MILESTONE_ORDER),
-            "indicators": figures.status_counts(indicators, "status", figures.INDICATOR_ORDER),
-            "lead_rag": figures.status_counts(overview, "lead_rag", figures.RAG_ORDER),
-            "computed_rag": figures.status_counts(overview, "computed_rag", figures.RAG_ORDER),
+            "milestones": specs.status_counts(milestones, "status", specs.MILESTONE_ORDER),
+            "indicators": specs.status_counts(indicators, "status", specs.INDICATOR_ORDER),
+            "computed_rag": specs.status_counts(overview, "computed_rag", specs.RAG_ORDER),
             "rag_differs": int(overview["rag_differs"].sum()) if len(overview) else 0,
             "decisions": len(decisions),
             "subprojects": len(overview),
         },
-        "figures": {name: figure_json(spec) for name, spec in specs.items()},
-        "matrix": records(figures.top_subprojects(overview)),
-        "matrix_total": len(overview),
-        "timeline": records(chosen_milestones),
-        "timeline_total": len(milestones),
-        "progress": records(chosen_indicators),
-        "progress_total": len(indicators),
-        "trend": figures.indicator_trend_rows(trend_indicators, measurements),
-        "trend_names": indicator_names,
-        "municipalities": figures.municipality_rows(overview),
+        "sections": _sections(chart_data),
         "decisions": records(decisions.head(DECISION_LIMIT)),
         "meeting": meeting,
         "changes": {kind: (records(frame), total) for kind, (frame, total) in changes.items()}
         if changes
         else None,
-        "labels": labels,
+        "labels": specs.subproject_labels(subprojects),
     }
+
+
+def _sections(chart_data: registry.ChartData) -> dict[str, list[ShownChart]]:
+    """The registry's dashboard charts by the section they are shown in, in registry order."""
+    sections: dict[str, list[ShownChart]] = {}
+    for chart in registry.on_dashboard():
+        spec = chart.spec(chart_data)
+        sections.setdefault(chart.dashboard, []).append(
+            ShownChart(
+                key=chart.key,
+                kind=chart.kind,
+                title=registry.title(spec),
+                json=figure_json(spec),
+                rows=chart.rows(chart_data),
+                total=chart.total(chart_data) if chart.total else None,
+            )
+        )
+    return sections
 
 
 @bp.route("/dashboard")

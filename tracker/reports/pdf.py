@@ -3,8 +3,9 @@
 The HTML is rendered by the app's Jinja environment (autoescaping on, so text from users is
 escaped), always in Dutch: the report is the programme's record. WeasyPrint gets one
 :class:`~tracker.reports.fetcher.StaticOnlyFetcher` for the document and its stylesheet, and
-``presentational_hints`` stays off. The PDF is tagged (PDF/UA-1). Charts are the dashboard's
-Plotly figures drawn as SVG; where that fails the template prints the same numbers as a table.
+``presentational_hints`` stays off. The PDF is tagged (PDF/UA-1). Charts are the registry's
+(``tracker.reports.charts.registry``) Plotly figures, the dashboard's own, drawn as SVG; where
+that fails the template prints the chart's rows as a table.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from weasyprint import CSS, HTML
 
-from tracker.projects import queries as project_queries
 from tracker.quarters import Quarter
-from tracker.reports import evaluation, figures, svg
+from tracker.reports import evaluation
 from tracker.reports import snapshot as snapshots
+from tracker.reports.charts import registry, svg
 from tracker.reports.fetcher import StaticOnlyFetcher
 
 STYLESHEET = "css/report.css"
@@ -60,7 +61,7 @@ class Timings:
 
 
 @dataclass
-class Chart:
+class PrintedChart:
     key: str
     kind: str
     title: str
@@ -69,96 +70,123 @@ class Chart:
     legend: list[tuple[str, str]] = field(default_factory=list)  # (label, swatch data URI)
 
 
+@dataclass
+class ReportCharts:
+    """The report's charts by the part of the report they are printed in."""
+
+    summary: list[PrintedChart] = field(default_factory=list)
+    programme: list[PrintedChart] = field(default_factory=list)
+    milestones: dict[int, list[PrintedChart]] = field(default_factory=dict)  # per subproject
+    indicators: dict[int, list[PrintedChart]] = field(default_factory=dict)
+
+    def all(self) -> list[PrintedChart]:
+        charts = [*self.summary, *self.programme]
+        for part in (self.milestones, self.indicators):
+            charts += [chart for own in part.values() for chart in own]
+        return charts
+
+
 def _svg_uri(svg_text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode("utf-8")).decode("ascii")
 
 
-def _figures_for(
-    frames: dict[str, pd.DataFrame], report: evaluation.Report, subproject_id: int | None
-) -> dict[str, tuple[str, dict, list[dict]]]:
-    """Every chart of the report as (kind, figure, table rows for the fallback).
+def _by_subproject(frame: pd.DataFrame) -> dict[int | None, pd.DataFrame]:
+    """The frame's rows per subproject in one pass (``None``: the programme's own rows)."""
+    positions: dict[int | None, list[int]] = {}
+    for number, sid in enumerate(frame["subproject_id"].tolist()):
+        positions.setdefault(None if pd.isna(sid) else int(sid), []).append(number)
+    return {sid: frame.iloc[rows] for sid, rows in positions.items()}
 
-    The figures are the dashboard's own definitions in their plain-dict form (``*_spec``): the
-    validated ``*_figure`` wrappers give the same picture but cost more than drawing it.
-    """
-    subprojects = frames["subprojects"]
+
+def _placed(
+    frames: dict[str, pd.DataFrame], report: evaluation.Report, as_of: date, whole: bool
+) -> list[tuple[str, int | None, registry.ChartData]]:
+    """Where the report prints charts, each with the data narrowed to what it covers: the
+    summary and the programme's own indicators in a programme report (``whole``), and every
+    subproject's section. The frames are split by subproject once, and the RAG overview is the
+    one the report's evaluation already computed."""
     milestones = frames["milestones"]
     indicators = frames["indicators"]
     measurements = frames["measurements"]
-    if subproject_id is not None:
-        subprojects = subprojects[subprojects["id"] == subproject_id]
-        milestones = milestones[milestones["subproject_id"] == subproject_id]
-        indicators = indicators[indicators["subproject_id"] == subproject_id]
-        measurements = measurements[measurements["subproject_id"] == subproject_id]
-    result: dict[str, tuple[str, dict, list[dict]]] = {}
-    if subproject_id is None:
-        lead = {int(s.subproject["id"]): s.lead_rag for s in report.sections if s.lead_rag}
-        overview = project_queries.overview_from(subprojects, milestones, indicators, lead)
-        result["milestone_status"] = (
-            "counts",
-            figures.milestone_status_spec(milestones),
-            _count_rows(figures.status_counts(milestones, "status", figures.MILESTONE_ORDER)),
-        )
-        result["indicator_status"] = (
-            "counts",
-            figures.indicator_status_spec(indicators),
-            _count_rows(figures.status_counts(indicators, "status", figures.INDICATOR_ORDER)),
-        )
-        result["rag"] = ("rag", figures.rag_spec(overview), report.summary.rag_rows)
-        programme_level = indicators[indicators["subproject_id"].isna()]
-        if len(programme_level):
-            result["programme_progress"] = (
-                "progress",
-                figures.indicator_progress_spec(programme_level, subprojects),
-                evaluation.records(programme_level),
+    by = {name: _by_subproject(frames[name]) for name in ("milestones", "indicators")}
+    by["measurements"] = _by_subproject(measurements)
+    overview = pd.DataFrame(report.summary.rag_rows, columns=["lead_rag", "computed_rag"])
+
+    def scoped(sid: int | None, **frames_of) -> registry.ChartData:
+        own = {
+            name: by[name].get(sid, frame.iloc[0:0])
+            for name, frame in (
+                ("milestones", milestones),
+                ("indicators", indicators),
+                ("measurements", measurements),
             )
-            result["programme_trend"] = _trend(programme_level, measurements, subprojects)
+        }
+        own.update(frames_of)
+        return registry.ChartData(
+            subprojects=frames["subprojects"], overview=overview, as_of=as_of, **own
+        )
+
+    places = []
+    if whole:
+        everything = {"milestones": milestones, "indicators": indicators}
+        places.append((registry.SUMMARY, None, scoped(None, **everything)))
+        places.append((registry.PROGRAMME, None, scoped(None, measurements=measurements)))
     for section in report.sections:
         sid = int(section.subproject["id"])
-        own = indicators[indicators["subproject_id"] == sid]
-        if not len(own):
-            continue
-        result[f"progress_{sid}"] = (
-            "progress",
-            figures.indicator_progress_spec(own, subprojects),
-            evaluation.records(own),
-        )
-        if (own["status"] != "no_data").any():
-            result[f"trend_{sid}"] = _trend(own, measurements, subprojects)
-    return result
+        data = scoped(sid)
+        places.append((registry.SUBPROJECT_MILESTONES, sid, data))
+        places.append((registry.SUBPROJECT_INDICATORS, sid, data))
+    return places
 
 
-def _trend(indicators, measurements, subprojects):
-    names = dict(zip(indicators["id"], indicators["name"], strict=True))
-    rows = [
-        {**row, "indicator": names.get(row["indicator_id"], "")}
-        for row in figures.indicator_trend_rows(indicators, measurements)
+def _chart_key(chart: registry.Chart, part: str, sid: int | None) -> str:
+    if sid is not None:
+        return f"{chart.key}_{sid}"
+    return chart.key if part == registry.SUMMARY else f"{part}_{chart.key}"
+
+
+def _print(
+    frames: dict[str, pd.DataFrame],
+    report: evaluation.Report,
+    as_of: date,
+    whole: bool,
+    enabled: bool,
+) -> ReportCharts:
+    """Every chart of the registry where the report prints it: drawn as SVG, or (where it
+    cannot be drawn, or charts are off) its rows for the table the template prints instead."""
+    wanted = [
+        (part, sid, chart, data, chart.spec(data))
+        for part, sid, data in _placed(frames, report, as_of, whole)
+        for chart in registry.in_pdf(part)
+        if chart.wanted(data)
     ]
-    return ("trend", figures.indicator_trend_spec(indicators, measurements, subprojects), rows)
-
-
-def _count_rows(counts: dict[str, int]) -> list[dict]:
-    return [{"status": code, "count": n} for code, n in counts.items()]
-
-
-def _draw(figs: dict[str, tuple[str, dict, list[dict]]], enabled: bool) -> dict[str, Chart]:
     drawn = svg.drawings(
-        {key: figure for key, (_kind, figure, _rows) in figs.items()}, enabled=enabled
+        {_chart_key(chart, part, sid): spec for part, sid, chart, _d, spec in wanted},
+        enabled=enabled,
     )
-    result = {}
-    for key, (kind, figure, rows) in figs.items():
+    charts = ReportCharts()
+    for part, sid, chart, data, spec in wanted:
+        key = _chart_key(chart, part, sid)
         drawing = drawn.get(key)
-        result[key] = Chart(
+        printed = PrintedChart(
             key=key,
-            kind=kind,
-            title=svg.plain(figure["layout"].get("title", {}).get("text", "")),
+            kind=chart.kind,
+            title=registry.title(spec),
             svg_uri=_svg_uri(drawing.plot) if drawing else None,
-            rows=rows,
+            rows=chart.rows(data),
             legend=[(item.label, _svg_uri(item.swatch)) for item in drawing.legend]
             if drawing
             else [],
         )
-    return result
+        if part == registry.SUMMARY:
+            charts.summary.append(printed)
+        elif part == registry.PROGRAMME:
+            charts.programme.append(printed)
+        elif part == registry.SUBPROJECT_MILESTONES:
+            charts.milestones.setdefault(sid, []).append(printed)
+        else:
+            charts.indicators.setdefault(sid, []).append(printed)
+    return charts
 
 
 def render_html(
@@ -178,11 +206,17 @@ def render_html(
         report = evaluation.build(frames, quarter, subproject_id)
         timings.data += time.perf_counter() - started
         started = time.perf_counter()
-        figs = _figures_for(frames, report, subproject_id)
-        chart_map = _draw(figs, current_app.config.get("REPORT_CHARTS", True))
+        charts = _print(
+            frames,
+            report,
+            date.fromisoformat(snapshot["as_at"]),
+            whole=subproject_id is None,
+            enabled=current_app.config.get("REPORT_CHARTS", True),
+        )
         timings.charts += time.perf_counter() - started
-        timings.chart_count = len(chart_map)
-        timings.charts_drawn = sum(1 for c in chart_map.values() if c.svg_uri)
+        printed = charts.all()
+        timings.chart_count = len(printed)
+        timings.charts_drawn = sum(1 for c in printed if c.svg_uri)
         started = time.perf_counter()
         subproject = report.sections[0].subproject if subproject_id is not None else None
         html = render_template(
@@ -195,7 +229,7 @@ def render_html(
             programme_end=date.fromisoformat(snapshot["programme"]["end_date"]),
             report=report,
             subproject=subproject,
-            charts=chart_map,
+            charts=charts,
             state=state,
             closing=closing,
             stylesheet=STYLESHEET,

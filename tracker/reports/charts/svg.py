@@ -1,15 +1,17 @@
 """The dashboard's Plotly figures drawn as plain SVG for the PDF, in Python, without a browser.
 
-The figures are the ``*_spec`` dicts of :mod:`tracker.reports.figures`, the very ones the
+The figures are the ``*_spec`` dicts of :mod:`tracker.reports.charts.specs`, the very ones the
 dashboard hands to plotly.js. Plotly's own static export (Kaleido) needs a headless Chromium
 per worker and about half a CPU-second per chart, which made a report slower than WeasyPrint
 itself; these charts are bars, lines and markers, so they are drawn here from the same data,
 colours, patterns, symbols, titles and number formats, laid out for paper: the legend under the
 chart, axis labels measured with the PDF's own font (DejaVu Sans) so nothing overlaps.
 
-Only what the specs use is drawn: ``bar`` and ``scatter`` traces on linear or category axes
-(subplots by axis domains), line and rect shapes, annotations and the legend; anything else
-raises :class:`Unsupported`, and :func:`drawings` then leaves that chart to the report's table.
+It fails closed. Only what :mod:`.allowed` lists is drawn: ``bar`` traces (grouped, overlaid
+or stacked) and ``scatter`` lines and markers on linear, category or date axes (subplots by axis
+domains), line and rect shapes, annotations and the legend; hidden traces are left out. Anything
+else raises :class:`Unsupported`, and :func:`drawings` logs why and leaves that chart to the
+report's table, so a chart is never drawn other than the dashboard shows it.
 Labels are Plotly's pseudo-HTML: tags are dropped, entities decoded, and the text escaped
 again for SVG, so user text is shown as typed and never becomes markup.
 """
@@ -18,9 +20,11 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from tracker.reports.svgkit import (
+from tracker.reports.charts import allowed, dates
+from tracker.reports.charts.svgkit import (
     BASE_SIZE,
     INK,
     NOT_A_NUMBER,
@@ -52,7 +56,6 @@ MUTED = "#4a525c"
 TICK_SIZE = 11
 BAR_GAP = 0.2
 DASHES = {"dash": "6,4", "dot": "1.5,3", "dashdot": "6,3,1.5,3", "longdash": "10,4"}
-SUPPORTED_TRACES = ("bar", "scatter")
 
 
 # --- Axes ---------------------------------------------------------------------------------------
@@ -74,7 +77,11 @@ class Axis:
 
     @property
     def is_category(self) -> bool:
-        return self.spec.get("type") == "category" or bool(self.categories)
+        return self.spec.get("type") == "category" or (bool(self.categories) and not self.is_date)
+
+    @property
+    def is_date(self) -> bool:
+        return self.spec.get("type") == "date"
 
     @property
     def visible(self) -> bool:
@@ -90,7 +97,9 @@ class Axis:
         return plain(title.get("text") if isinstance(title, dict) else title)
 
     def coordinate(self, value) -> float:
-        """A data value in axis units: its index on a category axis."""
+        """A data value in axis units: its index on a category axis, days on a date axis."""
+        if self.is_date:
+            return dates.day_number(value)
         if not self.is_category:
             return float(value)
         try:
@@ -129,6 +138,7 @@ class _Cell:
     right: float
     bottom: float
     traces: list[dict] = field(default_factory=list)
+    barmode: str = "group"
     label_room: float = 0.0  # left of the plot: the y tick labels
     title_room: float = 0.0  # left of those: the y axis title
     tick_drop: float = 0.0  # below the plot: the x tick labels
@@ -186,11 +196,9 @@ class Drawing:
 
 def draw(figure: dict, width: int = WIDTH) -> Drawing:
     """The figure ``width`` pixels wide, as high as its layout says less the title's room."""
+    allowed.check(figure)
     layout = figure.get("layout") or {}
-    traces = list(figure.get("data") or [])
-    for trace in traces:
-        if trace.get("type", "scatter") not in SUPPORTED_TRACES:
-            raise Unsupported(f"trace type {trace.get('type')!r}")
+    traces = [t for t in figure.get("data") or [] if t.get("visible") in (None, True)]
     canvas = Canvas("p")
     title_spec = layout.get("title") or {}
     title = plain(title_spec.get("text") if isinstance(title_spec, dict) else title_spec)
@@ -206,7 +214,7 @@ def draw(figure: dict, width: int = WIDTH) -> Drawing:
         _layout_cell(cell)
         _draw_axes(canvas, cell)
     for cell in cells.values():
-        _draw_bars(canvas, cell, layout)
+        _draw_bars(canvas, cell)
     for cell in cells.values():
         _draw_scatter(canvas, cell)
     _draw_shapes(canvas, layout.get("shapes") or [], cells, region)
@@ -219,26 +227,6 @@ def draw(figure: dict, width: int = WIDTH) -> Drawing:
     if NOT_A_NUMBER.search(body):
         raise Unsupported("a value that is not a number")  # NaN or infinity in the data
     return Drawing(title=title, width=width, height=height, body=body, legend=legend)
-
-
-def render(figure: dict, width: int = WIDTH) -> str:
-    """The figure as one SVG document: title above, plot, legend in rows under it."""
-    drawing = draw(figure, width)
-    top = TITLE_ROOM if drawing.title else 0
-    rows = _legend_rows(drawing.legend, width - 8)
-    canvas = Canvas("t")
-    if drawing.title:
-        canvas.text(4, 20, fit(drawing.title, 16, width - 8), size=16)
-    canvas.add(f'<g transform="translate(0 {top})">{drawing.body}</g>')
-    for number, row in enumerate(rows):
-        y = top + drawing.height + 6 + number * 22
-        x = 4.0
-        for item, label in row:
-            canvas.add(f'<g transform="translate({coord(x)} {coord(y)})">{item.body}</g>')
-            canvas.text(x + SWATCH[0] + 6, y + SWATCH[1] / 2 + BASE_SIZE * 0.35, label)
-            x += _legend_item_width(label)
-    height = top + drawing.height + (len(rows) * 22 + 6 if rows else 0)
-    return _document(width, height, canvas.body())
 
 
 def _cells(layout: dict, traces: list[dict], region) -> dict[tuple[str, str], _Cell]:
@@ -259,6 +247,7 @@ def _cells(layout: dict, traces: list[dict], region) -> dict[tuple[str, str], _C
             x_axis, y_axis = axis(pair[0]), axis(pair[1])
             (x0, x1), (y0, y1) = _domain(x_axis.spec), _domain(y_axis.spec)
             cells[pair] = _Cell(
+                barmode=layout.get("barmode") or "group",
                 x=x_axis,
                 y=y_axis,
                 left=left + x0 * (right - left),
@@ -275,18 +264,51 @@ def _collect(cell: _Cell) -> None:
     for trace in cell.traces:
         for axis in (cell.x, cell.y):
             data = list(trace.get(axis.letter) or [])
-            if any(isinstance(v, str) for v in data) or axis.spec.get("type") == "category":
+            if axis.is_date:
+                axis.values.extend(dates.day_number(v) for v in data if v is not None)
+            elif any(isinstance(v, str) for v in data) or axis.spec.get("type") == "category":
                 for value in data:
                     if str(value) not in axis.categories:
                         axis.categories.append(str(value))
             else:
                 axis.values.extend(float(v) for v in data if v is not None)
+    if cell.barmode == "stack":
+        for letter, totals in _stack_totals(cell).items():
+            getattr(cell, letter).values.extend(totals)
     for axis in (cell.x, cell.y):
         order = axis.spec.get("categoryarray")
         if axis.spec.get("categoryorder") == "array" and order:
             known = [str(c) for c in order]
             listed_already = set(known)
             axis.categories = known + [c for c in axis.categories if c not in listed_already]
+
+
+def _stacked_bars(cell: _Cell) -> Iterator[tuple[dict, int, float]]:
+    """Each bar of a stacked cell with the value it starts from: bars of one category pile up,
+    positive ones upwards from zero and negative ones downwards, in trace order (as Plotly)."""
+    piles: dict[tuple[str, bool], float] = {}
+    for trace in cell.traces:
+        if trace.get("type") != "bar":
+            continue
+        horizontal = trace.get("orientation") == "h"
+        xs, ys = list(trace.get("x") or []), list(trace.get("y") or [])
+        cats, vals = (ys, xs) if horizontal else (xs, ys)
+        for n, (category, value) in enumerate(zip(cats, vals, strict=False)):
+            if value is None:
+                continue
+            key = (str(category), float(value) < 0)
+            base = piles.get(key, 0.0)
+            piles[key] = base + float(value)
+            yield trace, n, base
+
+
+def _stack_totals(cell: _Cell) -> dict[str, list[float]]:
+    """The ends of the piles, which the value axis ("x" or "y") must reach."""
+    ends: dict[str, list[float]] = {}
+    for trace, n, base in _stacked_bars(cell):
+        letter = "x" if trace.get("orientation") == "h" else "y"
+        ends.setdefault(letter, []).append(base + float(trace[letter][n]))
+    return ends
 
 
 def _category_widest(axis: Axis) -> float:
@@ -327,9 +349,30 @@ def _layout_cell(cell: _Cell) -> None:
         axis.start, axis.end = (end, start) if axis.reversed else (start, end)
         if axis.is_category:
             axis.low, axis.high = -0.5, len(axis.categories) - 0.5
+        elif axis.is_date:
+            _prepare_dates(axis)
         else:
             bars_along = cell.has_bars and ((axis.letter == "y") == vertical)
             _prepare_values(axis, bars_along, outside and vertical and axis.letter == "y")
+
+
+def _prepare_dates(axis: Axis) -> None:
+    """Range and ticks of a date axis: the dates on it with a little room either side, ticks on
+    days, months or years as the span asks, in the figure's language (its separators say
+    which: Dutch figures use the decimal comma)."""
+    spec = axis.spec
+    if spec.get("range"):
+        axis.low, axis.high = (dates.day_number(v) for v in spec["range"])
+    else:
+        values = axis.values or [dates.day_number(dates.EPOCH)]
+        low, high = min(values), max(values)
+        pad = max((high - low) * 0.04, 7.0)
+        axis.low, axis.high = low - pad, high + pad
+    length = abs(axis.end - axis.start) or 1.0
+    dutch = spec.get("_separators", ",.").startswith(",")
+    axis.tick_values, axis.tick_labels = dates.ticks(
+        axis.low, axis.high, max(2, int(length / 90)), dutch, spec.get("tickformat") or ""
+    )
 
 
 def _prepare_values(axis: Axis, has_bars: bool, text_above: bool) -> None:
@@ -419,17 +462,22 @@ def _tick_positions(axis: Axis) -> list[tuple[float, str]]:
     if axis.is_category:
         return [(axis.position(c), plain(c)) for c in axis.categories]
     return [
-        (axis.position(v), label)
+        (axis.pixel(v), label)
         for v, label in zip(axis.tick_values, axis.tick_labels, strict=True)
         if min(axis.low, axis.high) - 1e-9 <= v <= max(axis.low, axis.high) + 1e-9
     ]
 
 
-def _draw_bars(canvas: Canvas, cell: _Cell, layout: dict) -> None:
+def _draw_bars(canvas: Canvas, cell: _Cell) -> None:
     bars = [t for t in cell.traces if t.get("type") == "bar"]
     if not bars:
         return
-    slots = len(bars) if layout.get("barmode", "group") == "group" else 1
+    slots = len(bars) if cell.barmode == "group" else 1
+    bases = (
+        {(id(trace), n): base for trace, n, base in _stacked_bars(cell)}
+        if cell.barmode == "stack"
+        else {}
+    )
     slot = (1 - BAR_GAP) / slots
     for index, trace in enumerate(bars):
         horizontal = trace.get("orientation") == "h"
@@ -448,7 +496,9 @@ def _draw_bars(canvas: Canvas, cell: _Cell, layout: dict) -> None:
             centre = category_axis.coordinate(category) + offset
             centre_px = category_axis.pixel(centre)
             half = abs(category_axis.pixel(centre + bar_width / 2) - centre_px)
-            base_px, end_px = value_axis.position(0.0), value_axis.position(float(value))
+            base = bases.get((id(trace), n), 0.0)
+            base_px = value_axis.position(base)
+            end_px = value_axis.position(base + float(value))
             colour = paint(listed(style.get("color"), n), "#999999")
             fill = canvas.fill(
                 colour,
@@ -507,25 +557,27 @@ def _draw_scatter(canvas: Canvas, cell: _Cell) -> None:
         if trace.get("type", "scatter") != "scatter":
             continue
         mode = trace.get("mode") or "lines+markers"
-        points = [
-            (cell.x.position(a), cell.y.position(b))
-            for a, b in zip(trace.get("x") or [], trace.get("y") or [], strict=False)
-            if a is not None and b is not None
-        ]
+        runs = _runs(cell, trace)
+        points = [point for run in runs for point in run]
         if not points:
             continue
         line = trace.get("line") or {}
         style = trace.get("marker") or {}
         colour = paint(line.get("color") or style.get("color"))
-        if "lines" in mode and len(points) > 1:
+        if "lines" in mode:
             dash = DASHES.get(line.get("dash") or "", "")
-            path = "M" + "L".join(f"{coord(a)},{coord(b)}" for a, b in points)
+            path = "".join(
+                "M" + "L".join(f"{coord(a)},{coord(b)}" for a, b in run)
+                for run in runs
+                if len(run) > 1
+            )
             dashing = f' stroke-dasharray="{dash}"' if dash else ""
             stroke = coord(float(line.get("width", 2)))
-            canvas.add(
-                f'<path d="{path}" stroke="{colour}" stroke-width="{stroke}"{dashing}'
-                ' fill="none" stroke-linejoin="round"/>'
-            )
+            if path:
+                canvas.add(
+                    f'<path d="{path}" stroke="{colour}" stroke-width="{stroke}"{dashing}'
+                    ' fill="none" stroke-linejoin="round"/>'
+                )
         if "markers" in mode:
             for n, (a, b) in enumerate(points):
                 marker(
@@ -537,6 +589,18 @@ def _draw_scatter(canvas: Canvas, cell: _Cell) -> None:
                     paint(listed(style.get("color"), n), colour),
                     style.get("line") or {},
                 )
+
+
+def _runs(cell: _Cell, trace: dict) -> list[list[tuple[float, float]]]:
+    """The trace's points in pixels, split where a value is missing: Plotly leaves a gap there
+    rather than joining the line across it (the timeline's slips are one trace of many runs)."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for a, b in zip(trace.get("x") or [], trace.get("y") or [], strict=False):
+        if a is None or b is None:
+            runs.append([])
+        else:
+            runs[-1].append((cell.x.position(a), cell.y.position(b)))
+    return [run for run in runs if run]
 
 
 def _cell_for(cells: dict, ref: str, letter: str) -> _Cell | None:
@@ -627,25 +691,6 @@ def _legend_entries(traces: list[dict], layout: dict) -> list[dict]:
     return [t for t in traces if t.get("showlegend", True) is not False and t.get("name")]
 
 
-def _legend_rows(items: list[LegendItem], width: float) -> list[list[tuple[LegendItem, str]]]:
-    """Legend items with their labels shortened to fit, in rows, as many to a row as fit."""
-    rows: list[list[tuple[LegendItem, str]]] = []
-    used = width
-    for item in items:
-        label = fit(item.label, BASE_SIZE, width - 40)
-        room = _legend_item_width(label)
-        if used + room > width:
-            rows.append([])
-            used = 0.0
-        rows[-1].append((item, label))
-        used += room
-    return rows
-
-
-def _legend_item_width(label: str) -> float:
-    return SWATCH[0] + 6 + text_width(label, BASE_SIZE) + 18
-
-
 def _swatch(trace: dict, prefix: str) -> str:
     """What stands for the trace in its legend: a patch of its bar, or its line and marker."""
     canvas = Canvas(prefix)
@@ -686,7 +731,7 @@ def _swatch(trace: dict, prefix: str) -> str:
 # --- For the report ------------------------------------------------------------------------------
 
 
-def drawings(figures: dict[str, dict], *, enabled: bool = True, width: int = WIDTH) -> dict:
+def drawings(figures: dict[str, dict], *, enabled: bool = True) -> dict:
     """Each figure drawn, or ``None`` where it could not be (the report then prints the
     chart's numbers as a table): a report is never refused for want of a chart."""
     result: dict[str, Drawing | None] = {}
@@ -695,7 +740,7 @@ def drawings(figures: dict[str, dict], *, enabled: bool = True, width: int = WID
             result[name] = None
             continue
         try:
-            result[name] = draw(figure, width)
+            result[name] = draw(figure)
         except Exception as error:  # noqa: BLE001 (any failure: the table instead)
             logger.warning("chart %s could not be drawn, printing a table: %s", name, error)
             result[name] = None

@@ -1,6 +1,6 @@
 """Drawing primitives for the PDF's charts: text measured in the PDF's font, numbers in the
 figure's separators, colours that can only be colours, and an SVG canvas with fills, patterns
-and marker symbols. Plain Python; :mod:`tracker.reports.svg` lays figures out with them.
+and marker symbols. Plain Python; :mod:`tracker.reports.charts.svg` lays figures out with them.
 """
 
 from __future__ import annotations

@@ -1,20 +1,19 @@
 """Plotly figures of the reporting layer's DataFrames, shared by the dashboard and the PDF.
 
-Every function here is pure: DataFrames from ``tracker.reports.data`` in, a figure out, no
-database access. Each chart has two entry points built from one definition:
-
-- ``<chart>_figure(...)`` gives a validated ``plotly.graph_objects.Figure``: for the quarterly
-  PDF (export to SVG) and any other caller;
-- ``<chart>_spec(...)`` gives the same figure as a plain dict (the ``Figure.to_dict()`` form),
-  which the dashboard serialises with ``plotly.io.to_json(spec, validate=False)``, because
-  plotly's per-property validation costs more than the whole rest of a dashboard request.
-  The test suite validates every spec.
+Every function here is pure: DataFrames from the features' queries (``tracker.*.queries``) in,
+a figure out as a plain dict (the ``Figure.to_dict()`` form), no database access. The dashboard
+serialises it with ``plotly.io.to_json(spec, validate=False)``, because plotly's per-property
+validation costs more than the whole rest of a dashboard request; the PDF draws it with
+:mod:`.svg`. The test suite validates every spec of the registry (:mod:`.registry`) with
+``plotly.graph_objects.Figure``.
 
 So the dashboard and the PDF show the same picture of the same numbers.
 
-Accessibility: the palette is Okabe-Ito (colour-blind safe) and every status is also told by a
-marker shape or a bar pattern and by its label in the text, never by colour alone. Titles and axes
-are translated through Flask-Babel, so call these functions inside an app or request context.
+Accessibility: a status's colour, marker and bar pattern come from its enum (``MilestoneStatus``,
+``IndicatorStatus``, ``Rag``, ``NoStatus``), so a chart shows the colour its badge shows, and
+every status is also told by a marker shape or a bar pattern and by its label in the text, never
+by colour alone. Titles and axes are translated through Flask-Babel, so call these functions
+inside an app or request context.
 
 Large programmes: charts with one row per subproject, milestone or indicator show at most
 ``limit`` rows, the most urgent first (``top_*`` below choose them; the dashboard shows the same
@@ -33,96 +32,41 @@ from collections import Counter
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from tracker.i18n import number_format
 from tracker.indicators import status as indicator_rules
+from tracker.indicators.status import IndicatorStatus
 from tracker.labels import any_status
-from tracker.milestones import status as milestone_rules
+from tracker.milestones.status import MilestoneStatus
+from tracker.projects.status import Rag
 from tracker.quarters import Quarter
+from tracker.vocabulary import NoStatus, RichStrEnum, Tone
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-COLOURS = {
-    "achieved_on_time": "#009E73",
-    "achieved_late": "#0072B2",
-    "on_track": "#009E73",
-    "green": "#009E73",
-    "at_risk": "#E69F00",
-    "amber": "#E69F00",
-    "overdue": "#D55E00",
-    "off_track": "#D55E00",
-    "red": "#D55E00",
-    "no_data": "#999999",
-    "none": "#999999",
-}
-# Marker shapes (plotly symbol names) and bar fill patterns: the second channel beside colour.
-MARKERS = {
-    "achieved_on_time": "star",
-    "achieved_late": "star-open",
-    "on_track": "circle",
-    "green": "circle",
-    "at_risk": "triangle-up",
-    "amber": "triangle-up",
-    "overdue": "x",
-    "off_track": "x",
-    "red": "x",
-    "no_data": "circle-open",
-    "none": "circle-open",
-}
-PATTERNS = {
-    "achieved_on_time": "",
-    "achieved_late": ".",
-    "on_track": "",
-    "green": "",
-    "at_risk": "/",
-    "amber": "/",
-    "overdue": "x",
-    "off_track": "x",
-    "red": "x",
-    "no_data": "-",
-    "none": "-",
-}
 INK = "#1b1f24"
 GRID = "#d0d5db"
 
-MILESTONE_ORDER = (
-    milestone_rules.ACHIEVED_ON_TIME,
-    milestone_rules.ACHIEVED_LATE,
-    milestone_rules.ON_TRACK,
-    milestone_rules.AT_RISK,
-    milestone_rules.OVERDUE,
-)
-INDICATOR_ORDER = (
-    indicator_rules.ON_TRACK,
-    indicator_rules.AT_RISK,
-    indicator_rules.OFF_TRACK,
-    indicator_rules.NO_DATA,
-)
-RAG_ORDER = ("green", "amber", "red", "none")
+MILESTONE_ORDER = tuple(MilestoneStatus)
+INDICATOR_ORDER = tuple(IndicatorStatus)
+RAG_ORDER = (*Rag, NoStatus.NONE)
 
 TIMELINE_LIMIT = 40
 INDICATOR_LIMIT = 20
 TREND_LIMIT = 9
 MATRIX_LIMIT = 30
 
-# Urgency: the smaller, the sooner a row is shown when a chart must leave rows out.
-_MILESTONE_URGENCY = {
-    milestone_rules.OVERDUE: 0,
-    milestone_rules.AT_RISK: 1,
-    milestone_rules.ACHIEVED_LATE: 2,
-    milestone_rules.ON_TRACK: 3,
-    milestone_rules.ACHIEVED_ON_TIME: 4,
-}
-_INDICATOR_URGENCY = {
-    indicator_rules.OFF_TRACK: 0,
-    indicator_rules.AT_RISK: 1,
-    indicator_rules.NO_DATA: 2,
-    indicator_rules.ON_TRACK: 3,
-}
-_RAG_URGENCY = {"red": 0, "amber": 1, "green": 2, None: 3}
+
+def _member(enum: type[RichStrEnum], code) -> RichStrEnum:
+    """The member a stored code stands for; a missing or unknown code is "no status"."""
+    return enum.get(code) or NoStatus.NONE
+
+
+def _translucent(colour: str, alpha: float) -> str:
+    """``#rrggbb`` as ``rgba(...)``: a light wash of a status's own colour."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
 
 
 # --- Labels -----------------------------------------------------------------------------------
@@ -252,7 +196,9 @@ def top_milestones(milestones: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> pd.
     """The milestones a timeline shows: overdue and at risk first, then by slip, then by date;
     shown by planned date."""
     facts = list(_columns(milestones, "status", "slip_days", "planned_date", "id"))
-    keys = [(_MILESTONE_URGENCY.get(st, 5), -slip, planned, i) for st, slip, planned, i in facts]
+    keys = [
+        (_member(MilestoneStatus, st).urgency, -slip, planned, i) for st, slip, planned, i in facts
+    ]
     order = [(planned, i) for _st, _slip, planned, i in facts]
     return _pick(milestones, keys, limit, order)
 
@@ -264,7 +210,7 @@ def top_indicators(indicators: pd.DataFrame, limit: int = INDICATOR_LIMIT) -> pd
         return indicators
     keys = [
         (
-            _INDICATOR_URGENCY.get(status, 4),
+            _member(IndicatorStatus, status).urgency,
             -((expected - progress) if pd.notna(expected) and pd.notna(progress) else 0.0),
             i,
         )
@@ -273,6 +219,11 @@ def top_indicators(indicators: pd.DataFrame, limit: int = INDICATOR_LIMIT) -> pd
         )
     ]
     return _pick(indicators, keys, limit)
+
+
+def trend_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The indicators the trend chart shows: the most urgent of those with a measurement."""
+    return top_indicators(indicators[indicators["status"] != indicator_rules.NO_DATA], TREND_LIMIT)
 
 
 def top_subprojects(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> pd.DataFrame:
@@ -284,7 +235,7 @@ def top_subprojects(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> pd.Dat
     keys = [
         (
             0 if (isinstance(lead, str) and isinstance(comp, str) and lead != comp) else 1,
-            _RAG_URGENCY.get(comp if isinstance(comp, str) else None, 3),
+            _member(Rag, comp).urgency,
             code,
         )
         for lead, comp, code in facts
@@ -295,7 +246,9 @@ def top_subprojects(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> pd.Dat
 # --- Counts by status -----------------------------------------------------------------------------
 
 
-def status_counts(frame: pd.DataFrame, column: str, order: tuple[str, ...]) -> dict[str, int]:
+def status_counts(
+    frame: pd.DataFrame, column: str, order: tuple[RichStrEnum, ...]
+) -> dict[RichStrEnum, int]:
     """How many rows have each status in ``order`` (missing values count as "none")."""
     counts = Counter(
         value if isinstance(value, str) else "none" for value in frame[column].tolist()
@@ -303,7 +256,7 @@ def status_counts(frame: pd.DataFrame, column: str, order: tuple[str, ...]) -> d
     return {code: int(counts.get(code, 0)) for code in order}
 
 
-def _count_bars(counts: dict[str, int], title: str, axis_title: str) -> dict:
+def _count_bars(counts: dict[RichStrEnum, int], title: str, axis_title: str) -> dict:
     codes = list(counts)
     labels = [status_label(code) for code in codes]
     figure = _figure(
@@ -316,9 +269,9 @@ def _count_bars(counts: dict[str, int], title: str, axis_title: str) -> dict:
             textposition="outside",
             cliponaxis=False,
             marker={
-                "color": [COLOURS[c] for c in codes],
+                "color": [c.colour for c in codes],
                 "pattern": {
-                    "shape": [PATTERNS[c] for c in codes],
+                    "shape": [c.pattern for c in codes],
                     "fgcolor": "#ffffff",
                     "fillmode": "overlay",
                 },
@@ -375,7 +328,7 @@ def rag_spec(overview: pd.DataFrame) -> dict:
                 textposition="outside",
                 cliponaxis=False,
                 marker={
-                    "color": [COLOURS[c] for c in RAG_ORDER],
+                    "color": [c.colour for c in RAG_ORDER],
                     "pattern": {"shape": pattern, "fgcolor": "#ffffff", "fillmode": "overlay"},
                     "line": {"color": INK, "width": 1},
                 },
@@ -402,7 +355,9 @@ def municipality_rows(overview: pd.DataFrame) -> list[dict]:
     is nothing to judge): the municipality chart and its table both read these rows."""
     table: dict[str, dict] = {}
     for name, rag in _columns(overview, "municipality", "computed_rag"):
-        row = table.setdefault(name, {"municipality": name, **dict.fromkeys(RAG_ORDER, 0)})
+        row = table.setdefault(
+            name, {"municipality": name, **dict.fromkeys((c.value for c in RAG_ORDER), 0)}
+        )
         row[rag if rag in RAG_ORDER else "none"] += 1
     return [table[name] for name in sorted(table)]
 
@@ -423,9 +378,9 @@ def municipality_spec(overview: pd.DataFrame) -> dict:
                 x=counts,
                 orientation="h",
                 marker={
-                    "color": COLOURS[code],
+                    "color": code.colour,
                     "pattern": {
-                        "shape": PATTERNS[code],
+                        "shape": code.pattern,
                         "fgcolor": "#ffffff",
                         "fillmode": "overlay",
                     },
@@ -453,10 +408,10 @@ def municipality_spec(overview: pd.DataFrame) -> dict:
 # --- Stoplicht: lead's RAG against computed RAG --------------------------------------------------
 
 
-def rag_matrix_spec(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> dict:
+def rag_matrix_spec(overview: pd.DataFrame) -> dict:
     """The "stoplicht": per subproject the lead's RAG beside the computed RAG; where they differ
     the row carries a "≠" mark and a frame."""
-    chosen = top_subprojects(overview, limit)
+    chosen = top_subprojects(overview)
     facts = list(_columns(chosen, "code", "name", "lead_rag", "computed_rag"))
     rows = [_text(_short(f"{code} {name}")) for code, name, _lead, _computed in facts]
     columns = [_("RAG (lead)"), _("RAG (computed)")]
@@ -465,7 +420,7 @@ def rag_matrix_spec(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> dict:
         for column, code in zip(columns, (lead, computed), strict=True):
             xs.append(column)
             ys.append(label)
-            codes.append(code if code in COLOURS else "none")
+            codes.append(_member(Rag, code))
     differs = [
         label
         for (_code, _name, lead, computed), label in zip(facts, rows, strict=True)
@@ -480,8 +435,8 @@ def rag_matrix_spec(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> dict:
             text=[status_label(c) for c in codes],
             textposition="middle right",
             marker={
-                "symbol": [MARKERS[c] for c in codes],
-                "color": [COLOURS[c] for c in codes],
+                "symbol": [c.marker for c in codes],
+                "color": [c.colour for c in codes],
                 "size": 16,
                 "line": {"color": INK, "width": 1},
             },
@@ -497,7 +452,7 @@ def rag_matrix_spec(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> dict:
                 y=differs,
                 mode="text",
                 text=["≠ " + _("differs")] * len(differs),
-                textfont={"color": COLOURS["red"], "size": 14},
+                textfont={"color": Rag.RED.colour, "size": 14},
                 hoverinfo="skip",
                 showlegend=False,
             )
@@ -511,8 +466,8 @@ def rag_matrix_spec(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> dict:
             "x1": 1,
             "y0": rows.index(label) - 0.45,
             "y1": rows.index(label) + 0.45,
-            "line": {"color": COLOURS["red"], "width": 2, "dash": "dot"},
-            "fillcolor": "rgba(213,94,0,0.06)",
+            "line": {"color": Rag.RED.colour, "width": 2, "dash": "dot"},
+            "fillcolor": _translucent(Rag.RED.colour, 0.06),
             "layer": "below",
         }
         for label in differs
@@ -549,12 +504,12 @@ def milestone_timeline_spec(
     milestones: pd.DataFrame,
     subprojects: pd.DataFrame,
     as_of: date,
-    limit: int = TIMELINE_LIMIT,
 ) -> dict:
     """Gantt-like timeline: per milestone a bar from its baseline date to its planned date (the
-    slip), the baseline as an open diamond, the planned date with the status's marker shape, and
-    a line at ``as_of``. The most urgent ``limit`` milestones when there are more."""
-    chosen = top_milestones(milestones, limit)
+    slip), the baseline as an open diamond, the forecast (where it differs from the plan) and the
+    achievement date as their own markers, the planned date with the status's marker shape, and
+    a line at ``as_of``. The most urgent milestones when there are more than it shows."""
+    chosen = top_milestones(milestones)
     names = subproject_labels(subprojects)
     facts = list(_columns(chosen, "subproject_id", "title", "baseline_date", "planned_date"))
     labels = _unique(
@@ -597,6 +552,7 @@ def milestone_timeline_spec(
             name=_("Baseline date"),
             hovertemplate="%{y}<br>" + _text(_("Baseline date")) + ": %{x}<extra></extra>",
         ),
+        *_date_markers(chosen, labels),
     ]
     for code in MILESTONE_ORDER:
         own = [
@@ -615,9 +571,9 @@ def milestone_timeline_spec(
                 y=[label for label, _planned, _slip in own],
                 mode="markers",
                 marker={
-                    "symbol": MARKERS[code],
+                    "symbol": code.marker,
                     "size": 13,
-                    "color": COLOURS[code],
+                    "color": code.colour,
                     "line": {"color": INK, "width": 1},
                 },
                 name=status_label(code),
@@ -673,6 +629,40 @@ def milestone_timeline_spec(
     )
 
 
+def _date_markers(chosen: pd.DataFrame, labels: list[str]) -> list[dict]:
+    """The forecast dates that differ from the plan and the dates achieved, one trace each,
+    left out when no milestone has one."""
+    facts = list(_columns(chosen, "planned_date", "forecast_date", "achieved_on"))
+    forecast = [
+        (label, forecast)
+        for (planned, forecast, _achieved), label in zip(facts, labels, strict=True)
+        if pd.notna(forecast) and forecast != planned
+    ]
+    achieved = [
+        (label, achieved)
+        for (_planned, _forecast, achieved), label in zip(facts, labels, strict=True)
+        if pd.notna(achieved)
+    ]
+    traces = []
+    for name, points, symbol in (
+        (_("Forecast date"), forecast, "triangle-down-open"),
+        (_("Achieved on"), achieved, "square"),
+    ):
+        if points:
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=[day for _label, day in points],
+                    y=[label for label, _day in points],
+                    mode="markers",
+                    marker={"symbol": symbol, "size": 10, "color": INK, "line": {"width": 1}},
+                    name=name,
+                    hovertemplate="%{y}<br>" + _text(name) + ": %{x}<extra></extra>",
+                )
+            )
+    return traces
+
+
 # --- Indicators ---------------------------------------------------------------------------------
 
 
@@ -698,12 +688,10 @@ def _unique(labels: list[str]) -> list[str]:
     return result
 
 
-def indicator_progress_spec(
-    indicators: pd.DataFrame, subprojects: pd.DataFrame, limit: int = INDICATOR_LIMIT
-) -> dict:
+def indicator_progress_spec(indicators: pd.DataFrame, subprojects: pd.DataFrame) -> dict:
     """Bullet chart: per indicator the progress made from baseline to target (bar, in % of the
     way), the progress expected by its newest period (diamond) and the target (100 %)."""
-    chosen = top_indicators(indicators, limit)
+    chosen = top_indicators(indicators)
     labels = _indicator_labels(chosen, subproject_labels(subprojects))
     statuses = chosen["status"].tolist()
     progresses = chosen["progress"].tolist()
@@ -733,9 +721,9 @@ def indicator_progress_spec(
                 ],
                 textposition="auto",
                 marker={
-                    "color": COLOURS[code],
+                    "color": code.colour,
                     "pattern": {
-                        "shape": PATTERNS[code],
+                        "shape": code.pattern,
                         "fgcolor": "#ffffff",
                         "fillmode": "overlay",
                     },
@@ -778,7 +766,7 @@ def indicator_progress_spec(
             xaxis=_axis(
                 _("Progress from baseline to target (%)"),
                 ticksuffix=" %",
-                range=[min(0, _floor(chosen, "progress")), max(110, _ceil(chosen))],
+                range=[min(0, _floor(chosen)), max(110, _ceil(chosen))],
             ),
             yaxis=_axis(
                 "",
@@ -816,8 +804,8 @@ def indicator_progress_spec(
     )
 
 
-def _floor(frame: pd.DataFrame, column: str) -> float:
-    values = frame[column].dropna().astype(float)
+def _floor(frame: pd.DataFrame) -> float:
+    values = frame["progress"].dropna().astype(float)
     return float(values.min() * 100) - 10 if len(values) else 0.0
 
 
@@ -878,12 +866,11 @@ def indicator_trend_spec(
     indicators: pd.DataFrame,
     measurements: pd.DataFrame,
     subprojects: pd.DataFrame,
-    limit: int = TREND_LIMIT,
 ) -> dict:
     """Small multiples, one panel per indicator in its own unit: the rolled-up actual value per
     quarter (solid line, round markers), the expected trajectory from baseline to target (dashed)
-    and the target (dotted). At most ``limit`` panels, the most urgent indicators first."""
-    chosen = top_indicators(indicators[indicators["status"] != indicator_rules.NO_DATA], limit)
+    and the target (dotted). At most ``TREND_LIMIT`` panels, the most urgent indicators first."""
+    chosen = trend_indicators(indicators)
     total = int((indicators["status"] != indicator_rules.NO_DATA).sum())
     labels = _indicator_labels(chosen, subproject_labels(subprojects))
     grouped: dict[int, list[dict]] = {}
@@ -942,7 +929,7 @@ def indicator_trend_spec(
                 x=periods,
                 y=[point["actual"] for point in own],
                 mode="lines+markers",
-                line={"color": COLOURS["achieved_late"], "width": 2},
+                line={"color": Tone.BLUE.colour, "width": 2},
                 marker={"symbol": "circle", "size": 7},
                 name=_("Actual (rolled up)"),
                 legendgroup="actual",
@@ -993,75 +980,3 @@ def indicator_trend_spec(
             }
         )
     return _figure(traces, layout=layout)
-
-
-# --- The figures ----------------------------------------------------------------------------------
-# Each ``*_spec`` function builds a figure as a plain dict (``Figure.to_dict()`` form); each
-# ``*_figure`` function wraps the same dict in a validated ``plotly.graph_objects.Figure`` (for
-# the PDF's SVG export and anyone who wants the object). The dashboard serialises the specs with
-# ``plotly.io.to_json(spec, validate=False)``: plotly's validation of every property costs more
-# than the rest of the dashboard request, and the test suite validates every figure instead.
-
-
-def milestone_status_figure(milestones: pd.DataFrame) -> go.Figure:
-    """Milestones by status as bars (see ``milestone_status_spec``)."""
-    return go.Figure(milestone_status_spec(milestones))
-
-
-def indicator_status_figure(indicators: pd.DataFrame) -> go.Figure:
-    """Indicators by status as bars (see ``indicator_status_spec``)."""
-    return go.Figure(indicator_status_spec(indicators))
-
-
-def rag_figure(overview: pd.DataFrame) -> go.Figure:
-    """Subprojects by lead's and computed RAG (see ``rag_spec``)."""
-    return go.Figure(rag_spec(overview))
-
-
-def municipality_figure(overview: pd.DataFrame) -> go.Figure:
-    """Subprojects per municipality by computed RAG (see ``municipality_spec``)."""
-    return go.Figure(municipality_spec(overview))
-
-
-def rag_matrix_figure(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> go.Figure:
-    """The stoplicht matrix (see ``rag_matrix_spec``)."""
-    return go.Figure(rag_matrix_spec(overview, limit))
-
-
-def milestone_timeline_figure(
-    milestones: pd.DataFrame,
-    subprojects: pd.DataFrame,
-    as_of: date,
-    limit: int = TIMELINE_LIMIT,
-) -> go.Figure:
-    """The milestone timeline, baseline against planned date (see ``milestone_timeline_spec``)."""
-    return go.Figure(milestone_timeline_spec(milestones, subprojects, as_of, limit))
-
-
-def indicator_progress_figure(
-    indicators: pd.DataFrame, subprojects: pd.DataFrame, limit: int = INDICATOR_LIMIT
-) -> go.Figure:
-    """Indicator progress against target, bullet style (see ``indicator_progress_spec``)."""
-    return go.Figure(indicator_progress_spec(indicators, subprojects, limit))
-
-
-def indicator_trend_figure(
-    indicators: pd.DataFrame,
-    measurements: pd.DataFrame,
-    subprojects: pd.DataFrame,
-    limit: int = TREND_LIMIT,
-) -> go.Figure:
-    """Indicator trends per quarter against the expected path (see ``indicator_trend_spec``)."""
-    return go.Figure(indicator_trend_spec(indicators, measurements, subprojects, limit))
-
-
-FIGURES = (
-    "milestone_status",
-    "indicator_status",
-    "rag",
-    "municipality",
-    "rag_matrix",
-    "milestone_timeline",
-    "indicator_progress",
-    "indicator_trend",
-)
