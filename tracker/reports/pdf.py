@@ -323,7 +323,7 @@ def build_pdf(
     return body
 
 
-def file_name(programme_name: str, quarter: Quarter, subproject_code: str | None = None) -> str:
+def file_name(quarter: Quarter, subproject_code: str | None = None) -> str:
     """E.g. ``kwartaalrapportage-2026-Q3-DP1.pdf``: ASCII, no user text beyond a code."""
     suffix = f"-{_safe(subproject_code)}" if subproject_code else ""
     return f"kwartaalrapportage-{quarter}{suffix}.pdf"

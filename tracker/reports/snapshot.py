@@ -36,19 +36,13 @@ DATE_COLUMNS = {
 DATETIME_COLUMNS = {"updated_at", "entered_at"}
 
 
-class EmptyProgramme(LookupError):
-    pass
-
-
 def collect(programme_id: int, quarter: Quarter) -> dict:
     """Everything the report of ``quarter`` shows, as known at the quarter's end.
 
     Measurements and quarterly updates of later periods are left out; milestones carry the
     achievement and planned date known at the end (see :func:`milestone_queries.milestones_as_at`).
     """
-    programme = db.session.get(Programme, programme_id)
-    if programme is None:
-        raise EmptyProgramme(programme_id)
+    programme = db.session.get_one(Programme, programme_id)
     end = quarter.end
     frames = {
         "subprojects": project_queries.subprojects(programme_id),

@@ -117,7 +117,7 @@ def programme_pdf(programme_id: int, quarter: Quarter):
         body = archived.pdf
     else:
         body = pdf.build_pdf(snapshot.collect(programme.id, period))
-    response = _download(body, "application/pdf", pdf.file_name(programme.name, period))
+    response = _download(body, "application/pdf", pdf.file_name(period))
     if archived is not None:
         response.headers["X-Report-SHA256"] = archived.pdf_sha256
     return response
@@ -131,7 +131,7 @@ def subproject_pdf(programme_id: int, subproject_id: int, quarter: Quarter):
     programme = _programme(programme_id)
     subproject = _subproject(programme, subproject_id)
     period = _reportable(programme, quarter)
-    filename = pdf.file_name(programme.name, period, subproject.code)
+    filename = pdf.file_name(period, subproject.code)
     archived = closed_quarter(programme.id, period)
     if archived is None:
         body = pdf.build_pdf(snapshot.collect(programme.id, period), subproject_id=subproject.id)
