@@ -232,6 +232,23 @@ def world(app):
     return ids
 
 
+def archive_quarter(app, programme_id: int, quarter: str) -> None:
+    """Mark ``quarter`` closed (an archive row; its snapshot and PDF do not matter)."""
+    from tracker.models import ClosedQuarter
+
+    with app.app_context():
+        db.session.add(
+            ClosedQuarter(
+                programme_id=programme_id,
+                quarter=quarter,
+                snapshot={},
+                pdf=b"%PDF-",
+                pdf_sha256="0" * 64,
+            )
+        )
+        db.session.commit()
+
+
 def count_queries(app, client, path: str) -> int:
     """How many SQL statements run while ``client`` GETs ``path`` (which must answer 200)."""
     return len(statements_of(app, client, path))

@@ -24,6 +24,8 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from tracker.projects.status import Rag
+
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "axe.min.js"
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM") or shutil.which("chromium")
@@ -512,7 +514,7 @@ def test_journey_2_steering_member_reads_the_dashboard(browser, browser_page, li
     matrix = chart(page, "rag_matrix")["data"][0]
     assert {label.split()[0] for label in matrix["y"]} == {"DP2"}, matrix["y"]
     lead_column = matrix["x"].index("Stoplicht (deelprojectleider)")
-    assert matrix["marker"]["color"][lead_column] == "#D55E00"  # red
+    assert matrix["marker"]["color"][lead_column] == Rag.RED.colour
     progress = chart(page, "indicator_progress")
     assert indicators[0].name in json.dumps(progress, ensure_ascii=False)
     # ... and what Plotly drew from it, and the tables beside the charts

@@ -4,12 +4,13 @@ import io
 import re
 
 import pytest
+from conftest import archive_quarter
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.indicators import excel
-from tracker.models import ClosedQuarter, Indicator, Measurement, Milestone, QuarterlyUpdate
+from tracker.models import Indicator, Measurement, Milestone, QuarterlyUpdate
 
 REFUSAL = "Kwartaal 2026-Q3 is vastgesteld"
 
@@ -17,17 +18,7 @@ REFUSAL = "Kwartaal 2026-Q3 is vastgesteld"
 @pytest.fixture
 def closed_q3(app, world):
     """2026-Q3 closed (an archive row; the PDF itself does not matter here)."""
-    with app.app_context():
-        db.session.add(
-            ClosedQuarter(
-                programme_id=world["programme_id"],
-                quarter="2026-Q3",
-                snapshot={},
-                pdf=b"%PDF-",
-                pdf_sha256="0" * 64,
-            )
-        )
-        db.session.commit()
+    archive_quarter(app, world["programme_id"], "2026-Q3")
     return world
 
 
@@ -167,17 +158,7 @@ def test_excel_apply_refuses_a_quarter_closed_after_the_preview(app, login_as, w
         content_type="multipart/form-data",
     ).get_data(as_text=True)
     payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', preview).group(1)
-    with app.app_context():
-        db.session.add(
-            ClosedQuarter(
-                programme_id=world["programme_id"],
-                quarter="2026-Q3",
-                snapshot={},
-                pdf=b"%PDF-",
-                pdf_sha256="0" * 64,
-            )
-        )
-        db.session.commit()
+    archive_quarter(app, world["programme_id"], "2026-Q3")
     before = _q3(app)
     response = client.post(f"{base}/upload/apply", data={"payload": payload})
     assert response.status_code == 303

@@ -5,10 +5,11 @@ import re
 from datetime import date
 
 import pytest
+from conftest import archive_quarter
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import ClosedQuarter, Milestone
+from tracker.models import Milestone
 from tracker.quarters.lock import QuarterClosed
 
 REFUSAL = "Kwartaal 2026-Q2 is vastgesteld"
@@ -17,17 +18,7 @@ REFUSAL = "Kwartaal 2026-Q2 is vastgesteld"
 @pytest.fixture
 def closed_q2(app, world):
     """2026-Q2 closed: "Leerlijn vastgesteld" was achieved in it (10-06-2026)."""
-    with app.app_context():
-        db.session.add(
-            ClosedQuarter(
-                programme_id=world["programme_id"],
-                quarter="2026-Q2",
-                snapshot={},
-                pdf=b"%PDF-",
-                pdf_sha256="0" * 64,
-            )
-        )
-        db.session.commit()
+    archive_quarter(app, world["programme_id"], "2026-Q2")
     return world
 
 
