@@ -150,6 +150,7 @@ def test_filter_on_an_earlier_quarter_judges_as_at_its_end(login_as):
         ("?quarter=2026-Q9", "quarter", "bijvoorbeeld 2026-Q3"),
         ("?quarter=gisteren", "quarter", "bijvoorbeeld 2026-Q3"),
         ("?quarter=2027-Q1", "quarter", "is nog niet begonnen"),
+        ("?quarter=1900-Q1", "quarter", "buiten de jaren"),
         ("?subproject=abc", "subproject", "hoort niet bij het programma"),
         ("?subproject=99999", "subproject", "hoort niet bij het programma"),
         ("?municipality=-1", "municipality", "geen deelproject in die gemeente"),

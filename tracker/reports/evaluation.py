@@ -16,6 +16,7 @@ from tracker.indicators import status as indicator_rules
 from tracker.milestones import status as milestone_rules
 from tracker.projects import status as subproject_rules
 from tracker.quarters import Quarter
+from tracker.reports.snapshot import of_subproject
 from tracker.tables import records
 
 RAG_KEYS = (*subproject_rules.RAG_ORDER, None)
@@ -82,18 +83,14 @@ def concerns_quarter(row: dict, quarter: Quarter) -> bool:
 
 def build(frames: dict[str, pd.DataFrame], quarter: Quarter, subproject_id: int | None = None):
     """The whole report, or with ``subproject_id`` the report of one subproject."""
+    previous = frames["indicators_previous"]
+    if subproject_id is not None:
+        frames = of_subproject(frames, subproject_id)
     subprojects = frames["subprojects"]
     milestones = frames["milestones"]
     indicators = frames["indicators"]
-    previous = frames["indicators_previous"]
     measurements = frames["measurements"]
     updates = frames["updates"]
-    if subproject_id is not None:
-        subprojects = subprojects[subprojects["id"] == subproject_id]
-        milestones = milestones[milestones["subproject_id"] == subproject_id]
-        indicators = indicators[indicators["subproject_id"] == subproject_id]
-        measurements = measurements[measurements["subproject_id"] == subproject_id]
-        updates = updates[updates["subproject_id"] == subproject_id]
 
     names = {int(row["id"]): f"{row['code']} {row['name']}" for row in records(subprojects)}
     previous_actual = {

@@ -155,16 +155,14 @@ def tables(snapshot: dict, subproject_id: int | None = None) -> dict[str, pd.Dat
         int(i): f"{c} {n}"
         for i, c, n in subprojects[["id", "code", "name"]].itertuples(index=False)
     }
-    earlier = frames["indicators_previous"]
+    earlier = frames.pop("indicators_previous")
     previous = dict(zip(earlier["id"], earlier["actual"], strict=True))
+    if subproject_id is not None:
+        frames = snapshots.of_subproject(frames, subproject_id)
     result = {}
     for name, frame in frames.items():
-        if name == "indicators_previous":
-            continue
         frame = frame.copy()
         own = "id" if name == "subprojects" else "subproject_id"
-        if subproject_id is not None:
-            frame = frame[frame[own] == subproject_id]
         if name != "subprojects":
             frame["subproject"] = [
                 names.get(int(s), "") if pd.notna(s) else _("Programme") for s in frame[own]

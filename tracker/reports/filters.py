@@ -13,7 +13,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from tracker.quarters import InvalidQuarter, Quarter
+from tracker.quarters import SUPPORTED_YEARS, InvalidQuarter, Quarter
 
 FIELDS = ("programme", "municipality", "subproject", "quarter")
 
@@ -72,6 +72,14 @@ def parse_quarter(args: Mapping[str, str], filters: Filters, today: date) -> Non
     except InvalidQuarter:
         filters.errors["quarter"] = _(
             "Write the quarter as year, dash, Q and its number, e.g. 2026-Q3."
+        )
+        return
+    if quarter.year not in SUPPORTED_YEARS:
+        filters.errors["quarter"] = _(
+            "%(quarter)s is outside the years this tracker covers (%(first)s to %(last)s).",
+            quarter=quarter,
+            first=SUPPORTED_YEARS[0],
+            last=SUPPORTED_YEARS[-1],
         )
         return
     if quarter > current:

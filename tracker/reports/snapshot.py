@@ -91,6 +91,15 @@ def frames(snapshot: dict) -> dict[str, pd.DataFrame]:
     return result
 
 
+def of_subproject(frames: dict[str, pd.DataFrame], subproject_id: int) -> dict[str, pd.DataFrame]:
+    """The frames narrowed to one subproject's rows: the one place a subproject report, its
+    export and its charts take their share of the programme's data from."""
+    return {
+        name: frame[frame["id" if name == "subprojects" else "subproject_id"] == subproject_id]
+        for name, frame in frames.items()
+    }
+
+
 def subproject_ids(snapshot: dict) -> set[int]:
     """The ids of the subprojects the snapshot holds."""
     return {int(v) for v in table_column(snapshot["frames"]["subprojects"], "id")}
