@@ -250,6 +250,45 @@ def test_changes_since_the_previous_meeting(app, login_as, world):
     assert "Nieuwe metingen (1)" in changes and "Stageplaatsen 2026-Q3: 12 plaatsen" in changes
 
 
+def test_changes_follow_the_quarter_filter(app, login_as, world):
+    """At an earlier quarter the changes end at that quarter's end: nothing of a later one."""
+    from tracker.models import Indicator, Measurement, Meeting, Milestone
+
+    with app.app_context():
+        programme_id = world["programme_id"]
+        db.session.add(Meeting(programme_id=programme_id, held_on=date(2026, 8, 1), title="Zomer"))
+        db.session.add(
+            Meeting(programme_id=programme_id, held_on=date(2026, 11, 1), title="Herfst")
+        )
+        workshop = db.session.query(Milestone).filter_by(title="Werkplaats open").one()
+        workshop.achieved_on = date(2026, 11, 2)
+        stage = db.session.query(Indicator).filter_by(name="Stageplaatsen").one()
+        db.session.add_all(
+            [
+                Measurement(
+                    indicator_id=stage.id,
+                    period="2026-Q3",
+                    value=12,
+                    entered_at=datetime(2026, 9, 15),
+                ),
+                Measurement(
+                    indicator_id=stage.id,
+                    period="2026-Q4",
+                    value=30,
+                    entered_at=datetime(2026, 11, 20),
+                ),
+            ]
+        )
+        for m in db.session.query(Measurement).filter(Measurement.indicator_id != stage.id):
+            m.entered_at = datetime(2026, 7, 1)
+        db.session.commit()
+    changes = page(login_as("steering"), "?quarter=2026-Q3").split('id="changes-title"')[1]
+    changes = changes.split("</section>")[0]
+    assert "Zomer" in changes and "Herfst" not in changes
+    assert "Stageplaatsen 2026-Q3: 12 plaatsen" in changes
+    assert "2026-Q4" not in changes and "Werkplaats open" not in changes
+
+
 def test_without_a_meeting_the_page_says_so(login_as):
     assert "Er is nog geen stuurgroepvergadering gehouden." in page(login_as("steering"))
 

@@ -12,6 +12,7 @@ from tracker.extensions import db
 from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import Subproject
+from tracker.quarters import Quarter
 
 CHANGE_LIMIT = 25
 
@@ -24,7 +25,8 @@ def changes_since(
     limit: int = CHANGE_LIMIT,
 ) -> dict[str, tuple[pd.DataFrame, int]]:
     """What changed after ``since`` up to ``as_of``: milestones achieved, planned dates moved,
-    measurements entered. Each kind as (the newest ``limit`` rows, how many there are in all),
+    measurements entered (of periods up to the quarter of ``as_of``, so a dashboard filtered on
+    an earlier quarter lists nothing of a later one). Each kind as (the newest ``limit`` rows, how many there are in all),
     one query per kind whatever the data size."""
     after = datetime.combine(since + timedelta(days=1), time.min)
     until = datetime.combine(as_of + timedelta(days=1), time.min)
@@ -85,6 +87,7 @@ def changes_since(
             Indicator.programme_id == programme_id,
             Measurement.entered_at >= after,
             Measurement.entered_at < until,
+            Measurement.period <= str(Quarter.of(as_of)),
         )
         .order_by(Measurement.entered_at.desc(), Measurement.id.desc())
         .limit(limit)

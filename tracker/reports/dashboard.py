@@ -69,8 +69,8 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
         scoped, milestones, indicators, project_queries.lead_rags(programme_id, quarter)
     )
     decisions = project_queries.decisions_requested(programme_id, quarter, scope)
-    meeting = project_queries.previous_meeting(programme_id, today)
-    changes = changes_since(programme_id, meeting["held_on"], today, scope) if meeting else None
+    meeting = project_queries.previous_meeting(programme_id, as_of)
+    changes = changes_since(programme_id, meeting["held_on"], as_of, scope) if meeting else None
     # only the charted indicators' measurements: a handful of rows at any programme size
     trend_ids = specs.trend_indicators(indicators)["id"].tolist()
     chart_data = registry.ChartData(
