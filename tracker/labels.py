@@ -7,7 +7,7 @@ stored status code stands for, so templates never keep a table of their own.
 from flask_babel import lazy_gettext as _l
 
 from tracker.indicators.status import IndicatorStatus
-from tracker.milestones.status import MilestoneStatus
+from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
 from tracker.vocabulary import NoStatus, RichStrEnum
 
@@ -63,8 +63,18 @@ def any_status(code: object) -> RichStrEnum:
     return NoStatus.NONE
 
 
+def slip_label(code: object) -> str:
+    """What a milestone's slip is measured by ("te laat behaald"), or "" where there is no slip
+    (also for a report archived before slips had a kind)."""
+    try:
+        return SlipKind(code).label if isinstance(code, str) else ""
+    except ValueError:
+        return ""
+
+
 def register(app) -> None:
     app.jinja_env.globals["status_of"] = status_of
+    app.jinja_env.globals["slip_label"] = slip_label
     app.jinja_env.globals["any_status"] = any_status
     app.jinja_env.globals["status_kinds"] = STATUS_KINDS
 

@@ -53,7 +53,9 @@ def test_milestones_as_at_hide_later_achievements_and_later_moves(app, world):
         q2 = Quarter(2026, 2)
         frame = milestone_queries.milestones_as_at(world["programme_id"], q2.end, since=q1.end)
         row = frame[frame["title"] == "Leerlijn vastgesteld"].iloc[0]
-        assert row["planned_date"] == date(2026, 6, 1) and row["slip_days"] == 31
+        # moved by 31 days, then achieved on 10-06-2026: 40 days after its baseline date
+        assert row["planned_date"] == date(2026, 6, 1) and row["slip_days"] == 40
+        assert row["slip_kind"] == "late"
         assert row["planned_date_at_start"] == date(2026, 5, 1)
         assert row["achieved_on"] == date(2026, 6, 10) and row["status"] == "achieved_late"
         cohort = frame[frame["title"] == "Eerste cohort gestart"].iloc[0]

@@ -14,9 +14,10 @@ from tracker.milestones.status import (
     OVERDUE,
     STATUSES,
     MilestoneFacts,
+    SlipKind,
     is_achieved,
     milestone_status,
-    slip_days,
+    slip,
 )
 
 BASELINE = date(2026, 6, 30)
@@ -138,22 +139,47 @@ def test_forecast_after_baseline_but_not_after_planned_is_on_track():
 
 
 @pytest.mark.parametrize(
-    ("baseline", "planned", "slip"),
+    ("baseline", "planned", "days"),
     [
         (date(2026, 6, 30), date(2026, 9, 30), 92),
         (date(2026, 6, 30), date(2026, 6, 1), -29),
-        (date(2026, 6, 30), date(2026, 6, 30), 0),
         (date(2024, 2, 28), date(2024, 3, 1), 2),
         (date(2023, 2, 28), date(2023, 3, 1), 1),
     ],
 )
-def test_slip_days(baseline, planned, slip):
-    assert slip_days(MilestoneFacts(baseline_date=baseline, planned_date=planned)) == slip
+def test_a_moved_planned_date_is_slip(baseline, planned, days):
+    facts_ = MilestoneFacts(baseline_date=baseline, planned_date=planned)
+    assert slip(facts_, as_of=date(2022, 1, 1)) == (days, SlipKind.MOVED)
 
 
-def test_slip_ignores_forecast_and_achievement():
-    f = facts(forecast_date=date(2027, 1, 1), achieved_on=date(2027, 2, 1))
-    assert slip_days(f) == 92
+def test_no_slip_has_no_kind():
+    assert slip(facts(planned_date=date(2026, 6, 30)), as_of=date(2026, 1, 1)) == (0, None)
+
+
+def test_late_achievement_is_slip_whatever_the_planned_date():
+    """Achieved 50 days after a planned date that was never moved: a slip of 50, not 0."""
+    f = facts(planned_date=date(2026, 6, 30), achieved_on=date(2026, 8, 19))
+    assert slip(f, as_of=date(2026, 11, 24)) == (50, SlipKind.LATE)
+
+
+def test_an_achievement_not_yet_known_does_not_count():
+    f = facts(planned_date=date(2026, 6, 30), achieved_on=date(2026, 8, 19))
+    assert slip(f, as_of=date(2026, 7, 10)) == (10, SlipKind.OVERDUE)
+
+
+def test_a_forecast_later_than_planned_is_slip():
+    f = facts(planned_date=date(2026, 9, 30), forecast_date=date(2027, 1, 1))
+    assert slip(f, as_of=date(2026, 8, 1)) == (185, SlipKind.FORECAST)
+
+
+def test_a_passed_planned_date_keeps_slipping_until_achieved():
+    f = facts(planned_date=date(2026, 9, 30))
+    assert slip(f, as_of=date(2026, 11, 24)) == (147, SlipKind.OVERDUE)
+
+
+def test_achieved_early_is_no_slip():
+    f = facts(planned_date=date(2026, 9, 30), achieved_on=date(2026, 6, 1))
+    assert slip(f, as_of=date(2026, 11, 24)) == (-29, None)
 
 
 # --- is_achieved ----------------------------------------------------------------------------

@@ -86,13 +86,15 @@ def test_rag_disagreement_is_shown_for_a_only(login_as, world):
 def test_timeline_shows_slip_in_days(login_as):
     body = page(login_as("manager"))
     timeline = chart(body, "milestone_timeline")
-    assert trace(timeline, "✔ Te laat behaald")["customdata"] == [31]
-    assert trace(timeline, "✖ Over tijd")["customdata"] == [30]
-    slip = trace(timeline, "Verschuiving (basisdatum tot geplande datum)")
+    # achieved 40 days after its baseline date; overdue 84 days past its baseline date by now
+    assert trace(timeline, "✔ Te laat behaald")["customdata"] == [40]
+    assert trace(timeline, "✖ Over tijd")["customdata"] == [84]
+    slip = trace(timeline, "Verschuiving (oorspronkelijke tot geplande datum)")
     assert slip["x"] == ["2026-05-01", "2026-06-01", None, "2026-09-01", "2026-10-01", None]
     assert timeline["layout"]["shapes"][0]["x0"] == "2026-11-24"
     table = body.split('data-chart="chart-milestone_timeline"')[1].split("</table>")[0]
-    assert '<td class="num">31</td>' in table and '<td class="num">30</td>' in table
+    assert "+40 <span class=\"slip-kind\">(te laat behaald)</span>" in table
+    assert "+84 <span class=\"slip-kind\">(geplande datum verstreken, niet behaald)</span>" in table
 
 
 def test_indicator_progress_against_expected(login_as):
@@ -327,7 +329,7 @@ def test_every_chart_has_a_table_and_status_is_not_told_by_colour_alone(login_as
     timeline = chart(body, "milestone_timeline")
     symbols = {t["name"]: t["marker"]["symbol"] for t in timeline["data"] if "marker" in t}
     assert len(set(symbols.values())) == len(symbols)  # one shape per status
-    dates = {"Verschuiving (basisdatum tot geplande datum)", "Oorspronkelijke datum"}
+    dates = {"Verschuiving (oorspronkelijke tot geplande datum)", "Oorspronkelijke datum"}
     dates |= {"Prognosedatum", "Behaald op"}
     assert all(
         "✔" in t["name"] or "✖" in t["name"] or "▲" in t["name"] or "●" in t["name"]

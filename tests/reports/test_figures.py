@@ -49,6 +49,7 @@ def _milestones(count: int) -> pd.DataFrame:
                 None,
                 False,
                 n % 7,
+                "moved" if n % 7 else None,
                 status,
             )
         )

@@ -45,10 +45,6 @@ class Milestone(QuarterLocked, db.Model):
         subproject = related(self, "subproject")
         return subproject.programme_id if subproject else None
 
-    @property
-    def slip_days(self) -> int:
-        return (self.planned_date - self.baseline_date).days
-
 
 class MilestoneDateChange(db.Model):
     """Each move of a milestone's planned date: from, to, who, when and why."""

@@ -27,6 +27,7 @@ MILESTONE_COLUMNS = [
     "achieved_on",
     "at_risk",
     "slip_days",
+    "slip_kind",
     "status",
 ]
 
@@ -70,7 +71,11 @@ def milestones(
             at_risk=bool(row.at_risk),
         )
         rows.append(
-            (*row, milestone_rules.slip_days(facts), milestone_rules.milestone_status(facts, as_of))
+            (
+                *row,
+                *milestone_rules.slip(facts, as_of),
+                milestone_rules.milestone_status(facts, as_of),
+            )
         )
     return tables.frame(rows, MILESTONE_COLUMNS)
 
@@ -149,7 +154,7 @@ def milestones_as_at(
                 row.forecast_date,
                 achieved,
                 bool(row.at_risk),
-                milestone_rules.slip_days(facts),
+                *milestone_rules.slip(facts, as_at),
                 milestone_rules.milestone_status(facts, as_at),
                 at_start,
             )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+
+from flask_babel import gettext
 
 from tracker.vocabulary import N_, RichStrEnum, Tone
 
@@ -34,9 +37,51 @@ class MilestoneFacts:
     at_risk: bool = False
 
 
-def slip_days(facts: MilestoneFacts) -> int:
-    """Days the planned date moved from the baseline; positive means later."""
-    return (facts.planned_date - facts.baseline_date).days
+class SlipKind(StrEnum):
+    """What a milestone's slip is measured by, said beside the number."""
+
+    MOVED = "moved"
+    FORECAST = "forecast"
+    OVERDUE = "overdue"
+    LATE = "late"
+
+    @property
+    def label(self) -> str:
+        return gettext(_SLIP_LABELS[self])
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {kind.value: kind.label for kind in cls}
+
+
+_SLIP_LABELS = {
+    SlipKind.MOVED: N_("planned date moved"),
+    SlipKind.FORECAST: N_("forecast later than planned"),
+    SlipKind.OVERDUE: N_("planned date passed, not achieved"),
+    SlipKind.LATE: N_("achieved late"),
+}
+
+
+def slip(facts: MilestoneFacts, as_of: date) -> tuple[int, SlipKind | None]:
+    """Days the milestone runs behind its baseline date (the commitment the steering group
+    agreed to) as known on ``as_of``, and what shows it.
+
+    An achievement known by then counts as it happened (achieved 50 days late is a slip of 50,
+    whatever the planned date says). Otherwise the latest of: the planned date, a forecast later
+    than it, and, once the planned date has passed, ``as_of`` itself. A negative slip is a
+    planned date moved earlier; no slip has no kind.
+    """
+    baseline = facts.baseline_date
+    if facts.achieved_on is not None and facts.achieved_on <= as_of:
+        days = (facts.achieved_on - baseline).days
+        return days, SlipKind.LATE if days > 0 else None
+    candidates = [((facts.planned_date - baseline).days, SlipKind.MOVED)]
+    if facts.forecast_date is not None and facts.forecast_date > facts.planned_date:
+        candidates.append(((facts.forecast_date - baseline).days, SlipKind.FORECAST))
+    if facts.planned_date < as_of:
+        candidates.append(((as_of - baseline).days, SlipKind.OVERDUE))
+    days, kind = max(candidates, key=lambda candidate: candidate[0])
+    return days, kind if days else None
 
 
 def milestone_status(facts: MilestoneFacts, as_of: date) -> MilestoneStatus:

@@ -26,8 +26,8 @@ def changes_since(
 ) -> dict[str, tuple[pd.DataFrame, int]]:
     """What changed after ``since`` up to ``as_of``: milestones achieved, planned dates moved,
     measurements entered (of periods up to the quarter of ``as_of``, so a dashboard filtered on
-    an earlier quarter lists nothing of a later one). Each kind as (the newest ``limit`` rows, how many there are in all),
-    one query per kind whatever the data size."""
+    an earlier quarter lists nothing of a later one). Each kind as (the newest ``limit`` rows,
+    how many there are in all), one query per kind whatever the data size."""
     after = datetime.combine(since + timedelta(days=1), time.min)
     until = datetime.combine(as_of + timedelta(days=1), time.min)
     total = func.count().over().label("total")

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from tracker.indicators.status import IndicatorStatus
 from tracker.labels import ACTION_STATE_LABELS, DIRECTION_LABELS, ROLLUP_LABELS
-from tracker.milestones.status import MilestoneStatus
+from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
 from tracker.reports import snapshot as snapshots
 from tracker.spreadsheets import neutralise
@@ -86,6 +86,11 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
                 Column("forecast_date", _("Forecast date"), DATE),
                 Column("achieved_on", _("Achieved on"), DATE),
                 Column("slip_days", _("Slip (days)"), INTEGER),
+                Column(
+                    "slip_kind",
+                    _("Slip measured by"),
+                    labels={kind.value: kind.label for kind in SlipKind},
+                ),
                 Column("status", _("Status"), labels=MilestoneStatus.labels()),
             ],
         ),
