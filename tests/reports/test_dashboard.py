@@ -93,8 +93,8 @@ def test_timeline_shows_slip_in_days(login_as):
     assert slip["x"] == ["2026-05-01", "2026-06-01", None, "2026-09-01", "2026-10-01", None]
     assert timeline["layout"]["shapes"][0]["x0"] == "2026-11-24"
     table = body.split('data-chart="chart-milestone_timeline"')[1].split("</table>")[0]
-    assert "+40 <span class=\"slip-kind\">(te laat behaald)</span>" in table
-    assert "+84 <span class=\"slip-kind\">(geplande datum verstreken, niet behaald)</span>" in table
+    assert '+40 <span class="slip-kind">(te laat behaald)</span>' in table
+    assert '+84 <span class="slip-kind">(geplande datum verstreken, niet behaald)</span>' in table
 
 
 def test_indicator_progress_against_expected(login_as):

@@ -9,6 +9,7 @@ import re
 import zipfile
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 from conftest import statements_of
 from openpyxl import load_workbook
@@ -27,7 +28,7 @@ from tracker.models import (
     Subproject,
 )
 from tracker.quarters import Quarter, lock
-from tracker.reports import evaluation, pdf, snapshot
+from tracker.reports import evaluation, exports, pdf, snapshot
 from tracker.reports.charts import svg
 from tracker.reports.fetcher import StaticOnlyFetcher
 
@@ -631,6 +632,11 @@ def hostile_world(app, world):
     return world
 
 
+def _table(sheet, values_only=True):
+    """The rows of a sheet's table (under its provenance lines), header first."""
+    return list(sheet.iter_rows(min_row=exports.TABLE_ROW, values_only=values_only))
+
+
 def test_xlsx_export_has_dutch_sheets_real_types_and_no_formulas(login_as, hostile_world):
     response = login_as("steering").get(f"/exports/{hostile_world['programme_id']}/2026-Q3.xlsx")
     assert response.status_code == 200
@@ -644,10 +650,12 @@ def test_xlsx_export_has_dutch_sheets_real_types_and_no_formulas(login_as, hosti
         "Metingen",
         "Kwartaalrapportages",
     ]
+    for sheet in book.worksheets:  # each sheet says what it is
+        assert sheet["A1"].value == "Testprogramma, kwartaal 2026-Q3, stand per 30-09-2026"
+        assert sheet["A2"].value.startswith("Concept van 24-11-2026")
     milestones = book["Mijlpalen"]
-    headers = [c.value for c in milestones[1]]
-    assert headers[:5] == ["Id", "Deelproject", "Titel", "Oorspronkelijke datum", "Geplande datum"]
-    rows = list(milestones.iter_rows(min_row=2, values_only=True))
+    headers, *rows = _table(milestones)
+    assert headers[:5] == ("Id", "Deelproject", "Titel", "Oorspronkelijke datum", "Geplande datum")
     convenant = next(r for r in rows if r[2] == "Convenant getekend")
     assert convenant[1] == "A Leerlijn"
     assert convenant[3] == datetime(2026, 3, 1) and convenant[6] == datetime(2026, 2, 20)
@@ -656,35 +664,63 @@ def test_xlsx_export_has_dutch_sheets_real_types_and_no_formulas(login_as, hosti
     assert late[7:9] == (40, "te laat behaald") and isinstance(late[7], int)
     hostile = next(
         c
-        for row in milestones.iter_rows(min_row=2)
+        for row in _table(milestones, False)
         for c in row
         if c.column == 3 and "HYPERLINK" in str(c.value)
     )
-    assert hostile.value == "'" + INJECTIONS["milestone"] and hostile.data_type == "s"
+    # stored as typed text: a string cell flagged like text typed after an apostrophe
+    assert hostile.value == INJECTIONS["milestone"] and hostile.data_type == "s"
+    assert hostile.quotePrefix
 
     indicators = book["Indicatoren"]
-    header = [c.value for c in indicators[1]]
-    row = next(r for r in indicators.iter_rows(min_row=2, values_only=True) if r[2] == "Uitval")
+    header, *indicator_rows = _table(indicators)
+    row = next(r for r in indicator_rows if r[2] == "Uitval")
     values = dict(zip(header, row, strict=True))
     assert values["Nulmeting (waarde)"] == 20.0 and values["Streefwaarde"] == 10.0
     assert values["Waarde dit kwartaal"] == 19.0 and values["Status"] == "Buiten koers"
     assert abs(values["Voortgang"] - 0.1) < 1e-9
 
-    measurements = book["Metingen"]
-    mrows = list(measurements.iter_rows(min_row=2, values_only=True))
+    _header, *mrows = _table(book["Metingen"])
     assert all(r[4] <= "2026-Q3" for r in mrows)  # as at the quarter: no Q4 value
     assert not any(r[5] == 999 for r in mrows)
     q3 = next(r for r in mrows if r[4] == "2026-Q3" and r[2] == "Leerlingen techniek")
-    assert q3[5] == 180.0 and q3[6] == "'" + INJECTIONS["note"] and q3[7] == "'\tverborgen"
+    assert q3[5] == 180.0 and q3[6] == INJECTIONS["note"] and q3[7] == "\tverborgen"
 
-    updates = book["Kwartaalrapportages"]
-    urow = next(updates.iter_rows(min_row=2, values_only=True))
-    assert urow[4] == "'" + INJECTIONS["achieved"] and urow[6] == "'" + INJECTIONS["risks"]
+    _header, urow, *_rest = _table(book["Kwartaalrapportages"])
+    assert urow[4] == INJECTIONS["achieved"] and urow[6] == INJECTIONS["risks"]
     assert urow[3] == "Groen"
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+
+
+def test_xlsx_export_reads_back_as_typed_with_pandas(login_as, hostile_world):
+    """What a user typed comes back unchanged: no apostrophe, no formula, real numbers."""
+    response = login_as("manager").get(f"/exports/{hostile_world['programme_id']}/2026-Q3.xlsx")
+    updates = pd.read_excel(
+        io.BytesIO(response.data), sheet_name="Kwartaalrapportages", header=exports.TABLE_ROW - 1
+    )
+    assert updates.loc[0, "Bereikt"] == INJECTIONS["achieved"]
+    measurements = pd.read_excel(
+        io.BytesIO(response.data), sheet_name="Metingen", header=exports.TABLE_ROW - 1
+    )
+    assert INJECTIONS["note"] in set(measurements["Toelichting"])
+    assert pd.api.types.is_numeric_dtype(measurements["Waarde"])
+
+
+def test_a_closed_quarters_export_names_its_archived_report(app, login_as, q3):
+    client = login_as("manager")
+    assert client.post(f"/reports/{q3['programme_id']}/2026-Q3/close").status_code == 303
+    with app.app_context():
+        seal = db.session.query(ClosedQuarter).one().pdf_sha256
+    book = load_workbook(io.BytesIO(client.get(f"/exports/{q3['programme_id']}/2026-Q3.xlsx").data))
+    state = book["Mijlpalen"]["A2"].value
+    assert state.startswith("Vastgesteld op 24-11-2026 door") and seal in state
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/exports/{q3['programme_id']}/2026-Q3.csv").data)
+    )
+    assert seal in archive.read("over-deze-export.txt").decode("utf-8-sig")
 
 
 def test_csv_export_is_a_zip_of_neutralised_files(login_as, hostile_world):
@@ -693,6 +729,7 @@ def test_csv_export_is_a_zip_of_neutralised_files(login_as, hostile_world):
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert sorted(archive.namelist()) == sorted(
         [
+            "over-deze-export.txt",
             "deelprojecten.csv",
             "acties.csv",
             "mijlpalen.csv",
@@ -708,7 +745,7 @@ def test_csv_export_is_a_zip_of_neutralised_files(login_as, hostile_world):
     convenant = next(r for r in rows if r[2] == "Convenant getekend")
     assert convenant[3] == "2026-03-01" and convenant[8:10] == ["", "Op tijd behaald"]
     assert any(r[2] == "'" + INJECTIONS["milestone"] for r in rows)
-    for name in archive.namelist():
+    for name in archive.namelist()[1:]:
         for row in csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig")), delimiter=";"):
             for cell in row:
                 assert not cell.startswith(("=", "+", "@", "\t", "\r")), (name, cell)
@@ -724,9 +761,9 @@ def test_subproject_export_holds_only_that_subproject(login_as, world):
         f"/exports/{world['programme_id']}/subprojects/{world['b']}/2026-Q3.xlsx"
     )
     book = load_workbook(io.BytesIO(response.data))
-    names = [r[2] for r in book["Mijlpalen"].iter_rows(min_row=2, values_only=True)]
+    names = [r[2] for r in _table(book["Mijlpalen"])[1:]]
     assert names == ["Werkplaats open"]
-    assert [r[1] for r in book["Deelprojecten"].iter_rows(min_row=2, values_only=True)] == ["B"]
+    assert [r[1] for r in _table(book["Deelprojecten"])[1:]] == ["B"]
 
 
 def test_kept_reports_stay_within_their_size_and_the_least_recent_goes_first():

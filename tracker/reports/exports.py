@@ -1,9 +1,14 @@
 """Exports of a quarter's numbers: one Excel workbook (a sheet per entity) or a zip of CSV files.
 
 Both come from the same snapshot as the PDF (for a closed quarter: the archived one), so the
-three cannot disagree. Excel cells hold real dates and numbers; text that begins with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so that no spreadsheet
-runs it as a formula (CSV likewise: the same rule on every text cell).
+three cannot disagree. Each sheet opens with what it is: programme, quarter, as-at date, and
+concept or closed with the archived report's SHA-256 (the CSV zip in a text file beside).
+
+Excel cells hold real dates and numbers, and text as text: a text cell that begins like a
+formula (``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is stored as a string with
+Excel's "quote prefix" flag, the way Excel itself stores text typed after an apostrophe, so
+no spreadsheet runs it and its value reads back unchanged. CSV has no cell types: there such
+text gets a leading ``'`` (``tracker.spreadsheets.neutralise``).
 
 CSV: a zip holding one file per entity, because one flat file cannot hold six tables with
 different columns. Each file is UTF-8 with a byte-order mark, semicolon-separated with a decimal
@@ -179,13 +184,14 @@ def tables(snapshot: dict, subproject_id: int | None = None) -> dict[str, pd.Dat
 
 
 def _cell_value(value, column: Column):
+    """The value as a cell holds it; text unchanged (each format makes it safe its own way)."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return None
     if column.labels is not None:
         label = column.labels.get(value)
-        return str(label) if label is not None else neutralise(str(value))
+        return str(label) if label is not None else str(value)
     if column.kind == TEXT:
-        return neutralise(str(value))
+        return str(value)
     if column.kind == DATE:
         return value if isinstance(value, date) else date.fromisoformat(str(value))
     if column.kind == DATETIME:
@@ -204,42 +210,84 @@ NUMBER_FORMATS = {
 }
 
 
-def xlsx(snapshot: dict, subproject_id: int | None = None) -> bytes:
+def provenance(snapshot: dict, seal: str | None = None) -> list[str]:
+    """What an export is, in two lines: programme, quarter and as-at date; concept, or closed
+    with the SHA-256 of the archived report (``seal``) that holds the same numbers."""
+    as_at = date.fromisoformat(snapshot["as_at"]).strftime("%d-%m-%Y")
+    what = _(
+        "%(programme)s, quarter %(quarter)s, as at %(date)s",
+        programme=snapshot["programme"]["name"],
+        quarter=snapshot["quarter"],
+        date=as_at,
+    )
+    closing = snapshot.get("closing")
+    if seal and closing:
+        state = _(
+            "Closed (vastgesteld) on %(date)s by %(name)s; archived report SHA-256 %(hash)s",
+            date=date.fromisoformat(closing["closed_on"]).strftime("%d-%m-%Y"),
+            name=closing["closed_by"],
+            hash=seal,
+        )
+    else:
+        state = _(
+            "Concept of %(date)s: the numbers can change until the quarter is closed",
+            date=date.fromisoformat(snapshot["made_on"]).strftime("%d-%m-%Y"),
+        )
+    return [what, state]
+
+
+TABLE_ROW = 4  # the header row of each sheet's table, under the provenance lines
+
+
+def xlsx(snapshot: dict, subproject_id: int | None = None, seal: str | None = None) -> bytes:
     with force_locale("nl"):
         data = tables(snapshot, subproject_id)
+        about = provenance(snapshot, seal)
         workbook = Workbook()
         workbook.remove(workbook.active)
         for frame_name, sheet_name, columns in _sheets():
             sheet = workbook.create_sheet(sheet_name[:31])
+            for line in about:
+                sheet.append([line])
+            sheet["A1"].font = Font(bold=True)
+            sheet.append([])
             sheet.append([c.header for c in columns])
-            for cell in sheet[1]:
+            for cell in sheet[TABLE_ROW]:
                 cell.font = Font(bold=True, color="FFFFFF")
                 cell.fill = PatternFill("solid", fgColor="00457C")
             frame = data[frame_name]
             for row in frame.to_dict("records"):
                 sheet.append([_cell_value(row.get(c.key), c) for c in columns])
             for index, column in enumerate(columns, start=1):
-                letter = get_column_letter(index)
                 fmt = NUMBER_FORMATS.get(column.kind)
-                if fmt:
-                    for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                for (cell,) in sheet.iter_rows(min_row=TABLE_ROW + 1, min_col=index, max_col=index):
+                    if fmt:
                         cell.number_format = fmt
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                     if isinstance(cell.value, str):
-                        cell.data_type = "s"  # never a formula, whatever the text
+                        _text_cell(cell)
                 width = 12 if column.kind != TEXT else 28
-                sheet.column_dimensions[letter].width = width
-            sheet.freeze_panes = "A2"
-            sheet.auto_filter.ref = sheet.dimensions
+                sheet.column_dimensions[get_column_letter(index)].width = width
+            sheet.freeze_panes = f"A{TABLE_ROW + 1}"
+            last = f"{get_column_letter(len(columns))}{max(sheet.max_row, TABLE_ROW)}"
+            sheet.auto_filter.ref = f"A{TABLE_ROW}:{last}"
         buffer = io.BytesIO()
         workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(cell) -> None:
+    """A string cell, never a formula; text that starts like one is flagged as typed text."""
+    cell.data_type = "s"
+    if neutralise(cell.value) != cell.value:
+        cell.quotePrefix = True
 
 
 def _csv_value(value, column: Column) -> str:
     value = _cell_value(value, column)
     if value is None:
         return ""
+    if isinstance(value, str):
+        return neutralise(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -251,11 +299,14 @@ def _csv_value(value, column: Column) -> str:
     return str(value)
 
 
-def csv_files(snapshot: dict, subproject_id: int | None = None) -> dict[str, str]:
-    """File name to CSV text, one file per entity."""
+def csv_files(
+    snapshot: dict, subproject_id: int | None = None, seal: str | None = None
+) -> dict[str, str]:
+    """File name to CSV text, one file per entity, and a text file that says what they are."""
     with force_locale("nl"):
         data = tables(snapshot, subproject_id)
-        files = {}
+        about = _("About this export")
+        files = {f"{_file_stem(about)}.txt": "\r\n".join(provenance(snapshot, seal))}
         for frame_name, sheet_name, columns in _sheets():
             out = io.StringIO()
             writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -266,10 +317,10 @@ def csv_files(snapshot: dict, subproject_id: int | None = None) -> dict[str, str
     return files
 
 
-def csv_zip(snapshot: dict, subproject_id: int | None = None) -> bytes:
+def csv_zip(snapshot: dict, subproject_id: int | None = None, seal: str | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in csv_files(snapshot, subproject_id).items():
+        for name, text in csv_files(snapshot, subproject_id, seal).items():
             archive.writestr(name, "\ufeff" + text)
     return buffer.getvalue()
 

@@ -242,7 +242,8 @@ def _export(programme: Programme, period: Quarter, fmt: str, subproject: Subproj
     data, archived = _snapshot(programme, period)
     if archived and subproject and subproject.id not in snapshot.subproject_ids(data):
         return _not_in_archive(subproject, period)
-    body = make(data, subproject.id if subproject else None)
+    seal = archived.pdf_sha256 if archived else None
+    body = make(data, subproject.id if subproject else None, seal)
     suffix = f"-{pdf._safe(subproject.code)}" if subproject else ""
     return _download(body, mimetype, f"export-{period}{suffix}.{extension}")
 
