@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import ValidationError
 
-from tracker.numbers import InvalidNumber, parse_number
+from tracker.i18n import number_format
+from tracker.numbers import MAX_MAGNITUDE, InvalidNumber, OutOfRange, parse_number
 
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
 
@@ -50,6 +51,13 @@ class DutchNumberField(StringField):
             return
         try:
             self.data = parse_number(valuelist[0])
+        except OutOfRange as error:
+            raise ValueError(
+                _l(
+                    "Enter a number between -%(limit)s and %(limit)s.",
+                    limit=number_format(MAX_MAGNITUDE),
+                )
+            ) from error
         except InvalidNumber as error:
             raise ValueError(_l("Enter a number such as 12,5.")) from error
 

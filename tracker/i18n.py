@@ -47,8 +47,9 @@ def datetime_format(value: datetime | None) -> str:
 
 
 def number_format(value: float | int | None, digits: int = 1) -> str:
-    """1.234,5 in Dutch; whole numbers without decimals."""
-    if _missing(value):
+    """1.234,5 in Dutch; whole numbers without decimals; "–" for none and for a value no
+    number can show (infinite)."""
+    if _missing(value) or not math.isfinite(value):
         return "–"
     # Babel's "#,##0.#" without its pattern machinery (~50 µs a call; a dashboard shows
     # hundreds of numbers): group, keep at most ``digits`` decimals, drop trailing zeros.
@@ -65,7 +66,7 @@ def _symbols(locale: str) -> tuple[str, str]:
 
 
 def percent_format(fraction: float | None) -> str:
-    if _missing(fraction):
+    if _missing(fraction) or not math.isfinite(fraction * 100):
         return "–"
     return number_format(round(fraction * 100)) + " %"
 

@@ -287,3 +287,16 @@ def test_lead_cannot_upload_into_another_subproject(app, login_as, world):
     assert response.status_code == 403
     with app.app_context():
         assert db.session.scalar(select(func.count(Measurement.id))) == 3
+
+
+@pytest.mark.parametrize("huge", [1.7e308, "9" * 308, -2e12])
+def test_an_upload_with_a_number_beyond_any_indicator_is_refused_per_row(
+    app, login_as, world, huge
+):
+    client = login_as("lead")
+    workbook = _filled(client, world, app, {"Leerlingen techniek": huge, "Uitval": 17})
+    response = _upload(client, world, _bytes(workbook))
+    body = response.get_data(as_text=True)
+    assert "tussen -1.000.000.000.000 en 1.000.000.000.000" in body
+    assert 'name="payload"' not in body  # nothing to apply while a row is wrong
+    assert _q4_values(app) == {}

@@ -19,8 +19,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from tracker.i18n import number_format
 from tracker.indicators import values
-from tracker.numbers import InvalidNumber, parse_number
+from tracker.numbers import MAX_MAGNITUDE, InvalidNumber, OutOfRange, bounded, parse_number
 from tracker.quarters import Quarter
 from tracker.spreadsheets import neutralise, restore
 
@@ -188,7 +189,7 @@ def _number(cell) -> float:
     if isinstance(cell, bool | date | datetime):
         raise InvalidNumber(repr(cell))
     if isinstance(cell, int | float):
-        return float(cell)
+        return bounded(float(cell))
     return parse_number(str(cell))
 
 
@@ -237,6 +238,14 @@ def validate(rows, indicators: dict[int, dict], existing: dict[int, dict]) -> Pr
             continue
         try:
             preview.new = _number(raw_value)
+        except OutOfRange:
+            preview.errors.append(
+                _(
+                    "The value lies beyond what an indicator can mean: enter a number between "
+                    "-%(limit)s and %(limit)s.",
+                    limit=number_format(MAX_MAGNITUDE),
+                )
+            )
         except InvalidNumber:
             preview.errors.append(
                 _("The value %(value)s is not a number.", value=repr(str(raw_value)[:40]))
