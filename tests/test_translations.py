@@ -78,3 +78,18 @@ def test_placeholders_match(dutch):
             if form and _placeholders(form) != expected:
                 problems.append(f"{message.id!r}: {form!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_a_milestones_first_planned_date_has_one_dutch_name():
+    """"Oorspronkelijke datum" everywhere: not "basisdatum", and never the indicators'
+    "nulmeting" (a measurement) for a milestone's date."""
+    catalogue = _read(DUTCH)
+    for message in catalogue:
+        if not message.id:
+            continue
+        text = " ".join(_forms(message.string)).lower()
+        assert "basisdatum" not in text, message.id
+        ids = " ".join(_forms(message.id)).lower()
+        if "milestone" in ids and "baseline" in ids:
+            assert "nulmeting" not in text, message.id
+    assert catalogue["Baseline date"].string == "Oorspronkelijke datum"

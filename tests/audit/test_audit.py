@@ -221,3 +221,12 @@ def test_history_shows_labels_of_coded_values(app, login_as, world):
         indicator_id = indicator.id
     body = _squeezed(login_as("manager").get(f"/indicators/{indicator_id}/history"))
     assert "<del>Laatste waarde</del> → Gemiddelde" in body and "rollup" not in body
+
+
+def test_a_field_is_named_for_the_record_it_belongs_to(app):
+    from tracker.audit.labels import field_label
+
+    with app.test_request_context():
+        assert field_label("baseline_date", "Milestone") == "Oorspronkelijke datum"
+        assert field_label("baseline_date", "Indicator") == "Datum nulmeting"
+        assert field_label("baseline_value", "Indicator") == "Nulmeting"

@@ -156,5 +156,5 @@ def test_the_pdf_prints_the_milestone_timeline_with_a_date_axis(app, world):
         html = pdf.render_html(data)
     timelines = [c for c in charts.all() if c.kind == "timeline"]
     assert timelines and all(c.svg_uri for c in timelines)  # drawn, not the table
-    assert "Mijlpalen: basisdatum tegenover geplande datum" in html
+    assert "Mijlpalen: oorspronkelijke datum tegenover geplande datum" in html
     assert "niet worden getekend" not in html

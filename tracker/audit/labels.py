@@ -89,8 +89,14 @@ FIELD_LABELS = {
 }
 
 
-def field_label(field: str) -> str:
-    label = FIELD_LABELS.get(field)
+# Where one field name means different things on different records.
+ENTITY_FIELD_LABELS = {
+    ("Indicator", "baseline_date"): _l("Baseline measured on"),
+}
+
+
+def field_label(field: str, entity: str | None = None) -> str:
+    label = ENTITY_FIELD_LABELS.get((entity, field)) or FIELD_LABELS.get(field)
     return str(label) if label is not None else field.replace("_", " ")
 
 

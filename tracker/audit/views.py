@@ -49,8 +49,8 @@ def audit_value(value, field: str = "", entity: str | None = None) -> str:
 
 
 @bp.app_template_filter("audit_field")
-def audit_field(field: str) -> str:
-    return field_label(field)
+def audit_field(field: str, entity: str | None = None) -> str:
+    return field_label(field, entity)
 
 
 @bp.app_context_processor
