@@ -785,3 +785,12 @@ def test_pdf_statuses_carry_symbol_label_and_tone(app, q3):
     assert '<span class="badge tone-green"><span aria-hidden="true">●</span> Groen' in html
     assert '<span class="badge tone-grey"><span aria-hidden="true">○</span> Onbekend' in html
     assert "status-" not in html
+
+
+def test_pdf_key_figures_agree_in_number_with_their_count(app, world):
+    """One milestone achieved in 2026-Q2: "1 mijlpaal", never "1 mijlpalen"."""
+    with app.app_context(), app.test_request_context("/"):
+        html = pdf.render_html(snapshot.collect(world["programme_id"], Quarter(2026, 2)))
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert re.search(r"\b1\s+mijlpaal behaald dit kwartaal", text)
+    assert not re.search(r"\b1\s+(mijlpalen|indicatoren|besluiten)\b", text)
