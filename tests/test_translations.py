@@ -81,7 +81,7 @@ def test_placeholders_match(dutch):
 
 
 def test_a_milestones_first_planned_date_has_one_dutch_name():
-    """"Oorspronkelijke datum" everywhere: not "basisdatum", and never the indicators'
+    """ "Oorspronkelijke datum" everywhere: not "basisdatum", and never the indicators'
     "nulmeting" (a measurement) for a milestone's date."""
     catalogue = _read(DUTCH)
     for message in catalogue:

@@ -1,9 +1,11 @@
 """The audit trail: every create, update and delete, in the same transaction, shown as history."""
 
+import html
 import re
 from datetime import date, datetime
 
 import pytest
+from conftest import count_queries
 from sqlalchemy import select
 
 from tracker.audit.models import AuditEntry
@@ -230,3 +232,45 @@ def test_a_field_is_named_for_the_record_it_belongs_to(app):
         assert field_label("baseline_date", "Milestone") == "Oorspronkelijke datum"
         assert field_label("baseline_date", "Indicator") == "Datum nulmeting"
         assert field_label("baseline_value", "Indicator") == "Nulmeting"
+
+
+def test_history_names_records_and_people_instead_of_ids(app, login_as, world):
+    """ "Uitval 2026-Q4" with a link, "Ingevoerd door: Deelprojectleider A", never "#7" or "4"."""
+    with app.app_context():
+        indicator = db.session.scalar(select(Indicator).where(Indicator.name == "Uitval"))
+        lead = db.session.scalar(select(User).where(User.email == world["users"]["lead"]))
+        db.session.add(
+            Measurement(indicator=indicator, period="2026-Q4", value=16.5, entered_by_id=lead.id)
+        )
+        doomed = db.session.scalar(select(Milestone).where(Milestone.title == "Evaluatie"))
+        db.session.delete(doomed)
+        db.session.commit()
+        indicator_id = indicator.id
+    body = login_as("manager").get(f"/subprojects/{world['a']}/history").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+    assert f'<a href="/indicators/{indicator_id}">Uitval 2026-Q4</a>' in body
+    assert "Ingevoerd door : Deelprojectleider A" in text
+    assert "Mijlpaal: Evaluatie" in text  # deleted, named by its deletion entry
+    assert not re.search(r"#\d+", text)
+
+
+def test_history_comes_in_pages(app, login_as, world):
+    from tracker.audit import queries
+
+    with app.app_context():
+        subproject = db.session.get(Subproject, world["a"])
+        for n in range(queries.PAGE_SIZE * 2 + 5):
+            subproject.aim = f"Doel {n}"
+            db.session.commit()
+    client = login_as("manager")
+    first = client.get(f"/subprojects/{world['a']}/history").get_data(as_text=True)
+    assert first.count("<tr>") - 1 == queries.PAGE_SIZE and "Oudere wijzigingen" in first
+    assert "Nieuwere wijzigingen" not in first
+    last = client.get(f"/subprojects/{world['a']}/history?page=3").get_data(as_text=True)
+    assert "Nieuwere wijzigingen" in last and "Oudere wijzigingen" not in last
+    assert "Doel 0" in last and "Doel 0" not in first
+    assert client.get("/history?page=abc").status_code == 200
+    assert client.get("/history?page=-5").status_code == 200
+    # names are looked up per kind of record, not per entry
+    few = count_queries(app, client, f"/subprojects/{world['b']}/history")
+    assert count_queries(app, client, f"/subprojects/{world['a']}/history?page=2") <= few + 2

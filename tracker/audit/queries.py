@@ -1,4 +1,7 @@
-"""Reading the audit trail: one query per page, newest first, with the acting user's name."""
+"""Reading the audit trail: one query per page, newest first, with the acting user's name.
+
+History pages show :data:`PAGE_SIZE` entries at a time with links to older ones (a long-running
+programme's history runs to thousands of entries)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ from tracker.audit.models import AuditEntry
 from tracker.auth.models import User
 from tracker.extensions import db
 
-PAGE_SIZE = 500
+PAGE_SIZE = 50
+MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,19 @@ class Entry:
     version: int | None = None
 
 
-def _run(query, limit: int = PAGE_SIZE) -> list[Entry]:
+@dataclass(frozen=True)
+class Page:
+    entries: list[Entry]
+    number: int
+    has_older: bool
+
+
+def _run(query, limit: int = PAGE_SIZE, offset: int = 0) -> list[Entry]:
     query = (
         query.outerjoin(User, User.id == AuditEntry.user_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(limit)
+        .offset(offset)
     )
     return [
         Entry(
@@ -57,25 +69,45 @@ def _new_version(changes: dict | None) -> int | None:
         return None
 
 
-def for_subproject(subproject_id: int) -> list[Entry]:
-    return _run(select(AuditEntry, User.name).where(AuditEntry.subproject_id == subproject_id))
+def _page(query, number: int) -> Page:
+    """Page ``number`` (from 1, newest first) of the query's entries: one query."""
+    number = min(max(number, 1), MAX_PAGE)
+    rows = _run(query, PAGE_SIZE + 1, (number - 1) * PAGE_SIZE)
+    return Page(rows[:PAGE_SIZE], number, len(rows) > PAGE_SIZE)
 
 
-def for_records(records: dict[str, list[int]]) -> list[Entry]:
-    """Entries of the given records, e.g. {"Indicator": [3], "Measurement": [7, 8]}."""
+def for_subproject(subproject_id: int, page: int = 1) -> Page:
+    return _page(
+        select(AuditEntry, User.name).where(AuditEntry.subproject_id == subproject_id), page
+    )
+
+
+def _records_query(records: dict[str, list[int]]):
     conditions = [
         and_(AuditEntry.entity == entity, AuditEntry.entity_id.in_(ids))
         for entity, ids in records.items()
         if ids
     ]
-    if not conditions:
-        return []
-    return _run(select(AuditEntry, User.name).where(or_(*conditions)))
+    return select(AuditEntry, User.name).where(or_(*conditions)) if conditions else None
+
+
+def for_records(records: dict[str, list[int]]) -> list[Entry]:
+    """The newest entries of the given records, e.g. {"Indicator": [3], "Measurement": [7, 8]}."""
+    query = _records_query(records)
+    return [] if query is None else _run(query)
+
+
+def records_page(records: dict[str, list[int]], page: int = 1) -> Page:
+    query = _records_query(records)
+    return Page([], 1, False) if query is None else _page(query, page)
 
 
 def search(
-    user_id: int | None = None, start: date | None = None, end: date | None = None
-) -> list[Entry]:
+    user_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    page: int = 1,
+) -> Page:
     """Entries by one user and/or within a date range (both days inclusive)."""
     query = select(AuditEntry, User.name)
     if user_id is not None:
@@ -84,4 +116,4 @@ def search(
         query = query.where(AuditEntry.at >= datetime.combine(start, time.min))
     if end is not None:
         query = query.where(AuditEntry.at < datetime.combine(end + timedelta(days=1), time.min))
-    return _run(query)
+    return _page(query, page)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tracker.audit import queries
 from tracker.audit.forms import HistoryFilterForm
 from tracker.audit.labels import ACTION_LABELS, ENTITY_LABELS, field_label, value_labels
+from tracker.audit.names import REFERENCES, names_for
 from tracker.auth.models import User
 from tracker.auth.permissions import roles_required
 from tracker.extensions import db
@@ -65,7 +66,7 @@ def subproject_history(subproject_id: int):
     return render_template(
         "audit/subproject_history.html",
         subproject=subproject,
-        entries=queries.for_subproject(subproject.id),
+        history=queries.for_subproject(subproject.id, _page_number()),
     )
 
 
@@ -76,13 +77,15 @@ def milestone_history(milestone_id: int):
     changes = db.session.scalars(
         select(MilestoneDateChange.id).where(MilestoneDateChange.milestone_id == milestone.id)
     ).all()
-    entries = queries.for_records({"Milestone": [milestone.id], "MilestoneDateChange": changes})
+    history = queries.records_page(
+        {"Milestone": [milestone.id], "MilestoneDateChange": changes}, _page_number()
+    )
     return render_template(
         "audit/record_history.html",
         subproject=milestone.subproject,
         title=milestone.title,
         kind=_("Milestone"),
-        entries=entries,
+        history=history,
         tabs="milestones/_tabs.html",
         milestone_id=milestone.id,
     )
@@ -95,13 +98,15 @@ def indicator_history(indicator_id: int):
     measurements = db.session.scalars(
         select(Measurement.id).where(Measurement.indicator_id == indicator.id)
     ).all()
-    entries = queries.for_records({"Indicator": [indicator.id], "Measurement": measurements})
+    history = queries.records_page(
+        {"Indicator": [indicator.id], "Measurement": measurements}, _page_number()
+    )
     return render_template(
         "audit/record_history.html",
         subproject=indicator.subproject,
         title=indicator.name,
         kind=_("Indicator"),
-        entries=entries,
+        history=history,
         tabs="indicators/_tabs.html",
         indicator_id=indicator.id,
     )
@@ -113,16 +118,24 @@ def search():
     form = HistoryFilterForm(formdata=request.args)
     users = db.session.execute(select(User.id, User.name).order_by(User.name)).all()
     form.user.choices = [("", _("Everyone"))] + [(str(i), name) for i, name in users]
-    entries = None
+    history = None
     status = 200
     if form.validate():
-        entries = queries.search(
+        history = queries.search(
             user_id=int(form.user.data) if form.user.data else None,
             start=form.start.data,
             end=form.end.data,
+            page=_page_number(),
         )
     else:
         status = 400
-    return render_template(
-        "audit/search.html", form=form, entries=entries, page_size=queries.PAGE_SIZE
-    ), status
+    return render_template("audit/search.html", form=form, history=history), status
+
+
+def _page_number() -> int:
+    return request.args.get("page", default=1, type=int) or 1
+
+
+@bp.app_context_processor
+def inject_audit_names():
+    return {"audit_names": names_for, "AUDIT_REFERENCES": REFERENCES}
