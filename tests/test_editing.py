@@ -575,3 +575,16 @@ def test_every_form_page_opens_for_an_editor(app, login_as, world):
         response = client.get(path)
         assert response.status_code == 200, path
         assert text in response.get_data(as_text=True), path
+
+
+def test_a_refused_form_lists_each_failing_field_with_a_link_to_it(login_as, world):
+    response = login_as("lead").post(
+        f"/subprojects/{world['a']}/milestones/new",
+        data=_milestone_data(title="", planned_date="31-02-2027"),
+    )
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    summary = body.split('class="error-summary"')[1].split("</div>")[0]
+    assert "Er is niets opgeslagen: verbeter 2 velden" in summary
+    assert '<a href="#title">Titel:' in summary and '<a href="#planned_date">' in summary
+    assert body.index('class="error-summary"') < body.index('<form method="post" novalidate')

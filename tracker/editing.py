@@ -150,9 +150,8 @@ def save_form(
             except Invalid as error:
                 db.session.rollback()
                 field = getattr(form, error.field, None)
-                if field is None:  # a rule of the record as a whole: said at the top
+                if field is None:  # a rule of the record as a whole: the error summary says it
                     form.form_errors.append(error.message)
-                    flash(error.message, "error")
                 else:
                     field.errors.append(error.message)
             except StaleDataError:

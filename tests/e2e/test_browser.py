@@ -162,6 +162,15 @@ def browser_page(browser, live_server):
     assert watch.dialogs == [], f"dialogs opened by the page: {watch.dialogs}"
 
 
+def in_view(page, selector: str) -> bool:
+    """Whether the element's top lies inside the browser window, after any scrolling."""
+    return page.evaluate(
+        "s => { const r = document.querySelector(s).getBoundingClientRect();"
+        " return r.top >= 0 && r.top < window.innerHeight; }",
+        selector,
+    )
+
+
 def log_in(page, live_server, who: str) -> None:
     login = live_server.logins[who]
     page.goto(f"{live_server.url}/login")
@@ -418,6 +427,8 @@ def test_journey_1_lead_updates_milestones_and_the_quarter(browser_page, live_se
     page.click("main form button[type=submit]")
     page.wait_for_url(lambda url: "/edit" not in url)
     assert "Mijlpaal opgeslagen" in page.inner_text(".flashes")
+    assert page.url.endswith("#milestones")  # back at the section it came from ...
+    assert in_view(page, ".flash-success") and in_view(page, "#milestones")  # ... message in view
     row = row_of(page, achieve.title)
     assert "20-11-2026" in row.inner_text()
     status_after = row.locator(".badge")
