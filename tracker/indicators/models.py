@@ -59,6 +59,7 @@ class Indicator(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
+    programme: Mapped[Programme] = relationship()  # noqa: F821
     subproject: Mapped[Subproject | None] = relationship()  # noqa: F821
     measurements: Mapped[list[Measurement]] = relationship(
         back_populates="indicator", order_by="Measurement.period"
