@@ -82,6 +82,7 @@ class IdsField(SelectMultipleField):
     """Several records chosen by id; an unknown or malformed id reads as a clear sentence."""
 
     def __init__(self, label=None, validators=None, message=None, **kwargs):
+        kwargs.setdefault("coerce", int)  # so the chosen ids show as selected
         super().__init__(label, validators, **kwargs)
         self.message = message or _l("Choose an option from the list.")
 

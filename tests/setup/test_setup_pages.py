@@ -179,8 +179,9 @@ def test_only_users_with_the_lead_role_can_be_chosen_as_leads(app, client, world
     with app.app_context():
         steering = db.session.scalar(select(User.id).where(User.role == "steering"))
         almere = db.session.scalar(select(Municipality.id).where(Municipality.name == "Almere"))
-    page = client.get(f"/setup/subprojects/{world['b']}/edit").get_data(as_text=True)
-    assert "Deelprojectleider A" in page and "Stuurgroeplid" not in page
+    page = client.get(f"/setup/subprojects/{world['a']}/edit").get_data(as_text=True)
+    assert "Deelprojectleider A</option>" in page and "Stuurgroeplid" not in page
+    assert "<option selected value=" in page  # A's lead is shown chosen
     response = client.post(
         f"/setup/subprojects/{world['b']}/edit",
         data={
