@@ -257,6 +257,98 @@ def _quarter_valid(w) -> dict:
     }
 
 
+PROGRAMME_FIELDS = {
+    "name": TEXT,
+    "aim": TEXT,
+    "start_date": DATE,
+    "end_date": DATE,
+    "reporting_frequency": choice(["quarterly", "half_yearly", "yearly"]),
+}
+PROGRAMME_VALID = {
+    "name": "Metaalcluster <i>Flevoland</i>",
+    "start_date": "01-01-2026",
+    "end_date": "31-12-2028",
+    "reporting_frequency": "half_yearly",
+}
+SUBPROJECT_SETUP_FIELDS = {
+    "code": TEXT,
+    "name": TEXT,
+    "aim": TEXT,
+    "municipality_id": ID,
+    "lead_ids": ID,
+}
+
+
+def _subproject_setup_valid(w) -> dict:
+    return {"code": "C<b>", "name": "Lasacademie", "municipality_id": str(w["almere"])}
+
+
+def _programme_indicator_fields(w) -> dict:
+    return {
+        **INDICATOR_FIELDS,
+        "aggregation": choice(["sum", "mean", "last"]),
+        "source_ids": st.one_of(st.just(str(w["a1"])), ID),
+    }
+
+
+SETUP_FORMS = [
+    FormCase(
+        "new-programme-as-manager",
+        lambda w: "/setup/programmes/new",
+        "manager",
+        PROGRAMME_FIELDS,
+        valid=lambda w: PROGRAMME_VALID,
+        shown_on=lambda w: ["/setup"],
+        must_accept=True,
+    ),
+    FormCase(
+        "new-programme-as-steering",
+        lambda w: "/setup/programmes/new",
+        "steering",
+        PROGRAMME_FIELDS,
+        valid=lambda w: PROGRAMME_VALID,
+        always_refused=True,
+    ),
+    FormCase(
+        "new-municipality-as-manager",
+        lambda w: "/setup/municipalities/new",
+        "manager",
+        {"name": TEXT, "cbs_code": st.one_of(TEXT, st.from_regex(r"GM[0-9]{4}", fullmatch=True))},
+        valid=lambda w: {"name": "Lelystad <b>", "cbs_code": "gm0995"},
+        shown_on=lambda w: ["/setup/municipalities"],
+        must_accept=True,
+    ),
+    FormCase(
+        "new-subproject-as-manager",
+        lambda w: f"/setup/programmes/{w['programme_id']}/subprojects/new",
+        "manager",
+        SUBPROJECT_SETUP_FIELDS,
+        valid=_subproject_setup_valid,
+        shown_on=lambda w: [f"/setup/programmes/{w['programme_id']}"],
+        must_accept=True,
+    ),
+    FormCase(
+        "edit-subproject-setup-as-lead",
+        lambda w: f"/setup/subprojects/{w['a']}/edit",
+        "lead",
+        SUBPROJECT_SETUP_FIELDS,
+        valid=_subproject_setup_valid,
+        always_refused=True,
+    ),
+    FormCase(
+        "new-programme-indicator-as-manager",
+        lambda w: f"/programmes/{w['programme_id']}/indicators/new",
+        "manager",
+        _programme_indicator_fields,
+        valid=lambda w: {**INDICATOR_VALID, "aggregation": "sum", "source_ids": str(w["a1"])},
+        shown_on=lambda w: [
+            f"/setup/programmes/{w['programme_id']}",
+            f"/programmes/{w['programme_id']}",
+        ],
+        must_accept=True,
+    ),
+]
+
 FORMS = [
     FormCase(
         "login",
@@ -512,6 +604,7 @@ FORMS = [
         {**USER_FIELDS, "version": _version_or("User", "steering_id")},
         always_refused=True,
     ),
+    *SETUP_FORMS,
 ]
 
 # Pages whose path ids and query parameters are fuzzed: (path with {} for an id, role, the
@@ -552,6 +645,7 @@ def _world_ids(app, world) -> dict:
         Indicator,
         Measurement,
         Milestone,
+        Municipality,
         SubprojectOrganisation,
         User,
     )
@@ -576,6 +670,7 @@ def _world_ids(app, world) -> dict:
             )
         )
         w["link"] = one(select(SubprojectOrganisation.id))
+        w["almere"] = one(select(Municipality.id).where(Municipality.name == "Almere"))
         for role in ("admin", "steering", "lead"):
             w[f"{role}_id"] = one(select(User.id).where(User.email == world["users"][role]))
         db.session.remove()

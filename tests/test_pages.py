@@ -24,7 +24,7 @@ def test_subproject_page_shows_milestones_with_slip_and_status(login_as, world):
     body = client.get(f"/subprojects/{world['a']}").get_data(as_text=True)
     assert "Leerlijn vastgesteld" in body
     assert "01-05-2026" in body and "01-06-2026" in body and "10-06-2026" in body
-    assert '<td class="num">31</td>' in body
+    assert '+40 <span class="slip-kind">(te laat behaald)</span>' in body
     assert "Gastlessen organiseren" in body and "60 %" in body
     assert "Vmbo Almere" in body and "trekker" in body
     assert "2026-Q3" in body and "Veel" in body

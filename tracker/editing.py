@@ -191,8 +191,12 @@ def delete_record(
     redirect_to: str,
     also_delete: Callable[[], None] | None = None,
     subproject=None,
+    instead: tuple[str, str] | None = None,
 ):
-    """Ask for confirmation, refuse while other records depend on ``obj``, then delete it."""
+    """Ask for confirmation, refuse while other records depend on ``obj``, then delete it.
+
+    ``instead`` (a label and a URL) offers the way out where dependents refuse the deletion,
+    e.g. archiving a subproject that has history."""
     form = ConfirmDeleteForm()
     if form.is_submitted() and not dependents:
         if form.validate() and not is_stale(form, obj):
@@ -223,4 +227,5 @@ def delete_record(
         dependents=dependents,
         back_to=back_to,
         subproject=subproject,
+        instead=instead,
     ), status

@@ -1,8 +1,9 @@
 """Error pages in the app's look, for every 4xx and 500."""
 
 import contextlib
+from typing import NoReturn
 
-from flask import Flask, g, render_template
+from flask import Flask, abort, g, make_response, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
@@ -64,6 +65,13 @@ def render_error(code: int, detail: str | None = None):
     return render_template(
         "errors/error.html", code=code, title=title, text=text, detail=detail
     ), code
+
+
+def refuse(code: int, title: str, text: str) -> NoReturn:
+    """Stop the request with an error page that says in its own words what is refused and
+    what to do, where the standard text of ``code`` would mislead."""
+    page = render_template("errors/error.html", code=code, title=title, text=text, detail=None)
+    abort(make_response(page, code))
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 
 from tracker.i18n import number_format
@@ -84,3 +84,26 @@ class ChoiceField(SelectField):
         allowed = {str(value) for value, *_ in (self.choices or [])}
         if str(self.data) not in allowed:
             raise ValidationError(_l("Choose an option from the list."))
+
+
+class IdsField(SelectMultipleField):
+    """Several records chosen by id; an unknown or malformed id reads as a clear sentence."""
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        kwargs.setdefault("coerce", int)  # so the chosen ids show as selected
+        super().__init__(label, validators, **kwargs)
+        self.message = message or _l("Choose an option from the list.")
+
+    def process_formdata(self, valuelist):
+        self.data = []
+        self._malformed = False
+        for value in valuelist:
+            try:
+                self.data.append(int(value))
+            except (TypeError, ValueError):
+                self._malformed = True
+
+    def pre_validate(self, form):
+        allowed = {int(value) for value, *_ in (self.choices or [])}
+        if getattr(self, "_malformed", False) or any(v not in allowed for v in self.data or []):
+            raise ValidationError(self.message)

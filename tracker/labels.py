@@ -5,6 +5,7 @@ stored status code stands for, so templates never keep a table of their own.
 """
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from tracker.indicators.status import IndicatorStatus
 from tracker.milestones.status import MilestoneStatus, SlipKind
@@ -77,6 +78,7 @@ def register(app) -> None:
     app.jinja_env.globals["slip_label"] = slip_label
     app.jinja_env.globals["any_status"] = any_status
     app.jinja_env.globals["status_kinds"] = STATUS_KINDS
+    app.jinja_env.globals["aggregation_rule"] = aggregation_rule
 
     @app.context_processor
     def inject_labels():
@@ -87,3 +89,24 @@ def register(app) -> None:
             "DIRECTION_LABELS": DIRECTION_LABELS,
             "ROLLUP_LABELS": ROLLUP_LABELS,
         }
+
+
+def aggregation_rule(aggregation: str | None, sources) -> str:
+    """How a computed programme indicator's value is made, beside the number: "sum of 6
+    subproject indicators". Empty for an indicator whose values are entered."""
+    count = int(sources or 0) if sources == sources else 0  # NaN from a frame counts as none
+    if aggregation == "sum":
+        return ngettext(
+            "sum of %(num)d subproject indicator", "sum of %(num)d subproject indicators", count
+        )
+    if aggregation == "mean":
+        return ngettext(
+            "mean of %(num)d subproject indicator", "mean of %(num)d subproject indicators", count
+        )
+    if aggregation == "last":
+        return ngettext(
+            "value entered last of %(num)d subproject indicator",
+            "value entered last of %(num)d subproject indicators",
+            count,
+        )
+    return ""

@@ -2,7 +2,7 @@
 
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import User, subproject_leads
-from tracker.indicators.models import Indicator, Measurement
+from tracker.indicators.models import Indicator, Measurement, indicator_sources
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import (
     Action,
@@ -35,5 +35,6 @@ __all__ = [
     "Subproject",
     "SubprojectOrganisation",
     "User",
+    "indicator_sources",
     "subproject_leads",
 ]

@@ -180,7 +180,8 @@ def test_achieved_milestones_have_evidence_and_moves_are_recorded(s):
 
 
 def test_indicators_have_directions_rollups_and_mixed_status(s):
-    indicators = s.scalars(select(Indicator)).all()
+    everything = s.scalars(select(Indicator)).all()
+    indicators = [i for i in everything if i.aggregation is None]
     programme_level = [i for i in indicators if i.subproject_id is None]
     assert len(programme_level) == 2
     assert {i.direction for i in indicators} == {"up", "down"}
@@ -196,6 +197,26 @@ def test_indicators_have_directions_rollups_and_mixed_status(s):
         if indicator.rollup == "sum":
             assert all(v >= 0 for v in values)
     assert statuses["on_track"] >= 1 and statuses["at_risk"] >= 1 and statuses["off_track"] >= 1
+
+
+def test_one_programme_indicator_is_the_sum_of_the_subprojects(s):
+    from tracker.indicators.rollup import SourceValue, combine
+
+    computed = s.scalars(select(Indicator).where(Indicator.aggregation.is_not(None))).all()
+    assert len(computed) == 1
+    total = computed[0]
+    assert total.subproject_id is None and total.aggregation == "sum"
+    assert len(total.sources) == 5 and not total.measurements
+    assert total.baseline_value == sum(i.baseline_value for i in total.sources)
+    values = [
+        SourceValue(i.id, m.period, m.value, m.entered_at)
+        for i in total.sources
+        for m in i.measurements
+    ]
+    made = combine(values, total.aggregation)
+    assert [q.period for q in made] == PERIODS
+    assert made[-1].value == pytest.approx(sum(i.measurements[-1].value for i in total.sources))
+    assert made[-1].counted == 5
 
 
 def test_a_lead_rag_disagrees_with_the_computed_rag(s):

@@ -90,6 +90,9 @@ def live_server(tmp_path_factory):
         ids["indicator"] = db.session.scalar(
             select(Indicator.id).where(Indicator.subproject_id == led.id).order_by(Indicator.id)
         )
+        ids["computed"] = db.session.scalar(
+            select(Indicator.id).where(Indicator.aggregation.is_not(None))
+        )
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -293,6 +296,28 @@ PAGES = [
     ("history", "manager", lambda ids: "/history", 200),
     ("reports", "manager", lambda ids: f"/reports/{ids['programme']}", 200),
     ("users", "admin", lambda ids: "/users", 200),
+    ("set-up", "manager", lambda ids: "/setup", 200),
+    ("set-up programme", "manager", lambda ids: f"/setup/programmes/{ids['programme']}", 200),
+    ("municipalities", "manager", lambda ids: "/setup/municipalities", 200),
+    (
+        "new subproject",
+        "manager",
+        lambda ids: f"/setup/programmes/{ids['programme']}/subprojects/new",
+        200,
+    ),
+    (
+        "new programme indicator",
+        "manager",
+        lambda ids: f"/programmes/{ids['programme']}/indicators/new",
+        200,
+    ),
+    (
+        "programme quarter",
+        "manager",
+        lambda ids: f"/programmes/{ids['programme']}/quarter/{QUARTER}",
+        200,
+    ),
+    ("computed indicator", "steering", lambda ids: f"/indicators/{ids['computed']}", 200),
     ("not found", "steering", lambda ids: "/subprojects/999999", 404),
     ("no access", "steering", lambda ids: f"/subprojects/{ids['Almere']}/edit", 403),
     ("english overview", "manager", lambda ids: f"/programmes/{ids['programme']}", 200),

@@ -63,6 +63,8 @@ def _audited_classes():
         models.Organisation,
         models.SubprojectOrganisation,
         models.Subproject,
+        models.Programme,
+        models.Municipality,
         models.Meeting,
         models.Decision,
         models.User,
@@ -242,3 +244,26 @@ def install() -> None:
 
 def _after_soft_rollback(session: Session, _previous_transaction) -> None:
     session.info.pop("audit_pending", None)
+
+
+def record_link_change(session: Session, obj, field: str, before, after, subproject_id=None):
+    """A change of an association table (a subproject's leads, an indicator's sources), which
+    the flush events do not see, written as an update of ``obj`` (which has a ``name``) in the
+    same transaction.
+
+    The row of ``obj`` is touched too, so its version moves on and a form opened on the older
+    version is refused (optimistic locking covers the links as well)."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    if inspect(obj).persistent:
+        flag_modified(obj, "name")
+    session.add(
+        AuditEntry(
+            user_id=_current_user_id(),
+            entity=type(obj).__name__,
+            entity_id=obj.id,
+            action="update",
+            subproject_id=subproject_id,
+            changes={field: [before or None, after or None]},
+        )
+    )

@@ -5,7 +5,10 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+
+from tracker.errors import refuse
 
 EDIT_ALL_ROLES = ("admin", "manager")
 
@@ -32,6 +35,26 @@ def can_manage_users(user) -> bool:
 def require_subproject_editor(subproject_id: int) -> None:
     if not can_edit_subproject(current_user, subproject_id):
         abort(403)
+    require_live_subproject(subproject_id)
+
+
+def require_live_subproject(subproject_id: int) -> None:
+    """An archived subproject (or one of an archived programme) is read only until restored."""
+    from tracker.extensions import db
+    from tracker.projects.models import Subproject
+
+    subproject = db.session.get(Subproject, subproject_id)
+    if subproject is not None and (
+        subproject.archived_at is not None or subproject.programme.archived_at is not None
+    ):
+        refuse(
+            409,
+            _("Archived"),
+            _(
+                "This subproject is archived: it can be read, not changed. The programme "
+                "manager can restore it on the set-up page of its programme."
+            ),
+        )
 
 
 def require_programme_manager() -> None:

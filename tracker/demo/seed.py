@@ -329,6 +329,24 @@ PROGRAMME_INDICATORS = (
     ),
 )
 
+# A programme indicator computed each quarter from subproject indicators: name, unit,
+# definition, aggregation across the sources, roll-up over time, and the sources' names.
+PROGRAMME_ROLLUP = (
+    "Leerlingen en studenten in de technieklijnen van de deelprojecten",
+    "leerlingen",
+    "De leerlingen en studenten in de technische leerlijnen die de deelprojecten volgen, "
+    "opgeteld over de deelprojecten: berekend uit hun eigen indicatoren.",
+    "sum",
+    "last",
+    (
+        "Leerlingen vmbo-techniek (bovenbouw)",
+        "Studenten mbo agrotechniek en mechanisatie",
+        "Leerlingen en studenten installatietechniek",
+        "Leerlingen maritieme techniek (vmbo en mbo)",
+        "Jongeren in werkend-lerentrajecten techniek (BBL)",
+    ),
+)
+
 # --- The six subprojects -----------------------------------------------------------------------
 
 SUBPROJECTS = (
@@ -1110,6 +1128,7 @@ def seed_demo(session: Session, today: date) -> list[DemoLogin]:
     session.flush()
 
     decisions = _meetings(session, programme, subprojects, cal, quarters)
+    created: dict[str, Indicator] = {}
     for spec in SUBPROJECTS:
         subproject, lead = subprojects[spec.code], leads[spec.code]
         actions = [
@@ -1130,7 +1149,9 @@ def seed_demo(session: Session, today: date) -> list[DemoLogin]:
         for m in spec.milestones:
             _milestone(session, cal, subproject, actions, lead, m)
         for i in spec.indicators:
-            _indicator(session, cal, quarters, rnd, programme, subproject, lead, i)
+            created[i.name] = _indicator(
+                session, cal, quarters, rnd, programme, subproject, lead, i
+            )
         for quarter, update in zip(quarters[-2:], spec.updates, strict=True):
             session.add(
                 QuarterlyUpdate(
@@ -1147,8 +1168,31 @@ def seed_demo(session: Session, today: date) -> list[DemoLogin]:
             )
     for i in PROGRAMME_INDICATORS:
         _indicator(session, cal, quarters, rnd, programme, None, users["manager"], i)
+    session.add(_rolled_up(programme, [created[name] for name in PROGRAMME_ROLLUP[5]], cal))
     session.flush()
     return logins
+
+
+def _rolled_up(programme: Programme, sources: list[Indicator], cal: _Calendar) -> Indicator:
+    """The programme indicator computed from ``sources``: its baseline and target are theirs
+    added up, so its progress is the subprojects' together."""
+    name, unit, definition, aggregation, rollup, _names = PROGRAMME_ROLLUP
+    return Indicator(
+        programme_id=programme.id,
+        name=name,
+        unit=unit,
+        definition=definition,
+        source="Berekend uit de indicatoren van de deelprojecten",
+        direction="up",
+        baseline_value=sum(i.baseline_value for i in sources),
+        baseline_date=min(i.baseline_date for i in sources),
+        target_value=sum(i.target_value for i in sources),
+        target_date=max(i.target_date for i in sources),
+        frequency="quarterly",
+        rollup=rollup,
+        aggregation=aggregation,
+        sources=sources,
+    )
 
 
 def _user(
@@ -1244,7 +1288,7 @@ def _indicator(
     subproject: Subproject | None,
     entered_by: User,
     spec: _Indicator,
-) -> None:
+) -> Indicator:
     indicator = Indicator(
         programme_id=programme.id,
         subproject=subproject,
@@ -1282,3 +1326,4 @@ def _indicator(
                 entered_at=cal.stamp(quarter.end + timedelta(days=6 + position % 3 * 4), 10),
             )
         )
+    return indicator

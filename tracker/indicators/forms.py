@@ -6,9 +6,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from tracker import timeutil
 from tracker.editing import VersionedForm
-from tracker.fields import ChoiceField, DutchDateField, DutchNumberField
+from tracker.fields import ChoiceField, DutchDateField, DutchNumberField, IdsField
 from tracker.indicators import values
-from tracker.indicators.models import DIRECTIONS, FREQUENCIES, ROLLUPS
+from tracker.indicators.models import AGGREGATIONS, DIRECTIONS, FREQUENCIES, ROLLUPS
 from tracker.labels import DIRECTION_LABELS, ROLLUP_LABELS
 from tracker.quarters import Quarter
 
@@ -72,6 +72,48 @@ class IndicatorForm(VersionedForm):
         problem = values.value_problem(field.data, self.unit.data or "")
         if field.data is not None and problem:
             raise ValidationError(PROBLEM_MESSAGES[problem])
+
+
+AGGREGATION_LABELS = {
+    "sum": _l("Computed: the sum of the chosen subproject indicators"),
+    "mean": _l("Computed: the mean of the chosen subproject indicators"),
+    "last": _l("Computed: the value entered last among the chosen subproject indicators"),
+}
+
+
+class ProgrammeIndicatorForm(IndicatorForm):
+    """An indicator of the programme itself: entered by hand each quarter, or computed per
+    quarter from subproject indicators of the programme."""
+
+    aggregation = ChoiceField(
+        _l("Values"),
+        description=_l(
+            "A computed value is made per quarter from the subproject indicators chosen "
+            "below; nobody types it."
+        ),
+        choices=[("", _l("Entered by hand each quarter"))]
+        + [(a, AGGREGATION_LABELS[a]) for a in AGGREGATIONS],
+    )
+    source_ids = IdsField(
+        _l("Computed from"),
+        description=_l("Subproject indicators of this programme; choose one or more."),
+        message=_l("Choose subproject indicators of this programme from the list."),
+        choices=[],
+    )
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source_ids.choices = [
+            (i.id, f"{i.subproject.code} · {i.name} ({i.unit})") for i in sources
+        ]
+
+    def validate_source_ids(self, field):
+        if self.aggregation.data and not field.data:
+            raise ValidationError(_l("Choose the subproject indicators it is computed from."))
+        if field.data and not self.aggregation.data:
+            raise ValidationError(
+                _l("Choose how the value is computed, or leave these indicators unchosen.")
+            )
 
 
 class MeasurementForm(VersionedForm):

@@ -2,20 +2,35 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
+from tracker.indicators import rollup as rollup_rules
 from tracker.quarters.lock import QuarterLocked, related
 from tracker.timeutil import utcnow
 
 DIRECTIONS = ("up", "down")
 ROLLUPS = ("sum", "mean", "last")
+AGGREGATIONS = rollup_rules.AGGREGATIONS
 FREQUENCIES = ("quarterly", "yearly")
+
+# The subproject indicators a computed programme indicator is made of.
+indicator_sources = Table(
+    "indicator_source",
+    db.metadata,
+    Column("indicator_id", ForeignKey("indicator.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_id", ForeignKey("indicator.id"), primary_key=True, index=True),
+)
 
 
 class Indicator(db.Model):
-    """A measurement indicator of the programme (no subproject) or of one subproject."""
+    """A measurement indicator of the programme (no subproject) or of one subproject.
+
+    A programme indicator with an ``aggregation`` is computed: per quarter, the sum, mean or
+    last entered value of its ``sources`` (subproject indicators); nobody types its values.
+    ``rollup`` then rolls its quarters up over time like any other indicator's.
+    """
 
     __tablename__ = "indicator"
     __table_args__ = (
@@ -23,6 +38,7 @@ class Indicator(db.Model):
         CheckConstraint("rollup IN ('sum', 'mean', 'last')", name="rollup"),
         CheckConstraint("frequency IN ('quarterly', 'yearly')", name="frequency"),
         CheckConstraint("target_date > baseline_date", name="dates"),
+        CheckConstraint("aggregation IN ('sum', 'mean', 'last')", name="aggregation"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,13 +55,25 @@ class Indicator(db.Model):
     target_date: Mapped[date]
     frequency: Mapped[str] = mapped_column(String(20), default="quarterly")
     rollup: Mapped[str] = mapped_column(String(4), default="last")
+    aggregation: Mapped[str | None] = mapped_column(String(4))
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
+    programme: Mapped[Programme] = relationship()  # noqa: F821
     subproject: Mapped[Subproject | None] = relationship()  # noqa: F821
     measurements: Mapped[list[Measurement]] = relationship(
         back_populates="indicator", order_by="Measurement.period"
     )
+    sources: Mapped[list[Indicator]] = relationship(
+        secondary=indicator_sources,
+        primaryjoin=lambda: Indicator.id == indicator_sources.c.indicator_id,
+        secondaryjoin=lambda: Indicator.id == indicator_sources.c.source_id,
+        order_by=lambda: Indicator.name,
+    )
+
+    @property
+    def computed(self) -> bool:
+        return self.aggregation is not None
 
 
 class Measurement(QuarterLocked, db.Model):

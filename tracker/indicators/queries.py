@@ -2,20 +2,29 @@
 
 Pages, the dashboard, the PDF and the exports take their indicator numbers from here, so they
 cannot disagree. No function here runs a query per row.
+
+A computed programme indicator (``Indicator.aggregation`` set) has no stored measurements: its
+values are made here, per quarter, from its sources' (:mod:`tracker.indicators.rollup`), and go
+into every frame below like entered ones, with ``id`` None. Scoped to a whole programme, the
+frames leave out the indicators of archived subprojects; a source in an archived subproject
+still counts in the programme indicator it feeds (what it measured stays measured).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from tracker import tables
 from tracker.auth.models import User
 from tracker.extensions import db
+from tracker.indicators import rollup
 from tracker.indicators import status as indicator_rules
-from tracker.indicators.models import Indicator, Measurement
+from tracker.indicators.models import Indicator, Measurement, indicator_sources
+from tracker.projects.models import live_subproject_ids
 from tracker.quarters import Quarter
 
 INDICATOR_COLUMNS = [
@@ -29,6 +38,8 @@ INDICATOR_COLUMNS = [
     "target_value",
     "target_date",
     "rollup",
+    "aggregation",
+    "sources",
     "latest_period",
     "latest_value",
     "actual",
@@ -36,6 +47,98 @@ INDICATOR_COLUMNS = [
     "expected",
     "status",
 ]
+MEASUREMENT_COLUMNS = ["id", "indicator_id", "subproject_id", "period", "value"]
+DETAIL_COLUMNS = [
+    "id",
+    "indicator_id",
+    "subproject_id",
+    "indicator",
+    "unit",
+    "period",
+    "value",
+    "note",
+    "source",
+    "entered_by",
+    "entered_at",
+    "aggregation",
+]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A computed indicator's rule and its values per quarter."""
+
+    name: str
+    unit: str
+    aggregation: str
+    sources: int
+    values: list[rollup.QuarterValue]
+
+
+def _scope(programme_id: int, subproject_ids: list[int] | None, programme_level: bool = False):
+    """Which indicators a query covers: a programme's own, some subprojects', or the whole
+    programme (its own and those of its subprojects not archived)."""
+    base = Indicator.programme_id == programme_id
+    if programme_level:
+        return and_(base, Indicator.subproject_id.is_(None))
+    if subproject_ids is not None:
+        return and_(base, Indicator.subproject_id.in_(subproject_ids))
+    return and_(
+        base,
+        or_(Indicator.subproject_id.is_(None), Indicator.subproject_id.in_(live_subproject_ids())),
+    )
+
+
+def computed(scope, up_to: Quarter) -> dict[int, Computed]:
+    """The computed indicators within ``scope`` with their values of quarters up to ``up_to``:
+    two queries (their sources, then the sources' measurements), whatever the size."""
+    links = db.session.execute(
+        select(
+            Indicator.id,
+            Indicator.name,
+            Indicator.unit,
+            Indicator.aggregation,
+            indicator_sources.c.source_id,
+        )
+        .outerjoin(indicator_sources, indicator_sources.c.indicator_id == Indicator.id)
+        .where(scope, Indicator.aggregation.is_not(None))
+    ).all()
+    if not links:
+        return {}
+    rules: dict[int, tuple[str, str, str]] = {}
+    sources: dict[int, list[int]] = {}
+    for indicator_id, name, unit, aggregation, source_id in links:
+        rules[indicator_id] = (name, unit, aggregation)
+        own = sources.setdefault(indicator_id, [])
+        if source_id is not None:
+            own.append(source_id)
+    wanted = {s for own in sources.values() for s in own}
+    by_source: dict[int, list[rollup.SourceValue]] = {}
+    if wanted:
+        for measurement_id, source_id, period, value, entered_at in db.session.execute(
+            select(
+                Measurement.id,
+                Measurement.indicator_id,
+                Measurement.period,
+                Measurement.value,
+                Measurement.entered_at,
+            ).where(Measurement.indicator_id.in_(wanted), Measurement.period <= str(up_to))
+        ):
+            by_source.setdefault(source_id, []).append(
+                rollup.SourceValue(source_id, period, float(value), entered_at, measurement_id)
+            )
+    return {
+        indicator_id: Computed(
+            name=name,
+            unit=unit,
+            aggregation=aggregation,
+            sources=len(sources[indicator_id]),
+            values=rollup.combine(
+                [v for s in sources[indicator_id] for v in by_source.get(s, [])], aggregation
+            ),
+        )
+        for indicator_id, (name, unit, aggregation) in rules.items()
+    }
 
 
 def indicators(
@@ -43,8 +146,18 @@ def indicators(
 ) -> pd.DataFrame:
     """Each indicator with its rolled-up value over the periods up to ``quarter`` and its status.
 
-    A value is judged against the progress expected at the end of its newest period.
+    A value is judged against the progress expected at the end of its newest period. The
+    programme's own indicators are included when no subprojects are named.
     """
+    return _judged(_scope(programme_id, subproject_ids), quarter, subproject_ids is None)
+
+
+def programme_indicators(programme_id: int, quarter: Quarter) -> pd.DataFrame:
+    """The programme's own indicators (no subproject), like :func:`indicators`."""
+    return _judged(_scope(programme_id, None, programme_level=True), quarter, True)
+
+
+def _judged(scope, quarter: Quarter, with_computed: bool) -> pd.DataFrame:
     query = (
         select(
             Indicator.id,
@@ -57,26 +170,23 @@ def indicators(
             Indicator.target_value,
             Indicator.target_date,
             Indicator.rollup,
+            Indicator.aggregation,
         )
-        .where(Indicator.programme_id == programme_id)
+        .where(scope)
         .order_by(Indicator.subproject_id, Indicator.name)
     )
-    if subproject_ids is not None:
-        query = query.where(Indicator.subproject_id.in_(subproject_ids))
-    values = measurements(programme_id, quarter, subproject_ids)
+    made = computed(scope, quarter) if with_computed else {}
     # grouped in plain Python: pandas' groupby builds a frame per indicator, far too slow for
     # a programme with thousands of indicators
     by_indicator: dict[int, list[tuple[str, float]]] = {}
-    for indicator_id, period, value in zip(
-        values["indicator_id"].tolist(),
-        values["period"].tolist(),
-        values["value"].tolist(),
-        strict=True,
-    ):
+    for _id, indicator_id, _sid, period, value in _stored(scope, quarter):
         by_indicator.setdefault(indicator_id, []).append((period, value))
+    for indicator_id, rule in made.items():
+        by_indicator[indicator_id] = [(q.period, q.value) for q in rule.values]
     period_ends: dict[str, date] = {}
     rows = []
     for row in db.session.execute(query):
+        sources = made[row.id].sources if row.id in made else None
         facts = indicator_rules.IndicatorFacts(
             direction=row.direction,
             baseline_value=row.baseline_value,
@@ -87,7 +197,7 @@ def indicators(
         )
         own = by_indicator.get(row.id)
         if not own:
-            rows.append((*row, None, None, None, None, None, indicator_rules.NO_DATA))
+            rows.append((*row, sources, None, None, None, None, None, indicator_rules.NO_DATA))
             continue
         latest_period, latest_value = own[-1]
         actual = indicator_rules.rolled_up([value for _, value in own], row.rollup)
@@ -98,6 +208,7 @@ def indicators(
         rows.append(
             (
                 *row,
+                sources,
                 latest_period,
                 float(latest_value),
                 actual,
@@ -109,11 +220,9 @@ def indicators(
     return tables.frame(rows, INDICATOR_COLUMNS)
 
 
-def measurements(
-    programme_id: int, up_to: Quarter, subproject_ids: list[int] | None = None
-) -> pd.DataFrame:
-    """Every measurement of periods up to and including ``up_to``, oldest first."""
-    query = (
+def _stored(scope, up_to: Quarter) -> list[tuple]:
+    """Entered measurements within ``scope`` of periods up to ``up_to``, oldest first."""
+    return db.session.execute(
         select(
             Measurement.id,
             Measurement.indicator_id,
@@ -122,41 +231,41 @@ def measurements(
             Measurement.value,
         )
         .join(Indicator, Indicator.id == Measurement.indicator_id)
-        .where(Indicator.programme_id == programme_id, Measurement.period <= str(up_to))
+        .where(scope, Measurement.period <= str(up_to))
         .order_by(Measurement.indicator_id, Measurement.period)
-    )
-    if subproject_ids is not None:
-        query = query.where(Indicator.subproject_id.in_(subproject_ids))
-    return tables.frame(
-        db.session.execute(query), ["id", "indicator_id", "subproject_id", "period", "value"]
-    )
+    ).all()
+
+
+def _with_computed(scope, up_to: Quarter) -> list[tuple]:
+    rows = [tuple(row) for row in _stored(scope, up_to)]
+    for indicator_id, rule in computed(scope, up_to).items():
+        rows.extend((None, indicator_id, None, q.period, q.value) for q in rule.values)
+    return sorted(rows, key=lambda row: (row[1], row[3]))
+
+
+def measurements(
+    programme_id: int, up_to: Quarter, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Every measurement of periods up to and including ``up_to``, oldest first; computed
+    values of the programme's own indicators when no subprojects are named."""
+    scope = _scope(programme_id, subproject_ids)
+    rows = _with_computed(scope, up_to) if subproject_ids is None else _stored(scope, up_to)
+    return tables.frame(rows, MEASUREMENT_COLUMNS)
 
 
 def indicator_measurements(indicator_ids: list[int], up_to: Quarter) -> pd.DataFrame:
     """The measurements of the given indicators, periods up to ``up_to``, oldest first: the
     same columns as ``measurements``, for charts that show only a few indicators."""
-    query = (
-        select(
-            Measurement.id,
-            Measurement.indicator_id,
-            Indicator.subproject_id,
-            Measurement.period,
-            Measurement.value,
-        )
-        .join(Indicator, Indicator.id == Measurement.indicator_id)
-        .where(Measurement.indicator_id.in_(indicator_ids), Measurement.period <= str(up_to))
-        .order_by(Measurement.indicator_id, Measurement.period)
-    )
-    return tables.frame(
-        db.session.execute(query), ["id", "indicator_id", "subproject_id", "period", "value"]
-    )
+    return tables.frame(_with_computed(Indicator.id.in_(indicator_ids), up_to), MEASUREMENT_COLUMNS)
 
 
 def measurement_details(
     programme_id: int, up_to: Quarter, subproject_ids: list[int] | None = None
 ) -> pd.DataFrame:
     """Measurements of periods up to ``up_to`` with indicator name, unit, note, source and who
-    entered them: the appendix of the report and the export's measurement sheet."""
+    entered them: the appendix of the report and the export's measurement sheet. A computed
+    value has no id, note or author; its ``aggregation`` says how it was made."""
+    scope = _scope(programme_id, subproject_ids)
     query = (
         select(
             Measurement.id,
@@ -170,27 +279,31 @@ def measurement_details(
             Measurement.source,
             User.name,
             Measurement.entered_at,
+            Indicator.aggregation,
         )
         .join(Indicator, Indicator.id == Measurement.indicator_id)
         .outerjoin(User, User.id == Measurement.entered_by_id)
-        .where(Indicator.programme_id == programme_id, Measurement.period <= str(up_to))
-        .order_by(Measurement.period, Indicator.subproject_id, Indicator.name)
+        .where(scope, Measurement.period <= str(up_to))
     )
-    if subproject_ids is not None:
-        query = query.where(Indicator.subproject_id.in_(subproject_ids))
-    return tables.frame(
-        db.session.execute(query),
-        [
-            "id",
-            "indicator_id",
-            "subproject_id",
-            "indicator",
-            "unit",
-            "period",
-            "value",
-            "note",
-            "source",
-            "entered_by",
-            "entered_at",
-        ],
-    )
+    rows = [tuple(row) for row in db.session.execute(query)]
+    if subproject_ids is None:
+        for indicator_id, rule in computed(scope, up_to).items():
+            rows.extend(
+                (
+                    None,
+                    indicator_id,
+                    None,
+                    rule.name,
+                    rule.unit,
+                    q.period,
+                    q.value,
+                    "",
+                    "",
+                    None,
+                    None,
+                    rule.aggregation,
+                )
+                for q in rule.values
+            )
+    rows.sort(key=lambda r: (r[5], r[2] is not None, r[2] or 0, r[3], r[1]))
+    return tables.frame(rows, DETAIL_COLUMNS)

@@ -15,13 +15,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.auth.permissions import (
     can_edit_subproject,
     can_manage_programme,
+    require_live_subproject,
     require_programme_manager,
     require_subproject_editor,
 )
 from tracker.editing import Invalid, delete_record, save_form
+from tracker.errors import refuse, render_error
 from tracker.extensions import db
 from tracker.i18n import _missing
 from tracker.indicators import excel, services
+from tracker.indicators import programme_quarter as programme_quarter_service
 from tracker.indicators import queries as indicator_queries
 from tracker.indicators import upload as upload_payload
 from tracker.indicators.forms import (
@@ -29,10 +32,11 @@ from tracker.indicators.forms import (
     ConfirmUploadForm,
     IndicatorForm,
     MeasurementForm,
+    ProgrammeIndicatorForm,
     UploadForm,
 )
 from tracker.indicators.models import Indicator, Measurement
-from tracker.projects.models import Subproject
+from tracker.projects.models import Programme, Subproject
 from tracker.quarters import Quarter
 from tracker.quarters.lock import QuarterClosed, is_closed
 
@@ -60,11 +64,42 @@ def _page(indicator_id: int) -> str:
 
 
 def _subproject_indicator(indicator_id: int) -> Indicator:
-    """Only subproject indicators are edited here; programme-level ones have no subproject."""
+    """Only subproject indicators are measured by leads; the programme's own have no subproject."""
     indicator = db.get_or_404(Indicator, indicator_id)
     if indicator.subproject_id is None:
         abort(404)
     return indicator
+
+
+def _owner_page(indicator: Indicator) -> str:
+    """Where an indicator is listed: its subproject's page, or its programme's set-up page."""
+    if indicator.subproject_id is None:
+        return url_for("setup.programme", programme_id=indicator.programme_id, _anchor="indicators")
+    return _back(indicator.subproject_id)
+
+
+def _require_measurer(indicator: Indicator) -> None:
+    """Who may enter an indicator's values: its subproject's editors, or for the programme's own
+    indicators the programme manager; nobody types a computed one's."""
+    if indicator.subproject_id is not None:
+        require_subproject_editor(indicator.subproject_id)
+        return
+    require_programme_manager()
+    if indicator.programme.archived_at is not None:
+        refuse(
+            409,
+            _("Archived"),
+            _("This programme is archived: it can be read, not changed. Restore it first."),
+        )
+    if indicator.computed:
+        refuse(
+            409,
+            _("Computed indicator"),
+            _(
+                "This indicator is computed from subproject indicators, so its values cannot "
+                "be typed. Change the subproject indicators' values, or the indicator's rule."
+            ),
+        )
 
 
 @bp.route("/indicators/<int:indicator_id>")
@@ -72,9 +107,16 @@ def _subproject_indicator(indicator_id: int) -> Indicator:
 def indicator(indicator_id: int):
     from tracker import timeutil
 
-    indicator = _subproject_indicator(indicator_id)
+    indicator = db.get_or_404(Indicator, indicator_id)
     quarter = Quarter.of(timeutil.today())
-    rows = indicator_queries.indicators(indicator.programme_id, quarter, [indicator.subproject_id])
+    if indicator.subproject_id is None:
+        rows = indicator_queries.programme_indicators(indicator.programme_id, quarter)
+        can_edit = can_manage_programme(current_user) and not indicator.computed
+    else:
+        rows = indicator_queries.indicators(
+            indicator.programme_id, quarter, [indicator.subproject_id]
+        )
+        can_edit = can_edit_subproject(current_user, indicator.subproject_id)
     row = rows[rows["id"] == indicator.id].to_dict("records")[0]
     measurements = db.session.scalars(
         select(Measurement)
@@ -82,14 +124,20 @@ def indicator(indicator_id: int):
         .options(joinedload(Measurement.entered_by))
         .order_by(Measurement.period.desc())
     ).all()
+    computed = None
+    if indicator.computed:
+        made = indicator_queries.computed(Indicator.id == indicator.id, quarter)
+        computed = list(reversed(made[indicator.id].values)) if indicator.id in made else []
     return render_template(
         "indicators/indicator.html",
         indicator=indicator,
         row=row,
         measurements=measurements,
+        computed=computed,
+        sources=services.sources_of(indicator) if indicator.computed else [],
         subproject=indicator.subproject,
         frequency_labels=FREQUENCY_LABELS,
-        can_edit=can_edit_subproject(current_user, indicator.subproject_id),
+        can_edit=can_edit,
         can_manage=can_manage_programme(current_user),
     )
 
@@ -99,14 +147,18 @@ def indicator(indicator_id: int):
 def new_indicator(subproject_id: int):
     subproject = db.get_or_404(Subproject, subproject_id)
     require_programme_manager()
+    require_live_subproject(subproject.id)
     return _indicator_form(subproject, None, _("New indicator"))
 
 
 @bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_indicator(indicator_id: int):
-    indicator = _subproject_indicator(indicator_id)
+    indicator = db.get_or_404(Indicator, indicator_id)
     require_programme_manager()
+    if indicator.subproject_id is None:
+        return programme_indicator_form(indicator.programme, indicator, _("Edit indicator"))
+    require_live_subproject(indicator.subproject_id)
     return _indicator_form(indicator.subproject, indicator, _("Edit indicator"))
 
 
@@ -125,10 +177,40 @@ def _indicator_form(subproject: Subproject, indicator: Indicator | None, title: 
     )
 
 
+def programme_indicator_form(programme: Programme, indicator: Indicator | None, title: str):
+    """The form of an indicator of the programme itself, with its roll-up rule."""
+    if programme.archived_at is not None:
+        abort(404)
+    choices = services.source_choices(programme.id)
+    form = ProgrammeIndicatorForm(obj=indicator, sources=choices)
+    if indicator is not None and not form.is_submitted():
+        form.source_ids.data = [i.id for i in indicator.sources]
+    saved: list[Indicator] = []
+
+    def apply():
+        chosen = set(form.source_ids.data or [])
+        saved.append(
+            services.save_programme_indicator(
+                indicator, programme.id, form.data, [i for i in choices if i.id in chosen]
+            )
+        )
+
+    return save_form(
+        form,
+        indicator,
+        "form_page.html",
+        apply=apply,
+        success=_("Indicator saved."),
+        redirect_to=lambda: _page(saved[0].id),
+        title=f"{title} · {programme.name}",
+        cancel_url=url_for("setup.programme", programme_id=programme.id, _anchor="indicators"),
+    )
+
+
 @bp.route("/indicators/<int:indicator_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_indicator(indicator_id: int):
-    indicator = _subproject_indicator(indicator_id)
+    indicator = db.get_or_404(Indicator, indicator_id)
     require_programme_manager()
     return delete_record(
         indicator,
@@ -136,7 +218,7 @@ def delete_indicator(indicator_id: int):
         dependents=services.indicator_dependents(indicator),
         back_to=_page(indicator.id),
         success=_("Indicator deleted."),
-        redirect_to=_back(indicator.subproject_id),
+        redirect_to=_owner_page(indicator),
         subproject=indicator.subproject,
     )
 
@@ -144,8 +226,8 @@ def delete_indicator(indicator_id: int):
 @bp.route("/indicators/<int:indicator_id>/measurements/new", methods=["GET", "POST"])
 @login_required
 def new_measurement(indicator_id: int):
-    indicator = _subproject_indicator(indicator_id)
-    require_subproject_editor(indicator.subproject_id)
+    indicator = db.get_or_404(Indicator, indicator_id)
+    _require_measurer(indicator)
     return _measurement_form(indicator, None, _("New measurement"))
 
 
@@ -153,8 +235,8 @@ def new_measurement(indicator_id: int):
 @login_required
 def edit_measurement(measurement_id: int):
     measurement = db.get_or_404(Measurement, measurement_id)
-    indicator = _subproject_indicator(measurement.indicator_id)
-    require_subproject_editor(indicator.subproject_id)
+    indicator = db.get_or_404(Indicator, measurement.indicator_id)
+    _require_measurer(indicator)
     return _measurement_form(indicator, measurement, _("Edit measurement"))
 
 
@@ -359,3 +441,92 @@ def excel_apply(subproject_id: int, quarter: Quarter):
         "success",
     )
     return redirect(url_for("projects.quarter_page", subproject_id=subproject.id, quarter=quarter))
+
+
+# --- The programme's own indicators ----------------------------------------------------------
+
+
+def _live_programme(programme_id: int) -> Programme:
+    programme = db.get_or_404(Programme, programme_id)
+    require_programme_manager()
+    if programme.archived_at is not None:
+        refuse(
+            409,
+            _("Archived"),
+            _("This programme is archived: it can be read, not changed. Restore it first."),
+        )
+    return programme
+
+
+@bp.route("/programmes/<int:programme_id>/indicators/new", methods=["GET", "POST"])
+@login_required
+def new_programme_indicator(programme_id: int):
+    programme = _live_programme(programme_id)
+    return programme_indicator_form(programme, None, _("New programme indicator"))
+
+
+@bp.route("/programmes/<int:programme_id>/quarter")
+@bp.route("/programmes/<int:programme_id>/quarter/<quarter:quarter>", methods=["GET", "POST"])
+@login_required
+def programme_quarter(programme_id: int, quarter: Quarter | None = None):
+    """The programme's own indicators' values of one quarter; saved all or nothing."""
+    from tracker import timeutil
+
+    programme = _live_programme(programme_id)
+    current = Quarter.of(timeutil.today())
+    quarter = quarter or current
+    if quarter > current:
+        return render_error(404, _("This quarter has not begun yet."))
+    records = programme_quarter_service.load(programme.id, quarter)
+    form = programme_quarter_service.build_form(records)
+    status = 200
+    if form.validate_on_submit():
+        stale = programme_quarter_service.stale_values(form, records)
+        if stale:
+            flash(
+                _(
+                    "Someone else saved part of this quarter while you were editing: "
+                    "%(what)s. Nothing was saved; your input is kept. Check it, then save again.",
+                    what="; ".join(stale),
+                ),
+                "error",
+            )
+            status = 409
+        else:
+            try:
+                programme_quarter_service.save(form, records, quarter, current_user.id)
+                db.session.commit()
+            except QuarterClosed as refusal:
+                db.session.rollback()
+                flash(_("Nothing was saved; your input is kept.") + " " + refusal.message, "error")
+                status = 409
+            except (Invalid, IntegrityError, StaleDataError):
+                db.session.rollback()
+                flash(
+                    _(
+                        "The quarter could not be saved: it clashed with data saved at the same "
+                        "moment. Nothing was saved; reload the page and enter it again."
+                    ),
+                    "error",
+                )
+                status = 409
+            else:
+                flash(_("Quarter %(quarter)s saved.", quarter=str(quarter)), "success")
+                return redirect(
+                    url_for("setup.programme", programme_id=programme.id, _anchor="indicators")
+                )
+    elif form.errors:
+        status = 400
+        flash(_("Nothing was saved: correct the fields marked below."), "error")
+    previous = indicator_queries.programme_indicators(programme.id, quarter.previous())
+    return render_template(
+        "indicators/programme_quarter.html",
+        programme=programme,
+        quarter=quarter,
+        current=current,
+        closed=QuarterClosed(str(quarter)).message if is_closed(programme.id, quarter) else None,
+        form=form,
+        records=records,
+        value_of=programme_quarter_service.value_of,
+        previous={row["id"]: row for row in previous.to_dict("records")},
+    ), status

@@ -15,7 +15,7 @@ from tracker import tables
 from tracker.extensions import db
 from tracker.milestones import status as milestone_rules
 from tracker.milestones.models import Milestone, MilestoneDateChange
-from tracker.projects.models import Subproject
+from tracker.projects.models import Subproject, live_subproject_ids
 
 MILESTONE_COLUMNS = [
     "id",
@@ -52,6 +52,8 @@ def milestone_facts_query(programme_id: int, subproject_ids: list[int] | None):
     )
     if subproject_ids is not None:
         query = query.where(Milestone.subproject_id.in_(subproject_ids))
+    else:
+        query = query.where(Milestone.subproject_id.in_(live_subproject_ids()))
     return query
 
 
@@ -128,6 +130,8 @@ def milestones_as_at(
     )
     if subproject_ids is not None:
         change_query = change_query.where(Milestone.subproject_id.in_(subproject_ids))
+    else:
+        change_query = change_query.where(Milestone.subproject_id.in_(live_subproject_ids()))
     history: dict[int, list[tuple[datetime, date, date]]] = {}
     for milestone_id, changed_at, from_date, to_date in db.session.execute(change_query):
         history.setdefault(milestone_id, []).append((changed_at, from_date, to_date))

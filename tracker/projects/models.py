@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import subproject_leads
@@ -11,6 +11,7 @@ from tracker.quarters.lock import QuarterLocked, related
 from tracker.timeutil import utcnow
 
 ACTION_STATES = ("planned", "running", "done", "cancelled")
+REPORTING_FREQUENCIES = ("quarterly", "half_yearly", "yearly")
 RAG_VALUES = ("green", "amber", "red")
 ORGANISATION_KINDS = (
     "school_vmbo",
@@ -24,14 +25,29 @@ ORGANISATION_KINDS = (
 
 
 class Programme(db.Model):
+    """The top of the tree. An archived programme (``archived_at`` set) leaves the lists, the
+    dashboard and the reports page's choice, but its pages and archived reports stay readable."""
+
     __tablename__ = "programme"
-    __table_args__ = (CheckConstraint("end_date >= start_date", name="dates"),)
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="dates"),
+        CheckConstraint(
+            "reporting_frequency IN ('quarterly', 'half_yearly', 'yearly')",
+            name="reporting_frequency",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     aim: Mapped[str] = mapped_column(Text, default="")
     start_date: Mapped[date]
     end_date: Mapped[date]
+    reporting_frequency: Mapped[str] = mapped_column(
+        String(20), default="quarterly", server_default="quarterly"
+    )
+    archived_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     subprojects: Mapped[list[Subproject]] = relationship(
         back_populates="programme", order_by="Subproject.code"
@@ -44,9 +60,14 @@ class Municipality(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     cbs_code: Mapped[str] = mapped_column(String(6), unique=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Subproject(db.Model):
+    """A subproject of a programme. An archived one (``archived_at`` set) leaves the lists, the
+    dashboard and new reports, stays readable and can be restored; it cannot be edited."""
+
     __tablename__ = "subproject"
     __table_args__ = (UniqueConstraint("programme_id", "code"),)
 
@@ -56,6 +77,7 @@ class Subproject(db.Model):
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     aim: Mapped[str] = mapped_column(Text, default="")
+    archived_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -196,3 +218,10 @@ class QuarterlyUpdate(QuarterLocked, db.Model):
     def locked_programme_id(self) -> int | None:
         subproject = related(self, "subproject")
         return subproject.programme_id if subproject else None
+
+
+def live_subproject_ids():
+    """The ids of the subprojects that are not archived, as a subquery: a whole programme's
+    lists, dashboard and new reports take only these. Asked for by id, an archived subproject
+    is still found (its pages stay readable)."""
+    return select(Subproject.id).where(Subproject.archived_at.is_(None))

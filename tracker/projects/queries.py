@@ -25,19 +25,36 @@ from tracker.projects.models import (
     Programme,
     QuarterlyUpdate,
     Subproject,
+    live_subproject_ids,
 )
 from tracker.quarters import Quarter
 
 
 def programmes() -> pd.DataFrame:
-    """Every programme, by name: the dashboard's programme choice."""
+    """Every programme not archived, by name: the dashboard's programme choice."""
     return tables.frame(
         db.session.execute(
-            select(Programme.id, Programme.name, Programme.start_date, Programme.end_date).order_by(
-                Programme.name
-            )
+            select(Programme.id, Programme.name, Programme.start_date, Programme.end_date)
+            .where(Programme.archived_at.is_(None))
+            .order_by(Programme.name)
         ),
         ["id", "name", "start_date", "end_date"],
+    )
+
+
+def live_programmes() -> list[Programme]:
+    """The programmes not archived, by name: the programme tabs and the first one shown."""
+    return list(
+        db.session.scalars(
+            select(Programme).where(Programme.archived_at.is_(None)).order_by(Programme.name)
+        )
+    )
+
+
+def first_programme() -> Programme | None:
+    """The programme a user lands on: the oldest not archived."""
+    return db.session.scalar(
+        select(Programme).where(Programme.archived_at.is_(None)).order_by(Programme.id).limit(1)
     )
 
 
@@ -56,8 +73,9 @@ def subprojects(programme_id: int, subproject_ids: list[int] | None = None) -> p
         .where(Subproject.programme_id == programme_id)
         .order_by(Subproject.code)
     )
-    if subproject_ids is not None:
-        query = query.where(Subproject.id.in_(subproject_ids))
+    query = query.where(
+        Subproject.id.in_(subproject_ids if subproject_ids is not None else live_subproject_ids())
+    )
     frame = tables.frame(
         db.session.execute(query),
         ["id", "code", "name", "municipality_id", "municipality", "cbs_code"],
@@ -81,7 +99,11 @@ def lead_rags(programme_id: int, quarter: Quarter) -> dict[int, str]:
     rows = db.session.execute(
         select(QuarterlyUpdate.subproject_id, QuarterlyUpdate.quarter, QuarterlyUpdate.rag)
         .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
-        .where(Subproject.programme_id == programme_id, QuarterlyUpdate.quarter <= str(quarter))
+        .where(
+            Subproject.programme_id == programme_id,
+            Subproject.archived_at.is_(None),
+            QuarterlyUpdate.quarter <= str(quarter),
+        )
         .order_by(QuarterlyUpdate.quarter)
     ).all()
     return {subproject_id: rag for subproject_id, _, rag in rows}
@@ -157,8 +179,11 @@ def actions(programme_id: int, subproject_ids: list[int] | None = None) -> pd.Da
         .where(Subproject.programme_id == programme_id)
         .order_by(Subproject.code, Action.due_date, Action.id)
     )
-    if subproject_ids is not None:
-        query = query.where(Action.subproject_id.in_(subproject_ids))
+    query = query.where(
+        Action.subproject_id.in_(
+            subproject_ids if subproject_ids is not None else live_subproject_ids()
+        )
+    )
     return tables.frame(
         db.session.execute(query),
         ["id", "subproject_id", "title", "owner", "start_date", "due_date", "state", "progress"],
@@ -187,8 +212,11 @@ def quarterly_updates(
         .where(Subproject.programme_id == programme_id, QuarterlyUpdate.quarter <= str(up_to))
         .order_by(QuarterlyUpdate.quarter, Subproject.code)
     )
-    if subproject_ids is not None:
-        query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
+    query = query.where(
+        QuarterlyUpdate.subproject_id.in_(
+            subproject_ids if subproject_ids is not None else live_subproject_ids()
+        )
+    )
     return tables.frame(
         db.session.execute(query),
         [
@@ -221,8 +249,11 @@ def decisions_requested(
         .where(Subproject.programme_id == programme_id, QuarterlyUpdate.quarter <= str(quarter))
         .order_by(QuarterlyUpdate.subproject_id, QuarterlyUpdate.quarter)
     )
-    if subproject_ids is not None:
-        query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
+    query = query.where(
+        QuarterlyUpdate.subproject_id.in_(
+            subproject_ids if subproject_ids is not None else live_subproject_ids()
+        )
+    )
     newest: dict[int, tuple] = {}
     for subproject_id, period, text in db.session.execute(query):
         newest[subproject_id] = (subproject_id, period, (text or "").strip())

@@ -40,12 +40,18 @@ from tracker.quarters.lock import QuarterClosed, is_closed
 bp = Blueprint("projects", __name__)
 
 
+def empty_page():
+    """No programme (not archived) yet: the manager is shown the way to set one up, others
+    whom to ask."""
+    return render_template("projects/empty.html", can_manage=can_manage_programme(current_user))
+
+
 @bp.route("/")
 @login_required
 def overview():
-    programme = db.session.scalar(select(Programme).order_by(Programme.id).limit(1))
+    programme = project_queries.first_programme()
     if programme is None:
-        return render_template("projects/empty.html")
+        return empty_page()
     return redirect(url_for("projects.programme", programme_id=programme.id))
 
 
@@ -53,16 +59,19 @@ def overview():
 @login_required
 def programme(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
-    programmes = db.session.scalars(select(Programme).order_by(Programme.name)).all()
     as_of = timeutil.today()
+    quarter = Quarter.of(as_of)
     rows = project_queries.status_overview(programme.id, as_of).to_dict("records")
+    own = indicator_queries.programme_indicators(programme.id, quarter).to_dict("records")
     return render_template(
         "projects/programme.html",
         programme=programme,
-        programmes=programmes,
+        programmes=project_queries.live_programmes(),
         rows=rows,
+        indicators=own,
         as_of=as_of,
-        quarter=Quarter.of(as_of),
+        quarter=quarter,
+        can_manage=can_manage_programme(current_user),
     )
 
 

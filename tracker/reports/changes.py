@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from tracker import tables
 from tracker.extensions import db
 from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone, MilestoneDateChange
-from tracker.projects.models import Subproject
+from tracker.projects.models import Subproject, live_subproject_ids
 from tracker.quarters import Quarter
 
 CHANGE_LIMIT = 25
@@ -96,6 +96,13 @@ def changes_since(
         achieved = achieved.where(Milestone.subproject_id.in_(subproject_ids))
         moved = moved.where(Milestone.subproject_id.in_(subproject_ids))
         entered = entered.where(Indicator.subproject_id.in_(subproject_ids))
+    else:
+        live = live_subproject_ids()
+        achieved = achieved.where(Milestone.subproject_id.in_(live))
+        moved = moved.where(Milestone.subproject_id.in_(live))
+        entered = entered.where(
+            or_(Indicator.subproject_id.is_(None), Indicator.subproject_id.in_(live))
+        )
     kinds = {
         "achieved": (
             achieved,

@@ -22,6 +22,7 @@ from tracker import timeutil
 from tracker.indicators import queries as indicator_queries
 from tracker.milestones import queries as milestone_queries
 from tracker.projects import queries as project_queries
+from tracker.projects.views import empty_page
 from tracker.quarters import Quarter, quarter_range
 from tracker.reports import filters as dashboard_filters
 from tracker.reports.changes import changes_since
@@ -125,7 +126,7 @@ def dashboard():
     today = timeutil.today()
     programmes = project_queries.programmes()
     if programmes.empty:
-        return render_template("projects/empty.html")
+        return empty_page()
     filters = dashboard_filters.parse_programme(request.args, list(programmes["id"]))
     dashboard_filters.parse_quarter(request.args, filters, today)
     programme_id = filters.programme_id or int(programmes["id"].min())

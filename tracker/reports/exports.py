@@ -32,7 +32,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tracker.indicators.status import IndicatorStatus
-from tracker.labels import ACTION_STATE_LABELS, DIRECTION_LABELS, ROLLUP_LABELS
+from tracker.labels import (
+    ACTION_STATE_LABELS,
+    DIRECTION_LABELS,
+    ROLLUP_LABELS,
+    aggregation_rule,
+)
 from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
 from tracker.reports import snapshot as snapshots
@@ -113,6 +118,7 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
                 Column("target_value", _("Target value"), NUMBER),
                 Column("target_date", _("Target date"), DATE),
                 Column("rollup", _("Roll-up"), labels=ROLLUP_LABELS),
+                Column("rule", _("Computed as")),
                 Column("latest_period", _("Newest period")),
                 Column("actual", _("Value this quarter"), NUMBER),
                 Column("previous_actual", _("Value previous quarter"), NUMBER),
@@ -135,6 +141,7 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
                 Column("source", _("Source")),
                 Column("entered_by", _("Entered by")),
                 Column("entered_at", _("Entered at"), DATETIME),
+                Column("rule", _("Computed as")),
             ],
         ),
         (
@@ -166,6 +173,8 @@ def tables(snapshot: dict, subproject_id: int | None = None) -> dict[str, pd.Dat
         for i, c, n in subprojects[["id", "code", "name"]].itertuples(index=False)
     }
     earlier = frames.pop("indicators_previous")
+    current = frames["indicators"]
+    sources = dict(zip(current["id"], current.get("sources", []), strict=False))
     previous = dict(zip(earlier["id"], earlier["actual"], strict=True))
     if subproject_id is not None:
         frames = snapshots.of_subproject(frames, subproject_id)
@@ -179,8 +188,21 @@ def tables(snapshot: dict, subproject_id: int | None = None) -> dict[str, pd.Dat
             ]
         if name == "indicators":
             frame["previous_actual"] = [previous.get(i) for i in frame["id"]]
+        if name in ("indicators", "measurements"):
+            frame["rule"] = _rules(frame, "id" if name == "indicators" else "indicator_id", sources)
         result[name] = frame
     return result
+
+
+def _rules(frame: pd.DataFrame, key: str, sources: dict) -> list[str]:
+    """How each row's value is computed ("sum of 6 subproject indicators"), empty where it is
+    entered; a snapshot made before computed indicators existed has none."""
+    if "aggregation" not in frame:
+        return [""] * len(frame)
+    return [
+        aggregation_rule(a, sources.get(i)) if isinstance(a, str) else ""
+        for a, i in zip(frame["aggregation"].tolist(), frame[key].tolist(), strict=True)
+    ]
 
 
 def _cell_value(value, column: Column):

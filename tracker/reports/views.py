@@ -11,6 +11,7 @@ from tracker import timeutil
 from tracker.auth.permissions import can_manage_programme, roles_required
 from tracker.errors import render_error
 from tracker.extensions import db
+from tracker.projects import queries as project_queries
 from tracker.projects.models import Programme, Subproject
 from tracker.quarters import Quarter, quarter_range
 from tracker.quarters.lock import closed_quarter, closed_quarters
@@ -18,6 +19,7 @@ from tracker.quarters.models import ClosedQuarter
 from tracker.quarters.urls import NoSuchQuarter
 from tracker.reports import closing, exports, pdf, snapshot
 from tracker.reports.forms import ReopenForm
+from tracker.setup.rules import is_reporting_quarter
 
 bp = Blueprint("reports", __name__)
 
@@ -79,7 +81,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @bp.route("/reports")
 @roles_required(*READ_ROLES)
 def reports_home():
-    programme = db.session.scalar(select(Programme).order_by(Programme.id).limit(1))
+    programme = project_queries.first_programme()
     if programme is None:
         return redirect(url_for("projects.overview"))
     return redirect(url_for("reports.index", programme_id=programme.id))
@@ -93,12 +95,16 @@ def index(programme_id: int):
     today = timeutil.today()
     quarters = list(reversed(reportable_quarters(programme)))
     subprojects = db.session.scalars(
-        select(Subproject).where(Subproject.programme_id == programme.id).order_by(Subproject.code)
+        select(Subproject)
+        .where(Subproject.programme_id == programme.id, Subproject.archived_at.is_(None))
+        .order_by(Subproject.code)
     ).all()
     return render_template(
         "reports/index.html",
         programme=programme,
+        programmes=project_queries.live_programmes(),
         quarters=quarters,
+        reporting={q for q in quarters if is_reporting_quarter(programme.reporting_frequency, q)},
         closed=closed,
         closings={q: closing.closing_of(row) for q, row in closed.items()},
         subprojects=subprojects,

@@ -1,0 +1,1 @@
+"""Setting up a programme: programmes, municipalities and subprojects, by the programme manager."""

@@ -1,0 +1,96 @@
+"""Read queries of the set-up pages: every programme, municipality and subproject, archived ones
+included (the set-up pages are where they are restored), in a fixed number of queries."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tracker.auth.models import User, subproject_leads
+from tracker.extensions import db
+from tracker.indicators.models import Indicator
+from tracker.projects.models import Municipality, Organisation, Programme, Subproject
+
+
+def programmes() -> list[dict]:
+    """Every programme, live ones first, with how many subprojects it has (not archived)."""
+    live = (
+        select(Subproject.programme_id, func.count(Subproject.id).label("n"))
+        .where(Subproject.archived_at.is_(None))
+        .group_by(Subproject.programme_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Programme, func.coalesce(live.c.n, 0))
+        .outerjoin(live, live.c.programme_id == Programme.id)
+        .order_by(Programme.archived_at.is_not(None), Programme.name)
+    )
+    return [{"programme": programme, "subprojects": n} for programme, n in rows]
+
+
+def municipalities() -> list[dict]:
+    """Every municipality by name, with how many subprojects and organisations it has."""
+    subprojects = (
+        select(Subproject.municipality_id, func.count(Subproject.id).label("n"))
+        .group_by(Subproject.municipality_id)
+        .subquery()
+    )
+    organisations = (
+        select(Organisation.municipality_id, func.count(Organisation.id).label("n"))
+        .group_by(Organisation.municipality_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Municipality,
+            func.coalesce(subprojects.c.n, 0),
+            func.coalesce(organisations.c.n, 0),
+        )
+        .outerjoin(subprojects, subprojects.c.municipality_id == Municipality.id)
+        .outerjoin(organisations, organisations.c.municipality_id == Municipality.id)
+        .order_by(Municipality.name)
+    )
+    return [{"municipality": m, "subprojects": s, "organisations": o} for m, s, o in rows]
+
+
+def all_municipalities() -> list[Municipality]:
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+
+
+def subprojects(programme_id: int) -> list[dict]:
+    """Every subproject of the programme by code, archived ones last, with municipality and
+    the names of its leads."""
+    rows = db.session.execute(
+        select(Subproject, Municipality.name, Municipality.cbs_code)
+        .join(Municipality, Municipality.id == Subproject.municipality_id)
+        .where(Subproject.programme_id == programme_id)
+        .order_by(Subproject.archived_at.is_not(None), Subproject.code)
+    ).all()
+    leads: dict[int, list[str]] = {}
+    for subproject_id, name in db.session.execute(
+        select(subproject_leads.c.subproject_id, User.name)
+        .join(User, User.id == subproject_leads.c.user_id)
+        .join(Subproject, Subproject.id == subproject_leads.c.subproject_id)
+        .where(Subproject.programme_id == programme_id)
+        .order_by(User.name)
+    ):
+        leads.setdefault(subproject_id, []).append(name)
+    return [
+        {
+            "subproject": subproject,
+            "municipality": municipality,
+            "cbs_code": cbs_code,
+            "leads": leads.get(subproject.id, []),
+        }
+        for subproject, municipality, cbs_code in rows
+    ]
+
+
+def programme_indicators(programme_id: int) -> list[Indicator]:
+    """The programme's own indicators, by name."""
+    return list(
+        db.session.scalars(
+            select(Indicator)
+            .where(Indicator.programme_id == programme_id, Indicator.subproject_id.is_(None))
+            .order_by(Indicator.name)
+        )
+    )
