@@ -63,8 +63,11 @@ def _audited_classes():
         models.Organisation,
         models.SubprojectOrganisation,
         models.Subproject,
+        models.Programme,
         models.Meeting,
         models.Decision,
+        models.DecisionSubproject,
+        models.ExceptionReport,
         models.User,
     )
 

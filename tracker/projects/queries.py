@@ -19,7 +19,6 @@ from tracker.milestones import status as milestone_rules
 from tracker.projects import status as subproject_rules
 from tracker.projects.models import (
     Action,
-    Meeting,
     Municipality,
     Organisation,
     Programme,
@@ -229,14 +228,3 @@ def decisions_requested(
     return tables.frame(
         [row for row in newest.values() if row[2]], ["subproject_id", "quarter", "text"]
     )
-
-
-def previous_meeting(programme_id: int, before: date) -> dict | None:
-    """The newest steering-group meeting held before ``before`` (id, held_on, title), if any."""
-    row = db.session.execute(
-        select(Meeting.id, Meeting.held_on, Meeting.title)
-        .where(Meeting.programme_id == programme_id, Meeting.held_on < before)
-        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else {"id": row.id, "held_on": row.held_on, "title": row.title}

@@ -26,6 +26,7 @@ from tracker.quarters import Quarter, quarter_range
 from tracker.reports import filters as dashboard_filters
 from tracker.reports.changes import changes_since
 from tracker.reports.charts import registry, specs
+from tracker.steering import queries as steering_queries
 from tracker.tables import records
 
 bp = Blueprint("dashboard", __name__)
@@ -69,7 +70,7 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
         scoped, milestones, indicators, project_queries.lead_rags(programme_id, quarter)
     )
     decisions = project_queries.decisions_requested(programme_id, quarter, scope)
-    meeting = project_queries.previous_meeting(programme_id, today)
+    meeting = steering_queries.previous_meeting(programme_id, today)
     changes = changes_since(programme_id, meeting["held_on"], today, scope) if meeting else None
     # only the charted indicators' measurements: a handful of rows at any programme size
     trend_ids = specs.trend_indicators(indicators)["id"].tolist()
