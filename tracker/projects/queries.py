@@ -29,14 +29,19 @@ from tracker.quarters import Quarter
 
 
 def programmes() -> pd.DataFrame:
-    """Every programme, by name: the dashboard's programme choice."""
+    """Every programme, by name, with its tolerances: the dashboard's programme choice."""
     return tables.frame(
         db.session.execute(
-            select(Programme.id, Programme.name, Programme.start_date, Programme.end_date).order_by(
-                Programme.name
-            )
+            select(
+                Programme.id,
+                Programme.name,
+                Programme.start_date,
+                Programme.end_date,
+                Programme.tolerance_slip_days,
+                Programme.tolerance_points,
+            ).order_by(Programme.name)
         ),
-        ["id", "name", "start_date", "end_date"],
+        ["id", "name", "start_date", "end_date", "tolerance_slip_days", "tolerance_points"],
     )
 
 
@@ -202,29 +207,4 @@ def quarterly_updates(
             "updated_by",
             "updated_at",
         ],
-    )
-
-
-def decisions_requested(
-    programme_id: int, quarter: Quarter, subproject_ids: list[int] | None = None
-) -> pd.DataFrame:
-    """What each subproject's newest quarterly update up to ``quarter`` asks of the steering
-    group; subprojects whose newest update asks nothing are left out."""
-    query = (
-        select(
-            QuarterlyUpdate.subproject_id,
-            QuarterlyUpdate.quarter,
-            QuarterlyUpdate.decisions_requested,
-        )
-        .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
-        .where(Subproject.programme_id == programme_id, QuarterlyUpdate.quarter <= str(quarter))
-        .order_by(QuarterlyUpdate.subproject_id, QuarterlyUpdate.quarter)
-    )
-    if subproject_ids is not None:
-        query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
-    newest: dict[int, tuple] = {}
-    for subproject_id, period, text in db.session.execute(query):
-        newest[subproject_id] = (subproject_id, period, (text or "").strip())
-    return tables.frame(
-        [row for row in newest.values() if row[2]], ["subproject_id", "quarter", "text"]
     )

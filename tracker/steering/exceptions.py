@@ -48,23 +48,33 @@ def late_milestones(
 ) -> list[dict]:
     """Open milestones late, forecast late or moved beyond tolerance, most days first, each with
     its newest recorded reason."""
-    found = []
-    for row in frame.to_dict("records"):
-        forecast = row["forecast_date"] if isinstance(row["forecast_date"], date) else None
-        achieved = row["achieved_on"] if isinstance(row["achieved_on"], date) else None
+    deviations = []
+    columns = ("planned_date", "baseline_date", "forecast_date", "achieved_on")
+    for index, (planned, baseline, forecast, achieved) in enumerate(
+        zip(*(frame[c].tolist() for c in columns), strict=True)
+    ):
         deviation = rules.milestone_deviation(
-            row["planned_date"], row["baseline_date"], forecast, achieved, as_of, tolerances
+            planned,
+            baseline,
+            forecast if isinstance(forecast, date) else None,
+            achieved if isinstance(achieved, date) else None,
+            as_of,
+            tolerances,
         )
         if deviation is not None:
-            found.append(
-                {
-                    **row,
-                    "deviation": deviation.kind,
-                    "deviation_label": gettext(rules.DEVIATION_LABELS[deviation.kind]),
-                    "days": deviation.days,
-                    "reason": reasons.get(row["id"], ""),
-                }
-            )
+            deviations.append((index, deviation))
+    rows = frame.iloc[[index for index, _ in deviations]].to_dict("records")
+    labels = {kind: gettext(label) for kind, label in rules.DEVIATION_LABELS.items()}
+    found = [
+        {
+            **row,
+            "deviation": deviation.kind,
+            "deviation_label": labels[deviation.kind],
+            "days": deviation.days,
+            "reason": reasons.get(row["id"], ""),
+        }
+        for row, (_, deviation) in zip(rows, deviations, strict=True)
+    ]
     kinds = list(rules.DEVIATION_LABELS)
     return sorted(found, key=lambda m: (kinds.index(m["deviation"]), -m["days"]))
 

@@ -14,10 +14,11 @@ from tracker import tables
 from tracker.extensions import db
 from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone, MilestoneDateChange
-from tracker.projects.models import Programme, QuarterlyUpdate, Subproject
+from tracker.projects.models import Action, Programme, QuarterlyUpdate, Subproject
 from tracker.quarters import Quarter
 from tracker.steering import rules
-from tracker.steering.models import ExceptionReport, Meeting
+from tracker.steering.models import Decision, ExceptionReport, Meeting
+from tracker.steering.status import ANSWERED, STILL_OPEN
 
 
 def previous_meeting(programme_id: int, before: date) -> dict | None:
@@ -114,4 +115,79 @@ def quarter_reports(
     return tables.frame(
         db.session.execute(query),
         ["subproject_id", "quarter", "rag", "cause", "measure", "measure_owner", "measure_due"],
+    )
+
+
+def open_requests(
+    programme_id: int, quarter: Quarter, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """What leads asked of the steering group in any quarter up to ``quarter`` that no decision
+    has answered yet (taken or rejected; a postponement keeps it open), oldest first."""
+    answered = (
+        select(Decision.id)
+        .where(Decision.request_id == QuarterlyUpdate.id, Decision.answer.in_(ANSWERED))
+        .exists()
+    )
+    query = (
+        select(
+            QuarterlyUpdate.id,
+            QuarterlyUpdate.subproject_id,
+            QuarterlyUpdate.quarter,
+            QuarterlyUpdate.decisions_requested,
+        )
+        .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
+        .where(
+            Subproject.programme_id == programme_id,
+            QuarterlyUpdate.quarter <= str(quarter),
+            QuarterlyUpdate.decisions_requested != "",
+            ~answered,
+        )
+        .order_by(QuarterlyUpdate.quarter, Subproject.code)
+    )
+    if subproject_ids is not None:
+        query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
+    return tables.frame(db.session.execute(query), ["id", "subproject_id", "quarter", "text"])
+
+
+def open_decisions(programme_id: int) -> pd.DataFrame:
+    """Decisions still open or in progress, each with its follow-up actions (one row per
+    action; a decision without any has one row with an empty action)."""
+    query = (
+        select(
+            Decision.id,
+            Meeting.id,
+            Meeting.held_on,
+            Decision.number,
+            Decision.text,
+            Decision.owner,
+            Decision.due_date,
+            Decision.status,
+            Action.id,
+            Action.subproject_id,
+            Action.title,
+            Action.state,
+            Action.due_date,
+        )
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .outerjoin(Action, Action.decision_id == Decision.id)
+        .where(Meeting.programme_id == programme_id, Decision.status.in_(STILL_OPEN))
+        .order_by(Meeting.held_on, Decision.number, Action.due_date, Action.id)
+    )
+    return tables.frame(
+        db.session.execute(query),
+        [
+            "id",
+            "meeting_id",
+            "held_on",
+            "number",
+            "text",
+            "owner",
+            "due_date",
+            "status",
+            "action_id",
+            "action_subproject_id",
+            "action_title",
+            "action_state",
+            "action_due_date",
+        ],
     )
