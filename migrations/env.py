@@ -102,7 +102,9 @@ def run_migrations_online():
                 if broken:
                     raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
         if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            # never hand a connection without foreign keys back to the pool: a new one gets
+            # them switched on again (tracker/sqlite.py)
+            connection.invalidate()
 
 
 if context.is_offline_mode():
