@@ -39,7 +39,6 @@ from tracker.indicators.models import Indicator, Measurement  # noqa: E402
 from tracker.milestones.models import Milestone, MilestoneDateChange  # noqa: E402
 from tracker.projects.models import (  # noqa: E402
     Action,
-    Meeting,
     Municipality,
     Programme,
     QuarterlyUpdate,
@@ -47,6 +46,7 @@ from tracker.projects.models import (  # noqa: E402
 )
 from tracker.quarters import Quarter  # noqa: E402
 from tracker.security import LAST_SEEN  # noqa: E402
+from tracker.steering.models import Meeting  # noqa: E402
 
 TODAY = date(2026, 11, 24)
 MUNICIPALITIES = (

@@ -228,6 +228,12 @@ def _quarter_fields(w) -> dict[str, st.SearchStrategy]:
     fields[f"done_on_{m}"] = DATE
     fields[f"evidence_{m}"] = TEXT
     fields[f"msversion_{m}"] = _version_or("Milestone", "open_milestone")
+    for name in ("cause", "consequence_time", "consequence_result", "consequence_money"):
+        fields[name] = TEXT
+    fields["measure"] = TEXT
+    fields["measure_owner"] = TEXT
+    fields["measure_due"] = DATE
+    fields["exception_version"] = st.one_of(st.just(""), ID)
     return fields
 
 
@@ -254,6 +260,14 @@ def _quarter_valid(w) -> dict:
         f"mversion_{w['a1']}": _quarter_measurement_version("a1"),
         f"mversion_{w['a2']}": _quarter_measurement_version("a2"),
         f"msversion_{w['open_milestone']}": _version("Milestone", "open_milestone"),
+        "cause": "Docententekort <b>",
+        "consequence_time": "Een kwartaal later",
+        "consequence_result": "Geen",
+        "consequence_money": "Geen",
+        "measure": "Gastdocenten",
+        "measure_owner": "Vmbo Almere",
+        "measure_due": "31-01-2027",
+        "exception_version": "",
     }
 
 

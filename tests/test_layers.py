@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 TRACKER = Path(__file__).resolve().parent.parent / "tracker"
-FEATURES = ("auth", "projects", "milestones", "indicators", "audit", "quarters", "setup")
+FEATURES = (
+    "auth",
+    "projects",
+    "milestones",
+    "indicators",
+    "audit",
+    "quarters",
+    "setup",
+    "steering",
+)
 GROUND = ("vocabulary.py", "tables.py", "spreadsheets.py", "numbers.py", "timeutil.py")
 
 # package or module -> the tracker modules it may never import

@@ -61,6 +61,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.reports.dashboard import bp as dashboard_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.setup.views import bp as setup_bp
+    from tracker.steering.views import bp as steering_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
@@ -70,6 +71,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(milestones_bp)
     app.register_blueprint(indicators_bp)
     app.register_blueprint(setup_bp)
+    app.register_blueprint(steering_bp)
     recorder.install()
 
     from tracker import cli, errors, security, sqlite

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from tracker.indicators.status import IndicatorStatus
 from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
+from tracker.steering.status import DecisionStatus, RequestAnswer
 from tracker.vocabulary import NoStatus, RichStrEnum
 
 # The kinds of status a template names: ``status_badge(m.status, "milestone")``.
@@ -17,6 +18,8 @@ STATUS_KINDS: dict[str, type[RichStrEnum]] = {
     "milestone": MilestoneStatus,
     "indicator": IndicatorStatus,
     "rag": Rag,
+    "decision": DecisionStatus,
+    "answer": RequestAnswer,
 }
 
 ROLE_LABELS = {

@@ -6,8 +6,6 @@ from tracker.indicators.models import Indicator, Measurement, indicator_sources
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import (
     Action,
-    Decision,
-    Meeting,
     Municipality,
     Organisation,
     Programme,
@@ -16,6 +14,7 @@ from tracker.projects.models import (
     SubprojectOrganisation,
 )
 from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport
+from tracker.steering.models import Decision, DecisionSubproject, ExceptionReport, Meeting
 
 __all__ = [
     "Action",
@@ -23,6 +22,8 @@ __all__ = [
     "ClosedQuarter",
     "ClosedSubprojectReport",
     "Decision",
+    "DecisionSubproject",
+    "ExceptionReport",
     "Indicator",
     "Measurement",
     "Meeting",

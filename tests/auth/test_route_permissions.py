@@ -115,6 +115,8 @@ EXPECTED = {
     ("reports.close", "POST"): MANAGERS,
     ("reports.reopen", "GET"): MANAGERS,
     ("reports.reopen", "POST"): MANAGERS,
+    ("steering.tolerances", "GET"): MANAGERS,
+    ("steering.tolerances", "POST"): MANAGERS,
     ("auth.users", "GET"): {"admin"},
     ("auth.new_user", "GET"): {"admin"},
     ("auth.new_user", "POST"): {"admin"},

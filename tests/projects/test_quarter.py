@@ -9,6 +9,17 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import AuditEntry, Indicator, Measurement, Milestone, QuarterlyUpdate
 
+EXCEPTION_REPORT = {
+    "cause": "Docententekort",
+    "consequence_time": "Evaluatie een kwartaal later",
+    "consequence_result": "Geen",
+    "consequence_money": "Geen",
+    "measure": "Gastdocenten uit bedrijven",
+    "measure_owner": "Vmbo Almere",
+    "measure_due": "31-01-2027",
+    "exception_version": "",
+}
+
 
 def _ids(app):
     with app.app_context():
@@ -40,6 +51,7 @@ def _form(app, **overrides):
         "risks": "Docententekort",
         "decisions_requested": "Extra budget",
         "update_version": "",
+        **EXCEPTION_REPORT,
     }
     data.update(overrides)
     return data
@@ -120,6 +132,7 @@ def test_saving_again_changes_the_values_of_the_quarter(app, login_as, world):
             f"mversion_{indicators['Uitval']}": "1",
             f"mversion_{indicators['Leerlingen techniek']}": "1",
             "update_version": "1",
+            "exception_version": "1",
             "rag": "green",
         },
     )

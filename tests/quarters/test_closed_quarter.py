@@ -110,6 +110,13 @@ def test_quarter_page_of_a_closed_quarter_says_so_and_refuses_the_save(app, logi
         "rag": "amber",
         "achieved": "Achteraf getypt verslag",
         "update_version": "1",
+        "cause": "Docententekort",
+        "consequence_time": "Geen",
+        "consequence_result": "Geen",
+        "consequence_money": "Geen",
+        "measure": "Gastdocenten",
+        "measure_owner": "School",
+        "measure_due": "31-01-2027",
         **{f"msversion_{m}": "1" for m in open_milestones},
     }
     response = client.post(path, data=data)

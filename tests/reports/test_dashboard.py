@@ -303,7 +303,7 @@ def test_decisions_asked_of_the_steering_group(app, login_as, world):
         update.decisions_requested = "Akkoord op <extra> budget"
         db.session.commit()
     body = page(login_as("steering"))
-    decisions = body.split('id="decisions"')[1].split("</section>")[0]
+    decisions = body.split('id="attention-requests"')[1].split("</ul>")[0]
     assert "Akkoord op &lt;extra&gt; budget" in decisions
     assert "A Leerlijn" in decisions
 

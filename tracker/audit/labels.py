@@ -12,8 +12,11 @@ ENTITY_LABELS = {
     "Organisation": _l("Organisation"),
     "SubprojectOrganisation": _l("Organisation link"),
     "Subproject": _l("Subproject"),
+    "Programme": _l("Programme"),
     "Meeting": _l("Meeting"),
     "Decision": _l("Decision"),
+    "DecisionSubproject": _l("Subproject of a decision"),
+    "ExceptionReport": _l("Exception report"),
     "User": _l("User"),
     "ClosedQuarter": _l("Closed quarter (archived report)"),
 }
@@ -27,13 +30,20 @@ FIELD_LABELS = {
     "achieved_on": _l("Achieved on"),
     "action_id": _l("Action"),
     "active": _l("Active"),
+    "agenda": _l("Agenda"),
     "aim": _l("Aim"),
+    "answer": _l("Answer"),
     "at_risk": _l("At risk"),
+    "attendees": _l("Attendees"),
     "baseline_date": _l("Baseline date"),
     "baseline_value": _l("Baseline"),
+    "cause": _l("Cause"),
     "changed_at": _l("Changed at"),
     "changed_by_id": _l("Changed by"),
     "code": _l("Code"),
+    "consequence_money": _l("Consequence for money"),
+    "consequence_result": _l("Consequence for the result"),
+    "consequence_time": _l("Consequence for time"),
     "created_at": _l("Created at"),
     "decision_id": _l("Decision"),
     "decisions_requested": _l("Decisions asked of the steering group"),
@@ -51,6 +61,9 @@ FIELD_LABELS = {
     "held_on": _l("Held on"),
     "indicator_id": _l("Indicator"),
     "kind": _l("Kind"),
+    "measure": _l("Corrective measure"),
+    "measure_due": _l("Measure ready by"),
+    "measure_owner": _l("Owner of the measure"),
     "meeting_id": _l("Meeting"),
     "milestone_id": _l("Milestone"),
     "municipality_id": _l("Municipality"),
@@ -60,6 +73,7 @@ FIELD_LABELS = {
     "notes": _l("Notes"),
     "number": _l("Number"),
     "organisation_id": _l("Organisation"),
+    "owner": _l("Owner"),
     "owner_id": _l("Owner"),
     "password_hash": _l("Password"),
     "pdf_sha256": _l("SHA-256 of the report"),
@@ -70,18 +84,22 @@ FIELD_LABELS = {
     "quarter": _l("Quarter"),
     "rag": _l("RAG status"),
     "reason": _l("Reason"),
+    "request_id": _l("Request answered"),
     "risks": _l("Risks"),
     "role": _l("Role"),
     "rollup": _l("Roll-up"),
     "source": _l("Source"),
     "start_date": _l("Start date"),
     "state": _l("State"),
+    "status": _l("Status"),
     "subproject_id": _l("Subproject"),
     "target_date": _l("Target date"),
     "target_value": _l("Target"),
     "text": _l("Text"),
     "title": _l("Title"),
     "to_date": _l("To"),
+    "tolerance_points": _l("Percentage points an indicator may lag its trajectory"),
+    "tolerance_slip_days": _l("Days a milestone may slip"),
     "unit": _l("Unit"),
     "updated_by_id": _l("Updated by"),
     "value": _l("Value"),
@@ -118,6 +136,14 @@ def value_labels(field: str, entity: str | None) -> dict | None:
         return FREQUENCY_LABELS
     if field == "kind":
         return labels.ORGANISATION_KIND_LABELS
+    if field == "status" and entity == "Decision":
+        from tracker.steering.status import DecisionStatus
+
+        return DecisionStatus.labels()
+    if field == "answer":
+        from tracker.steering.status import RequestAnswer
+
+        return RequestAnswer.labels()
     if field == "role" and entity == "User":
         return labels.ROLE_LABELS
     return None

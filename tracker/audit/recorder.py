@@ -67,6 +67,8 @@ def _audited_classes():
         models.Municipality,
         models.Meeting,
         models.Decision,
+        models.DecisionSubproject,
+        models.ExceptionReport,
         models.User,
     )
 

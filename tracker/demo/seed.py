@@ -28,8 +28,6 @@ from tracker.indicators.status import IndicatorFacts, expected_progress
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import (
     Action,
-    Decision,
-    Meeting,
     Municipality,
     Organisation,
     Programme,
@@ -38,6 +36,7 @@ from tracker.projects.models import (
     SubprojectOrganisation,
 )
 from tracker.quarters import Quarter, quarter_range
+from tracker.steering.models import Decision, DecisionSubproject, Meeting
 
 MEASURED_QUARTERS = 6
 RANDOM_SEED = 20250206
@@ -1230,12 +1229,11 @@ def _meetings(
         meeting = Meeting(programme_id=programme.id, held_on=day, title=title, notes=notes)
         session.add(meeting)
         for n, (text, code) in enumerate(texts, 1):
-            decision = Decision(
-                meeting=meeting,
-                number=n,
-                text=text,
-                subproject_id=subprojects[code].id if code else None,
-            )
+            decision = Decision(meeting=meeting, number=n, text=text)
+            if code:
+                decision.subproject_links.append(
+                    DecisionSubproject(subproject_id=subprojects[code].id)
+                )
             session.add(decision)
             decisions[f"{m}.{n}"] = decision
     return decisions

@@ -48,6 +48,9 @@ class Programme(db.Model):
     archived_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}
+    # tolerances of the steering group's exception rules (tracker/steering/rules.py)
+    tolerance_slip_days: Mapped[int] = mapped_column(default=0, server_default="0")
+    tolerance_points: Mapped[int] = mapped_column(default=10, server_default="10")
 
     subprojects: Mapped[list[Subproject]] = relationship(
         back_populates="programme", order_by="Subproject.code"
@@ -134,34 +137,6 @@ class SubprojectOrganisation(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class Meeting(db.Model):
-    __tablename__ = "meeting"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
-    held_on: Mapped[date]
-    title: Mapped[str] = mapped_column(String(200))
-    notes: Mapped[str] = mapped_column(Text, default="")
-
-    decisions: Mapped[list[Decision]] = relationship(
-        back_populates="meeting", order_by="Decision.number"
-    )
-
-
-class Decision(db.Model):
-    __tablename__ = "decision"
-    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
-    number: Mapped[int]
-    text: Mapped[str] = mapped_column(Text)
-    subproject_id: Mapped[int | None] = mapped_column(ForeignKey("subproject.id"))
-
-    meeting: Mapped[Meeting] = relationship(back_populates="decisions")
-    follow_up_actions: Mapped[list[Action]] = relationship(back_populates="decision")
-
-
 class Action(db.Model):
     __tablename__ = "action"
     __table_args__ = (
@@ -185,7 +160,9 @@ class Action(db.Model):
 
     subproject: Mapped[Subproject] = relationship(back_populates="actions")
     owner: Mapped[Organisation | None] = relationship()
-    decision: Mapped[Decision | None] = relationship(back_populates="follow_up_actions")
+    decision: Mapped[Decision | None] = relationship(  # noqa: F821
+        back_populates="follow_up_actions"
+    )
 
 
 class QuarterlyUpdate(QuarterLocked, db.Model):

@@ -27,14 +27,18 @@ from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones import services as milestone_services
 from tracker.milestones.models import Milestone
 from tracker.projects import services
-from tracker.projects.models import RAG_VALUES, QuarterlyUpdate
+from tracker.projects.models import RAG_VALUES, QuarterlyUpdate, Subproject
 from tracker.quarters import Quarter
+from tracker.steering import exceptions, rules
+from tracker.steering import queries as steering_queries
+from tracker.steering.forms import ExceptionFields
+from tracker.steering.models import ExceptionReport
 
 RAG_LABELS = {"green": _l("Green"), "amber": _l("Amber"), "red": _l("Red")}
 _TEXT = [Length(max=5000, message=_l("At most 5000 characters."))]
 
 
-class QuarterFormBase(FlaskForm):
+class QuarterFormBase(ExceptionFields, FlaskForm):
     rag = ChoiceField(
         _l("RAG status"),
         choices=[("", "–")] + [(r, RAG_LABELS[r]) for r in RAG_VALUES],
@@ -56,6 +60,11 @@ class QuarterFormBase(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        if self.rag.data in rules.EXCEPTION_RAGS:
+            missing = rules.missing_fields(self.exception_data())
+            missing = [name for name in missing if not self[name].errors]
+            self.require_exception_fields(missing)
+            valid = valid and not missing
         for indicator in self.indicators:
             field = self[f"value_{indicator.id}"]
             problem = values.value_problem(field.data, indicator.unit) if field.data else None
@@ -119,10 +128,11 @@ class QuarterRecords:
     measurements: dict[int, Measurement]
     open_milestones: list[Milestone]
     update: QuarterlyUpdate | None
+    exception: ExceptionReport | None
 
 
 def load(subproject_id: int, quarter: Quarter) -> QuarterRecords:
-    """The records the quarter form is built on: four queries, whatever the size."""
+    """The records the quarter form is built on: five queries, whatever the size."""
     indicators = db.session.scalars(
         select(Indicator).where(Indicator.subproject_id == subproject_id).order_by(Indicator.name)
     ).all()
@@ -145,7 +155,13 @@ def load(subproject_id: int, quarter: Quarter) -> QuarterRecords:
             QuarterlyUpdate.quarter == str(quarter),
         )
     )
-    return QuarterRecords(list(indicators), measurements, list(milestones), update)
+    return QuarterRecords(
+        list(indicators),
+        measurements,
+        list(milestones),
+        update,
+        steering_queries.exception_report(subproject_id, quarter),
+    )
 
 
 def _version(record) -> str:
@@ -153,10 +169,16 @@ def _version(record) -> str:
 
 
 def initial_data(records: QuarterRecords, quarter: Quarter) -> dict:
-    data: dict = {"update_version": _version(records.update)}
+    data: dict = {
+        "update_version": _version(records.update),
+        "exception_version": _version(records.exception),
+    }
     if records.update is not None:
         for key in services.UPDATE_FIELDS:
             data[key] = getattr(records.update, key)
+    if records.exception is not None:
+        for key in rules.REQUIRED_FIELDS:
+            data[key] = getattr(records.exception, key)
     for indicator in records.indicators:
         measurement = records.measurements.get(indicator.id)
         data[f"mversion_{indicator.id}"] = _version(measurement)
@@ -176,6 +198,9 @@ def stale_records(form: QuarterFormBase, records: QuarterRecords) -> list[str]:
     if form.update_version.data != _version(records.update):
         stale.append(_("the quarterly update"))
         form.update_version.data = _version(records.update)
+    if form.exception_version.data != _version(records.exception):
+        stale.append(_("the exception report"))
+        form.exception_version.data = _version(records.exception)
     for indicator in records.indicators:
         measurement = records.measurements.get(indicator.id)
         field = form[f"mversion_{indicator.id}"]
@@ -199,7 +224,11 @@ def stale_records(form: QuarterFormBase, records: QuarterRecords) -> list[str]:
 def save(
     form: QuarterFormBase, records: QuarterRecords, subproject_id: int, quarter: Quarter, user_id
 ) -> None:
-    """Apply the whole form to the session; the caller commits once, or rolls back."""
+    """Apply the whole form to the session; the caller commits once, or rolls back.
+
+    Raises :class:`~tracker.steering.exceptions.ExceptionReportIncomplete` when the quarter,
+    with this form applied, is amber or red and the exception report is not complete.
+    """
     for indicator in records.indicators:
         value = form[f"value_{indicator.id}"].data
         if value is None:
@@ -230,3 +259,7 @@ def save(
         {key: form[key].data or "" for key in services.UPDATE_FIELDS},
         user_id,
     )
+    report = form.exception_data()
+    exceptions.save(subproject_id, quarter, report, user_id)
+    subproject = db.session.get(Subproject, subproject_id)
+    exceptions.check(subproject, quarter, form.rag.data, report, timeutil.today())

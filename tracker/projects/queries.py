@@ -19,7 +19,6 @@ from tracker.milestones import status as milestone_rules
 from tracker.projects import status as subproject_rules
 from tracker.projects.models import (
     Action,
-    Meeting,
     Municipality,
     Organisation,
     Programme,
@@ -31,14 +30,21 @@ from tracker.quarters import Quarter
 
 
 def programmes() -> pd.DataFrame:
-    """Every programme not archived, by name: the dashboard's programme choice."""
+    """Every programme not archived, by name, with its tolerances: the dashboard's choice."""
     return tables.frame(
         db.session.execute(
-            select(Programme.id, Programme.name, Programme.start_date, Programme.end_date)
+            select(
+                Programme.id,
+                Programme.name,
+                Programme.start_date,
+                Programme.end_date,
+                Programme.tolerance_slip_days,
+                Programme.tolerance_points,
+            )
             .where(Programme.archived_at.is_(None))
             .order_by(Programme.name)
         ),
-        ["id", "name", "start_date", "end_date"],
+        ["id", "name", "start_date", "end_date", "tolerance_slip_days", "tolerance_points"],
     )
 
 
@@ -232,42 +238,3 @@ def quarterly_updates(
             "updated_at",
         ],
     )
-
-
-def decisions_requested(
-    programme_id: int, quarter: Quarter, subproject_ids: list[int] | None = None
-) -> pd.DataFrame:
-    """What each subproject's newest quarterly update up to ``quarter`` asks of the steering
-    group; subprojects whose newest update asks nothing are left out."""
-    query = (
-        select(
-            QuarterlyUpdate.subproject_id,
-            QuarterlyUpdate.quarter,
-            QuarterlyUpdate.decisions_requested,
-        )
-        .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
-        .where(Subproject.programme_id == programme_id, QuarterlyUpdate.quarter <= str(quarter))
-        .order_by(QuarterlyUpdate.subproject_id, QuarterlyUpdate.quarter)
-    )
-    query = query.where(
-        QuarterlyUpdate.subproject_id.in_(
-            subproject_ids if subproject_ids is not None else live_subproject_ids()
-        )
-    )
-    newest: dict[int, tuple] = {}
-    for subproject_id, period, text in db.session.execute(query):
-        newest[subproject_id] = (subproject_id, period, (text or "").strip())
-    return tables.frame(
-        [row for row in newest.values() if row[2]], ["subproject_id", "quarter", "text"]
-    )
-
-
-def previous_meeting(programme_id: int, before: date) -> dict | None:
-    """The newest steering-group meeting held before ``before`` (id, held_on, title), if any."""
-    row = db.session.execute(
-        select(Meeting.id, Meeting.held_on, Meeting.title)
-        .where(Meeting.programme_id == programme_id, Meeting.held_on < before)
-        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else {"id": row.id, "held_on": row.held_on, "title": row.title}

@@ -18,6 +18,7 @@ from tracker.editing import Invalid, delete_record, save_form
 from tracker.errors import render_error
 from tracker.extensions import db
 from tracker.indicators import queries as indicator_queries
+from tracker.labels import status_of
 from tracker.milestones import queries as milestone_queries
 from tracker.projects import quarter as quarter_service
 from tracker.projects import queries as project_queries
@@ -36,6 +37,8 @@ from tracker.projects.models import (
 )
 from tracker.quarters import Quarter
 from tracker.quarters.lock import QuarterClosed, is_closed
+from tracker.steering import exceptions
+from tracker.steering.exceptions import ExceptionReportIncomplete
 
 bp = Blueprint("projects", __name__)
 
@@ -287,6 +290,11 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
                 db.session.rollback()
                 flash(_("Nothing was saved; your input is kept.") + " " + refusal.message, "error")
                 status = 409
+            except ExceptionReportIncomplete as incomplete:
+                db.session.rollback()
+                form.require_exception_fields(incomplete.missing)
+                flash(_exception_owed(incomplete.computed_rag), "error")
+                status = 400
             except (Invalid, IntegrityError, StaleDataError):
                 db.session.rollback()
                 flash(
@@ -308,6 +316,7 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
     )
     return render_template(
         "projects/quarter.html",
+        exception=exceptions.listing(subproject, quarter, timeutil.today()),
         subproject=subproject,
         quarter=quarter,
         current=current,
@@ -318,3 +327,11 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
         records=records,
         previous={row["id"]: row for row in previous.to_dict("records")},
     ), status
+
+
+def _exception_owed(computed_rag: str | None) -> str:
+    return _(
+        "Nothing was saved: with these values the computed status is %(status)s, so the "
+        "exception report below must be filled in. Your input is kept.",
+        status=status_of(computed_rag, "rag").label,
+    )

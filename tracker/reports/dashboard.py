@@ -27,6 +27,9 @@ from tracker.quarters import Quarter, quarter_range
 from tracker.reports import filters as dashboard_filters
 from tracker.reports.changes import changes_since
 from tracker.reports.charts import registry, specs
+from tracker.steering import attention
+from tracker.steering import queries as steering_queries
+from tracker.steering.rules import Tolerances
 from tracker.tables import records
 
 bp = Blueprint("dashboard", __name__)
@@ -34,7 +37,6 @@ bp = Blueprint("dashboard", __name__)
 PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
 PLOTLY_VERSION = plotly.__version__
 ONE_YEAR = 365 * 24 * 3600
-DECISION_LIMIT = 25
 
 
 def figure_json(spec: dict) -> Markup:
@@ -69,31 +71,38 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
     overview = project_queries.overview_from(
         scoped, milestones, indicators, project_queries.lead_rags(programme_id, quarter)
     )
-    decisions = project_queries.decisions_requested(programme_id, quarter, scope)
-    meeting = project_queries.previous_meeting(programme_id, as_of)
+    tolerances = Tolerances(
+        int(programme["tolerance_slip_days"]), int(programme["tolerance_points"])
+    )
+    needs = attention.collect(
+        programme_id, quarter, as_of, scope, overview, milestones, indicators, tolerances
+    )
+    meeting = steering_queries.previous_meeting(programme_id, as_of)
     changes = changes_since(programme_id, meeting["held_on"], as_of, scope) if meeting else None
     # only the charted indicators' measurements: a handful of rows at any programme size
-    trend_ids = specs.trend_indicators(indicators)["id"].tolist()
+    trend = specs.trend_indicators(indicators)
+    trend_ids = trend["id"].tolist()
+    computed_ids = trend.loc[trend["aggregation"].notna(), "id"].tolist()
     chart_data = registry.ChartData(
         subprojects=subprojects,
         milestones=milestones,
         indicators=indicators,
-        measurements=indicator_queries.indicator_measurements(trend_ids, quarter),
+        measurements=indicator_queries.indicator_measurements(trend_ids, quarter, computed_ids),
         overview=overview,
         as_of=as_of,
     )
     return {
         "as_of": as_of,
+        "attention": needs,
         "counts": {
             "milestones": specs.status_counts(milestones, "status", specs.MILESTONE_ORDER),
             "indicators": specs.status_counts(indicators, "status", specs.INDICATOR_ORDER),
             "computed_rag": specs.status_counts(overview, "computed_rag", specs.RAG_ORDER),
             "rag_differs": int(overview["rag_differs"].sum()) if len(overview) else 0,
-            "decisions": len(decisions),
+            "decisions": needs.requests.total,
             "subprojects": len(overview),
         },
         "sections": _sections(chart_data),
-        "decisions": records(decisions.head(DECISION_LIMIT)),
         "meeting": meeting,
         "changes": {kind: (records(frame), total) for kind, (frame, total) in changes.items()}
         if changes

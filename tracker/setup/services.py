@@ -19,8 +19,6 @@ from tracker.indicators.models import Indicator
 from tracker.milestones.models import Milestone
 from tracker.projects.models import (
     Action,
-    Decision,
-    Meeting,
     Municipality,
     Organisation,
     Programme,
@@ -29,6 +27,7 @@ from tracker.projects.models import (
     SubprojectOrganisation,
 )
 from tracker.quarters.models import ClosedQuarter
+from tracker.steering.models import DecisionSubproject, Meeting
 from tracker.timeutil import utcnow
 
 PROGRAMME_FIELDS = ("name", "aim", "start_date", "end_date", "reporting_frequency")
@@ -183,7 +182,7 @@ def subproject_dependents(subproject: Subproject) -> list[str]:
     indicators = count(Indicator, Indicator.subproject_id)
     updates = count(QuarterlyUpdate, QuarterlyUpdate.subproject_id)
     links = count(SubprojectOrganisation, SubprojectOrganisation.subproject_id)
-    decisions = count(Decision, Decision.subproject_id)
+    decisions = count(DecisionSubproject, DecisionSubproject.subproject_id)
     return _counted(
         [
             (actions, ngettext("%(num)d action", "%(num)d actions", actions)),

@@ -1,0 +1,56 @@
+"""Pages of the steering group's cycle: the programme's tolerances."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from tracker.auth.permissions import require_programme_manager
+from tracker.extensions import db
+from tracker.projects.models import Programme
+from tracker.steering import services
+from tracker.steering.forms import ToleranceForm
+
+bp = Blueprint("steering", __name__)
+
+
+@bp.route("/programmes/<int:programme_id>/tolerances", methods=["GET", "POST"])
+@login_required
+def tolerances(programme_id: int):
+    """The tolerances the exception rules apply, kept by the programme manager."""
+    require_programme_manager()
+    programme = db.get_or_404(Programme, programme_id)
+    form = ToleranceForm(obj=programme)
+    if not form.is_submitted():
+        form.opened_on.data = services.tolerance_stamp(programme)
+    status = 200
+    if form.validate_on_submit():
+        if form.opened_on.data != services.tolerance_stamp(programme):
+            form.opened_on.data = services.tolerance_stamp(programme)
+            flash(
+                _(
+                    "Someone else changed the tolerances while you were editing: now %(days)s "
+                    "days and %(points)s points. Your input is kept; save again to replace them.",
+                    days=programme.tolerance_slip_days,
+                    points=programme.tolerance_points,
+                ),
+                "error",
+            )
+            status = 409
+        else:
+            services.set_tolerances(
+                programme, form.tolerance_slip_days.data, form.tolerance_points.data
+            )
+            db.session.commit()
+            flash(_("Tolerances saved."), "success")
+            return redirect(url_for("projects.programme", programme_id=programme.id))
+    elif form.errors:
+        status = 400
+    return render_template(
+        "steering/tolerances.html",
+        form=form,
+        programme=programme,
+        title=_("Tolerances of %(name)s", name=programme.name),
+        cancel_url=url_for("projects.programme", programme_id=programme.id),
+    ), status
