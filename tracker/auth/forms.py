@@ -34,7 +34,19 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class SubprojectsField(SelectMultipleField):
-    """Subprojects led, by id; an unknown or malformed id reads as a clear sentence."""
+    """Subprojects led, by id; an unknown or malformed id reads as a clear sentence.
+
+    Ids are integers both ways: the choices, the data read from the record (subprojects or
+    ids) and the data posted. WTForms marks an option selected when ``coerce(choice) in data``;
+    with its default ``coerce=str`` no integer id was ever selected, so saving the form
+    unchanged dropped every subproject the lead led."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["coerce"] = int
+        super().__init__(*args, **kwargs)
+
+    def process_data(self, value):
+        self.data = [getattr(item, "id", item) for item in value or ()]
 
     def process_formdata(self, valuelist):
         self.data = []

@@ -145,8 +145,6 @@ def new_user():
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = EditUserForm(obj=user, subprojects=users_service.subprojects())
-    if not form.is_submitted():
-        form.led_subprojects.data = [s.id for s in user.led_subprojects]
     return save_form(
         form,
         user,
