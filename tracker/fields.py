@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import ValidationError
 
+from tracker.i18n import lazy_gettext as _l
 from tracker.numbers import InvalidNumber, parse_number
 
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")

@@ -4,8 +4,7 @@ Statuses carry their own labels (``tracker.vocabulary``); this module only finds
 stored status code stands for, so templates never keep a table of their own.
 """
 
-from flask_babel import lazy_gettext as _l
-
+from tracker.i18n import lazy_gettext as _l
 from tracker.indicators.status import IndicatorStatus
 from tracker.milestones.status import MilestoneStatus
 from tracker.projects.status import Rag

@@ -4,7 +4,6 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from tracker.auth.permissions import (
 from tracker.editing import Invalid, delete_record, save_form
 from tracker.extensions import db
 from tracker.i18n import _missing
+from tracker.i18n import lazy_gettext as _l
 from tracker.indicators import excel, services
 from tracker.indicators import queries as indicator_queries
 from tracker.indicators import upload as upload_payload
