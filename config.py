@@ -13,7 +13,10 @@ def _env(name: str, default=None):
 
 
 class Config:
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    # Without TRACKER_SECRET_KEY a random key is made on first run and kept in SECRET_KEY_FILE
+    # (0600); production refuses to start without the setting.
+    SECRET_KEY = _env("SECRET_KEY")
+    SECRET_KEY_FILE = _env("SECRET_KEY_FILE", str(INSTANCE_DIR / "secret_key"))
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "nl"
@@ -43,7 +46,6 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
 
 
@@ -51,7 +53,6 @@ class ProductionConfig(Config):
     """Production: secrets must come from the environment, cookies are Secure."""
 
     PRODUCTION = True
-    SECRET_KEY = _env("SECRET_KEY")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

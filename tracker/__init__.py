@@ -32,6 +32,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     _check_production_settings(app)
+    _ensure_secret_key(app)
     _prepare_sqlite(app)
 
     db.init_app(app)
@@ -85,6 +86,19 @@ def _check_production_settings(app: Flask) -> None:
             "TRACKER_SECRET_KEY must be set in production (e.g. python -c "
             "'import secrets; print(secrets.token_hex(32))')."
         )
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Outside production, an instance without TRACKER_SECRET_KEY signs with its own random key,
+    kept in instance/ (tracker/secret_key.py); never a constant from the source."""
+    if app.config.get("SECRET_KEY"):
+        return
+    from tracker.secret_key import UnusableKeyFile, load_or_create
+
+    try:
+        app.config["SECRET_KEY"] = load_or_create(Path(app.config["SECRET_KEY_FILE"]))
+    except (OSError, UnusableKeyFile) as error:
+        raise ConfigurationError(f"No session key: {error}") from error
 
 
 def _prepare_sqlite(app: Flask) -> None:

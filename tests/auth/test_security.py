@@ -184,7 +184,7 @@ def test_passwords_shorter_than_12_characters_are_refused(app, world):
 def test_proxy_count_makes_the_throttle_see_the_real_address():
     from tracker import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_COUNT": 1, "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_COUNT": 1, "SECRET_KEY": "k"})
     seen = []
 
     @app.route("/_addr")
