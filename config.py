@@ -28,6 +28,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(_env("SESSION_MINUTES", "60")))
+    # However active, a session ends this long after the log-in.
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=float(_env("SESSION_ABSOLUTE_HOURS", "12")))
     WTF_CSRF_TIME_LIMIT = None
     # Login throttling (Flask-Limiter). Memory storage counts per worker process; point
     # TRACKER_RATELIMIT_STORAGE_URI at e.g. redis://host:6379 to share counts between workers.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -40,6 +41,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Part of every session cookie; a new token ends all the user's sessions (auth/sessions.py).
+    session_token: Mapped[str] = mapped_column(
+        String(64), default=lambda: secrets.token_urlsafe(24)
+    )
     __mapper_args__ = {"version_id_col": version}
 
     led_subprojects: Mapped[list[Subproject]] = relationship(  # noqa: F821
@@ -49,6 +54,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the current session token."""
+        return f"{self.id}:{self.session_token}"
 
     def set_password(self, password: str) -> None:
         """Every way of setting a password ends here, so the minimum length holds everywhere."""

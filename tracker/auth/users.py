@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import User
+from tracker.auth.sessions import end_sessions
 from tracker.editing import Invalid
 from tracker.extensions import db
 from tracker.projects.models import Subproject
@@ -69,15 +70,20 @@ def update_user(user: User, data: dict, acting_id: int | None) -> None:
             raise Invalid("role", _("You cannot take away your own admin role."))
         if not data["active"] and user.active:
             raise Invalid("active", _("You cannot deactivate yourself."))
+    ends_sessions = data["role"] != user.role or bool(data["active"]) != user.active
     user.name = data["name"].strip()
     user.role = data["role"]
     user.active = bool(data["active"])
     led = (data.get("led_subprojects") or []) if user.role == "lead" else []
     _set_led(user, led, acting_id)
+    if ends_sessions:  # a new role or a deactivation counts from the next request on
+        end_sessions(user)
 
 
 def reset_password(user: User, password: str) -> None:
+    """A new password ends every session of the user (whoever knew the old one is out)."""
     user.set_password(password)
+    end_sessions(user)
 
 
 def authored_records(user: User) -> list[str]:

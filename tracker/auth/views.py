@@ -4,12 +4,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit import queries as audit_queries
+from tracker.auth import sessions
 from tracker.auth import users as users_service
 from tracker.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordResetForm
 from tracker.auth.models import User, check_password_of_nobody
@@ -22,15 +23,14 @@ from tracker.security import (
     login_account_limit,
     login_address_limit,
     login_failed,
-    mark_session_fresh,
 )
 
 bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    return sessions.user_for(session_id)
 
 
 @login_manager.unauthorized_handler
@@ -77,10 +77,7 @@ def login():
         else:
             valid = check_password_of_nobody(form.password.data)
         if valid:
-            session.clear()
-            login_user(user)
-            session.permanent = True
-            mark_session_fresh()
+            sessions.start(user)
             return redirect(_safe_next(request.args.get("next")) or _landing_url(user))
         flash(_("Email address or password is not correct."), "error")
         status = 401
@@ -91,6 +88,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Ends every session of the user, so a copy of this session's cookie is refused too."""
+    if current_user.is_authenticated:
+        sessions.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -167,6 +168,8 @@ def reset_password(user_id: int):
     status = 200
     if form.validate_on_submit():
         users_service.reset_password(user, form.password.data)
+        if user.id == current_user.id:
+            sessions.renew(user)
         db.session.commit()
         flash(_("New password set for %(email)s.", email=user.email), "success")
         return redirect(_users_url())

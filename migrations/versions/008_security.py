@@ -1,0 +1,35 @@
+"""security: session tokens that end a user's sessions
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+import secrets
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("session_token", sa.String(length=64), nullable=True))
+    users = sa.table("user", sa.column("id", sa.Integer), sa.column("session_token", sa.String))
+    connection = op.get_bind()
+    for (user_id,) in connection.execute(sa.select(users.c.id)).all():
+        connection.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(session_token=secrets.token_urlsafe(24))
+        )
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.alter_column("session_token", existing_type=sa.String(length=64), nullable=False)
+
+
+def downgrade():
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.drop_column("session_token")
