@@ -31,11 +31,17 @@ class Config:
     # However active, a session ends this long after the log-in.
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=float(_env("SESSION_ABSOLUTE_HOURS", "12")))
     WTF_CSRF_TIME_LIMIT = None
-    # Login throttling (Flask-Limiter). Memory storage counts per worker process; point
-    # TRACKER_RATELIMIT_STORAGE_URI at e.g. redis://host:6379 to share counts between workers.
-    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
-    LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "10 per minute")
-    LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    # Login throttle (tracker/auth/throttle.py): failures allowed before a wait, per account from
+    # one address, per account from all addresses, per address; the wait then doubles from the
+    # first delay up to its cap. Counts live in the database, shared by all workers.
+    LOGIN_FREE_FAILURES = int(_env("LOGIN_FREE_FAILURES", "5"))
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = int(_env("LOGIN_FREE_FAILURES_PER_ACCOUNT", "10"))
+    LOGIN_FREE_FAILURES_PER_ADDRESS = int(_env("LOGIN_FREE_FAILURES_PER_ADDRESS", "20"))
+    LOGIN_FIRST_DELAY_SECONDS = float(_env("LOGIN_FIRST_DELAY_SECONDS", "30"))
+    LOGIN_MAX_DELAY_MINUTES = float(_env("LOGIN_MAX_DELAY_MINUTES", "15"))
+    # The most a stranger trying an account from elsewhere can make its owner wait.
+    LOGIN_MAX_ACCOUNT_DELAY_SECONDS = float(_env("LOGIN_MAX_ACCOUNT_DELAY_SECONDS", "60"))
+    LOGIN_FAILURE_MEMORY_MINUTES = float(_env("LOGIN_FAILURE_MEMORY_MINUTES", "60"))
     # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.
     PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024

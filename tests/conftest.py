@@ -30,7 +30,6 @@ from tracker.models import (
     SubprojectOrganisation,
     User,
 )
-from tracker.security import limiter
 
 PASSWORD = "correct-horse-battery"
 # Hashed once with few rounds: the production scrypt hash per user per test made the suite slow.
@@ -66,7 +65,6 @@ def _clean_database(app, monkeypatch):
     from tracker.reports import pdf
 
     monkeypatch.setattr(tracker.timeutil, "today", lambda: TODAY)
-    limiter.reset()  # login throttling counts start afresh in every test
     pdf.recent_pdfs.clear()
     yield
     with app.app_context():

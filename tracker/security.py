@@ -1,6 +1,5 @@
-"""Security hardening: response headers (CSP with a per-request nonce, no caching of pages),
-sessions that expire or were ended, and login throttling (Flask-Limiter) per address and per
-account."""
+"""Security hardening: response headers (CSP with a per-request nonce, no caching of pages) and
+sessions that expire or were ended. The login throttle is tracker/auth/throttle.py."""
 
 from __future__ import annotations
 
@@ -9,16 +8,11 @@ import time
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_limiter import Limiter
-from flask_limiter.errors import RateLimitExceeded
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from tracker.auth import sessions
-
-limiter = Limiter(key_func=get_remote_address)
 
 
 def csp_nonce() -> str:
@@ -143,45 +137,10 @@ def _end_expired_session():
     return redirect(url_for("auth.login", next=target))
 
 
-def login_address_limit() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
-
-
-def login_account_limit() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
-
-
-def login_account_key() -> str:
-    """The account tried, as typed (normalised); failed attempts count against it."""
-    email = (request.form.get("email") or "").strip().lower()[:254]
-    return f"account:{email}"
-
-
-def login_failed(response) -> bool:
-    return response.status_code == 401
-
-
-def _too_many_attempts(error: RateLimitExceeded):
-    from tracker.errors import render_error
-
-    if request.endpoint == "auth.login":
-        return render_error(
-            429,
-            _(
-                "Too many login attempts from this address or for this account. "
-                "Wait 15 minutes and try again, or ask the application manager for help."
-            ),
-        )
-    return render_error(429)
-
-
 def init_app(app: Flask) -> None:
     proxies = app.config.get("PROXY_COUNT", 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    app.register_error_handler(RateLimitExceeded, _too_many_attempts)
-    limiter.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(_set_headers)
     app.after_request(_forbid_caching)

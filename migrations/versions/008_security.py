@@ -1,4 +1,4 @@
-"""security: session tokens that end a user's sessions
+"""security: session tokens that end a user's sessions; the login throttle's counts
 
 Revision ID: 0008
 Revises: 0007
@@ -28,8 +28,23 @@ def upgrade():
         )
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.alter_column("session_token", existing_type=sa.String(length=64), nullable=False)
+    op.create_table(
+        "login_throttle",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("last_failure_at", sa.DateTime(), nullable=False),
+        sa.Column("blocked_until", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_login_throttle")),
+    )
+    with op.batch_alter_table("login_throttle", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_login_throttle_blocked_until"), ["blocked_until"], unique=False
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("login_throttle", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_login_throttle_blocked_until"))
+    op.drop_table("login_throttle")
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_column("session_token")

@@ -69,6 +69,18 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
 
+class LoginThrottle(db.Model):
+    """Failed log-ins of one scope (an account from an address, an account, an address) under
+    a hashed key; see auth/throttle.py for the rule and auth/login_throttle.py for the store."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
+    blocked_until: Mapped[datetime | None] = mapped_column(index=True)
+
+
 _DUMMY_HASH: list[str] = []
 
 

@@ -1,29 +1,25 @@
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit import queries as audit_queries
+from tracker.auth import login as login_service
 from tracker.auth import sessions
 from tracker.auth import users as users_service
 from tracker.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordResetForm
-from tracker.auth.models import User, check_password_of_nobody
+from tracker.auth.models import User
 from tracker.auth.permissions import roles_required
+from tracker.auth.throttle import wait_text
 from tracker.editing import ConfirmDeleteForm, is_stale, save_form
 from tracker.extensions import db, login_manager
-from tracker.security import (
-    limiter,
-    login_account_key,
-    login_account_limit,
-    login_address_limit,
-    login_failed,
-)
 
 bp = Blueprint("auth", __name__)
 
@@ -60,30 +56,41 @@ def _landing_url(user) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_address_limit, methods=["POST"])
-@limiter.limit(
-    login_account_limit, key_func=login_account_key, methods=["POST"], deduct_when=login_failed
-)
 def login():
     if current_user.is_authenticated:
         return redirect(_landing_url(current_user))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is not None and user.active:
-            valid = user.check_password(form.password.data)
-        else:
-            valid = check_password_of_nobody(form.password.data)
-        if valid:
-            sessions.start(user)
-            return redirect(_safe_next(request.args.get("next")) or _landing_url(user))
+        attempt = login_service.check_password(form.email.data, form.password.data)
+        if attempt.user is not None:
+            login_service.complete(attempt.user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or _landing_url(attempt.user))
+        db.session.commit()
+        if attempt.throttled:
+            return _throttled(form, attempt.wait_seconds)
         flash(_("Email address or password is not correct."), "error")
+        if attempt.wait_seconds:
+            return _throttled(form, attempt.wait_seconds)
         status = 401
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+def _throttled(form, wait_seconds: float, template: str = "auth/login.html", **context):
+    """Too many failures: say how long to wait, in words (HTTP 429 with Retry-After)."""
+    flash(
+        _(
+            "Too many failed login attempts for this account or from this address. Wait "
+            "%(wait)s and try again. Forgot your password? Ask the application manager.",
+            wait=wait_text(wait_seconds),
+        ),
+        "error",
+    )
+    response = render_template(template, form=form, **context)
+    return response, 429, {"Retry-After": str(math.ceil(wait_seconds))}
 
 
 @bp.route("/logout", methods=["POST"])
