@@ -42,6 +42,8 @@ class Config:
     # The most a stranger trying an account from elsewhere can make its owner wait.
     LOGIN_MAX_ACCOUNT_DELAY_SECONDS = float(_env("LOGIN_MAX_ACCOUNT_DELAY_SECONDS", "60"))
     LOGIN_FAILURE_MEMORY_MINUTES = float(_env("LOGIN_FAILURE_MEMORY_MINUTES", "60"))
+    # How long the security log keeps an event (`flask purge-security-events` removes older ones).
+    SECURITY_EVENT_DAYS = int(_env("SECURITY_EVENT_DAYS", "365"))
     # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.
     PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024

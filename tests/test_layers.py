@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 TRACKER = Path(__file__).resolve().parent.parent / "tracker"
-FEATURES = ("auth", "projects", "milestones", "indicators", "audit", "quarters")
+FEATURES = ("auth", "projects", "milestones", "indicators", "audit", "quarters", "security_events")
 GROUND = ("vocabulary.py", "tables.py", "spreadsheets.py", "numbers.py", "timeutil.py")
 
 # package or module -> the tracker modules it may never import

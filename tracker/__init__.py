@@ -61,6 +61,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.projects.views import bp as projects_bp
     from tracker.reports.dashboard import bp as dashboard_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.security_events.views import bp as security_events_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(projects_bp)
@@ -69,6 +70,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(milestones_bp)
     app.register_blueprint(indicators_bp)
+    app.register_blueprint(security_events_bp)
     recorder.install()
 
     from tracker import cli, errors, security, sqlite

@@ -2,7 +2,7 @@
 
 import contextlib
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
@@ -10,6 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.extensions import db, login_manager
+from tracker.security_events import recorder as security_log
+from tracker.security_events.kinds import Kind, Outcome
 
 
 def _messages():
@@ -69,6 +71,7 @@ def render_error(code: int, detail: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        security_log.record_now(Kind.CSRF_FAILED, Outcome.REFUSED, detail=error.description)
         return render_error(
             400,
             _(
@@ -81,6 +84,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 403:
+            security_log.record_now(Kind.ACCESS_DENIED, Outcome.REFUSED, detail=request.method)
         return render_error(error.code, getattr(error, "detail", None))
 
     @app.errorhandler(StaleDataError)

@@ -16,6 +16,7 @@ from tracker.projects.models import (
     SubprojectOrganisation,
 )
 from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport
+from tracker.security_events.models import SecurityEvent
 
 __all__ = [
     "Action",
@@ -33,6 +34,7 @@ __all__ = [
     "Programme",
     "QuarterlyUpdate",
     "Subproject",
+    "SecurityEvent",
     "SubprojectOrganisation",
     "User",
     "subproject_leads",

@@ -1,4 +1,5 @@
-"""security: session tokens that end a user's sessions; the login throttle's counts
+"""security: session tokens that end a user's sessions; the login throttle's counts; the
+security log
 
 Revision ID: 0008
 Revises: 0007
@@ -40,9 +41,39 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_login_throttle_blocked_until"), ["blocked_until"], unique=False
         )
+    op.create_table(
+        "security_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("account", sa.String(length=254), nullable=True),
+        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("path", sa.String(length=300), nullable=False),
+        sa.Column("detail", sa.String(length=500), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user.id"],
+            name=op.f("fk_security_event_user_id_user"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_security_event")),
+    )
+    with op.batch_alter_table("security_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_security_event_kind"), ["kind"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_security_event_occurred_at"), ["occurred_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_security_event_user_id"), ["user_id"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("security_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_security_event_user_id"))
+        batch_op.drop_index(batch_op.f("ix_security_event_occurred_at"))
+        batch_op.drop_index(batch_op.f("ix_security_event_kind"))
+    op.drop_table("security_event")
     with op.batch_alter_table("login_throttle", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_login_throttle_blocked_until"))
     op.drop_table("login_throttle")

@@ -92,6 +92,7 @@ EXPECTED = {
     ("auth.reset_password", "POST"): {"admin"},
     ("auth.delete_user", "GET"): {"admin"},
     ("auth.delete_user", "POST"): {"admin"},
+    ("security_events.events", "GET"): {"admin"},
     ("auth.login", "GET"): PUBLIC,
     ("auth.login", "POST"): PUBLIC,
     ("auth.logout", "POST"): EVERYONE,

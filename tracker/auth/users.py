@@ -14,6 +14,8 @@ from tracker.auth.sessions import end_sessions
 from tracker.editing import Invalid
 from tracker.extensions import db
 from tracker.projects.models import Subproject
+from tracker.security_events import recorder as security_log
+from tracker.security_events.kinds import Kind, Outcome
 
 
 def subprojects() -> list[Subproject]:
@@ -61,6 +63,7 @@ def create_user(data: dict, acting_id: int | None) -> User:
     db.session.add(user)
     db.session.flush()
     _set_led(user, data.get("led_subprojects") or [], acting_id)
+    security_log.record(Kind.USER_CREATED, Outcome.SUCCESS, account=email, detail=user.role)
     return user
 
 
@@ -71,6 +74,14 @@ def update_user(user: User, data: dict, acting_id: int | None) -> None:
         if not data["active"] and user.active:
             raise Invalid("active", _("You cannot deactivate yourself."))
     ends_sessions = data["role"] != user.role or bool(data["active"]) != user.active
+    if data["role"] != user.role:
+        role_change = f"{user.role} → {data['role']}"
+        security_log.record(
+            Kind.ROLE_CHANGED, Outcome.SUCCESS, account=user.email, detail=role_change
+        )
+    if bool(data["active"]) != user.active:
+        kind = Kind.REACTIVATED if data["active"] else Kind.DEACTIVATED
+        security_log.record(kind, Outcome.SUCCESS, account=user.email)
     user.name = data["name"].strip()
     user.role = data["role"]
     user.active = bool(data["active"])
@@ -84,6 +95,7 @@ def reset_password(user: User, password: str) -> None:
     """A new password ends every session of the user (whoever knew the old one is out)."""
     user.set_password(password)
     end_sessions(user)
+    security_log.record(Kind.PASSWORD_RESET, Outcome.SUCCESS, account=user.email)
 
 
 def authored_records(user: User) -> list[str]:
@@ -113,4 +125,5 @@ def delete_user(user: User, acting_id: int | None) -> None:
         raise Invalid("version", _("You cannot delete yourself."))
     if user.led_subprojects:
         _set_led(user, [], acting_id)
+    security_log.record(Kind.USER_DELETED, Outcome.SUCCESS, account=user.email, detail=user.role)
     db.session.delete(user)

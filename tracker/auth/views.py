@@ -20,6 +20,8 @@ from tracker.auth.permissions import roles_required
 from tracker.auth.throttle import wait_text
 from tracker.editing import ConfirmDeleteForm, is_stale, save_form
 from tracker.extensions import db, login_manager
+from tracker.security_events import recorder as security_log
+from tracker.security_events.kinds import Kind, Outcome
 
 bp = Blueprint("auth", __name__)
 
@@ -65,8 +67,10 @@ def login():
         attempt = login_service.check_password(form.email.data, form.password.data)
         if attempt.user is not None:
             login_service.complete(attempt.user)
+            security_log.record(Kind.LOGIN, Outcome.SUCCESS, user=attempt.user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or _landing_url(attempt.user))
+        _record_failed_login(form.email.data, attempt)
         db.session.commit()
         if attempt.throttled:
             return _throttled(form, attempt.wait_seconds)
@@ -77,6 +81,22 @@ def login():
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+def _record_failed_login(email: str, attempt) -> None:
+    """Who tried is named only when the account exists: a typo'd address, or a password typed
+    in the wrong field, is not kept."""
+    user = login_service.find_user(email)
+    outcome = Outcome.REFUSED if attempt.throttled else Outcome.FAILURE
+    if attempt.throttled:
+        detail = f"throttled ({math.ceil(attempt.wait_seconds)} s)"
+    elif user is None:
+        detail = "unknown account"
+    elif not user.active:
+        detail = "inactive account"
+    else:
+        detail = "wrong password"
+    security_log.record(Kind.LOGIN, outcome, user=user, detail=detail)
 
 
 def _throttled(form, wait_seconds: float, template: str = "auth/login.html", **context):
@@ -98,6 +118,7 @@ def logout():
     """Ends every session of the user, so a copy of this session's cookie is refused too."""
     if current_user.is_authenticated:
         sessions.end_sessions(current_user)
+        security_log.record(Kind.LOGOUT, Outcome.SUCCESS)
         db.session.commit()
     logout_user()
     session.clear()
