@@ -42,6 +42,9 @@ class Config:
     # The most a stranger trying an account from elsewhere can make its owner wait.
     LOGIN_MAX_ACCOUNT_DELAY_SECONDS = float(_env("LOGIN_MAX_ACCOUNT_DELAY_SECONDS", "60"))
     LOGIN_FAILURE_MEMORY_MINUTES = float(_env("LOGIN_FAILURE_MEMORY_MINUTES", "60"))
+    # Two-step verification (TOTP) required of admins and managers; others may set it up.
+    MFA_REQUIRED = _env("MFA_REQUIRED", "0") == "1"
+    MFA_ISSUER = _env("MFA_ISSUER", "Toptechniek tracker")
     # How long the security log keeps an event (`flask purge-security-events` removes older ones).
     SECURITY_EVENT_DAYS = int(_env("SECURITY_EVENT_DAYS", "365"))
     # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.
@@ -63,6 +66,7 @@ class ProductionConfig(Config):
     """Production: secrets must come from the environment, cookies are Secure."""
 
     PRODUCTION = True
+    MFA_REQUIRED = _env("MFA_REQUIRED", "1") == "1"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

@@ -55,6 +55,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
 
     from tracker.audit import recorder
     from tracker.audit.views import bp as audit_bp
+    from tracker.auth import account_views  # its routes join the auth blueprint
     from tracker.auth.views import bp as auth_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.milestones.views import bp as milestones_bp
@@ -77,6 +78,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
 
     errors.init_app(app)
     security.init_app(app)
+    app.before_request(account_views.require_second_factor)
     cli.init_app(app)
     sqlite.init_app(app)
     return app

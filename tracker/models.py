@@ -1,7 +1,7 @@
 """Imports every model so that metadata (and Alembic) see the whole schema."""
 
 from tracker.audit.models import AuditEntry
-from tracker.auth.models import User, subproject_leads
+from tracker.auth.models import LoginThrottle, RecoveryCode, User, subproject_leads
 from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import (
@@ -31,8 +31,10 @@ __all__ = [
     "MilestoneDateChange",
     "Municipality",
     "Organisation",
+    "LoginThrottle",
     "Programme",
     "QuarterlyUpdate",
+    "RecoveryCode",
     "Subproject",
     "SecurityEvent",
     "SubprojectOrganisation",

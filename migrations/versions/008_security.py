@@ -1,5 +1,5 @@
 """security: session tokens that end a user's sessions; the login throttle's counts; the
-security log
+security log; the second factor (TOTP secret, recovery codes)
 
 Revision ID: 0008
 Revises: 0007
@@ -29,6 +29,25 @@ def upgrade():
         )
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.alter_column("session_token", existing_type=sa.String(length=64), nullable=False)
+        batch_op.add_column(sa.Column("totp_secret", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("mfa_enabled_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
+    op.create_table(
+        "recovery_code",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user.id"],
+            name=op.f("fk_recovery_code_user_id_user"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_code")),
+    )
+    with op.batch_alter_table("recovery_code", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_recovery_code_user_id"), ["user_id"], unique=False)
     op.create_table(
         "login_throttle",
         sa.Column("key", sa.String(length=64), nullable=False),
@@ -77,5 +96,11 @@ def downgrade():
     with op.batch_alter_table("login_throttle", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_login_throttle_blocked_until"))
     op.drop_table("login_throttle")
+    with op.batch_alter_table("recovery_code", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_recovery_code_user_id"))
+    op.drop_table("recovery_code")
     with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.drop_column("totp_last_step")
+        batch_op.drop_column("mfa_enabled_at")
+        batch_op.drop_column("totp_secret")
         batch_op.drop_column("session_token")

@@ -158,3 +158,35 @@ class EditUserForm(_UserFields, VersionedForm):
 class PasswordResetForm(FlaskForm):
     password, password_again = _password_fields()
     submit = SubmitField(_l("Save"))
+
+
+# --- Own account: password and second factor ---------------------------------------------------
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        description=_l("The 6 digits your authenticator app shows now, or one recovery code."),
+        render_kw={"autocomplete": "one-time-code"},
+        validators=[
+            DataRequired(_l("Fill in the code.")),
+            Length(max=40, message=_l("At most 40 characters.")),
+        ],
+    )
+    submit = SubmitField(_l("Confirm"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[
+            DataRequired(_l("Fill in your current password.")),
+            Length(max=200, message=_l("At most 200 characters.")),
+        ],
+    )
+    password, password_again = _password_fields()
+    submit = SubmitField(_l("Save"))
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm"))

@@ -7,15 +7,21 @@ second-factor codes without ever waiting).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from flask import request
+from flask import request, session
 from sqlalchemy import func, select
 
 from tracker import timeutil
 from tracker.auth import login_throttle, sessions
 from tracker.auth.models import User, check_password_of_nobody
 from tracker.extensions import db
+
+PENDING_USER = "mfa_pending_user"
+PENDING_SINCE = "mfa_pending_since"
+PENDING_NEXT = "mfa_pending_next"
+PENDING_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,37 @@ def throttle_wait(email: str) -> float:
 def record_failure(email: str) -> float:
     """A wrong second-factor code counts like a wrong password."""
     return login_throttle.record_failure(normalised(email), client_address(), timeutil.utcnow())
+
+
+def start_second_step(user: User, next_url: str | None) -> None:
+    """The password was right and the user has a second factor: nobody is logged in yet; the
+    session only remembers whose code to ask for, for five minutes."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session[PENDING_USER] = user.get_id()
+    session[PENDING_SINCE] = int(time.time())
+    if next_url:
+        session[PENDING_NEXT] = next_url
+
+
+def pending_user() -> User | None:
+    """Whose code the second step asks for, while the five minutes last."""
+    since = session.get(PENDING_SINCE)
+    if not isinstance(since, int) or time.time() - since > PENDING_SECONDS:
+        return None
+    user = sessions.user_for(session.get(PENDING_USER, ""))
+    return user if user is not None and user.active and user.has_mfa else None
+
+
+def pending_next() -> str | None:
+    return session.get(PENDING_NEXT)
+
+
+def forget_pending() -> None:
+    for key in (PENDING_USER, PENDING_SINCE, PENDING_NEXT):
+        session.pop(key, None)
 
 
 def complete(user: User) -> None:

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -45,6 +45,11 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(
         String(64), default=lambda: secrets.token_urlsafe(24)
     )
+    # Second factor (auth/mfa.py): the TOTP secret once confirmed, when, and the last time step
+    # a code was accepted for (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    mfa_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     __mapper_args__ = {"version_id_col": version}
 
     led_subprojects: Mapped[list[Subproject]] = relationship(  # noqa: F821
@@ -54,6 +59,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def has_mfa(self) -> bool:
+        return bool(self.totp_secret and self.mfa_enabled_at)
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session: the id and the current session token."""
@@ -67,6 +76,17 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the second factor; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
 
 
 class LoginThrottle(db.Model):

@@ -19,6 +19,7 @@ from flask import session
 from flask_login import login_user
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
+from werkzeug.local import LocalProxy
 
 from tracker.auth.models import User
 from tracker.extensions import db
@@ -64,6 +65,8 @@ def end_sessions(user: User) -> None:
 
 def start(user: User) -> None:
     """Log ``user`` in on a fresh session (a new cookie: nothing of the old one carries over)."""
+    if isinstance(user, LocalProxy):  # current_user: Flask-Login must keep the user itself
+        user = user._get_current_object()
     language = session.get("lang")
     session.clear()
     if language:

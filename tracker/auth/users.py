@@ -98,6 +98,12 @@ def reset_password(user: User, password: str) -> None:
     security_log.record(Kind.PASSWORD_RESET, Outcome.SUCCESS, account=user.email)
 
 
+def change_own_password(user: User, password: str) -> None:
+    """The caller renews the session (auth/sessions.renew): the user's other sessions end."""
+    user.set_password(password)
+    security_log.record(Kind.PASSWORD_CHANGED, Outcome.SUCCESS)
+
+
 def authored_records(user: User) -> list[str]:
     """What the user wrote or changed: such a user is deactivated, never deleted."""
     from tracker.indicators.models import Measurement

@@ -65,11 +65,17 @@ def login():
     status = 200
     if form.validate_on_submit():
         attempt = login_service.check_password(form.email.data, form.password.data)
+        next_url = _safe_next(request.args.get("next"))
+        if attempt.user is not None and attempt.user.has_mfa:
+            login_service.start_second_step(attempt.user, next_url)
+            security_log.record(Kind.LOGIN, Outcome.SUCCESS, user=attempt.user, detail="password")
+            db.session.commit()
+            return redirect(url_for("auth.login_code"))
         if attempt.user is not None:
             login_service.complete(attempt.user)
             security_log.record(Kind.LOGIN, Outcome.SUCCESS, user=attempt.user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or _landing_url(attempt.user))
+            return redirect(next_url or _landing_url(attempt.user))
         _record_failed_login(form.email.data, attempt)
         db.session.commit()
         if attempt.throttled:
