@@ -13,7 +13,10 @@ def _env(name: str, default=None):
 
 
 class Config:
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    # Without TRACKER_SECRET_KEY a random key is made on first run and kept in SECRET_KEY_FILE
+    # (0600); production refuses to start without the setting.
+    SECRET_KEY = _env("SECRET_KEY")
+    SECRET_KEY_FILE = _env("SECRET_KEY_FILE", str(INSTANCE_DIR / "secret_key"))
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "nl"
@@ -25,12 +28,25 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(_env("SESSION_MINUTES", "60")))
+    # However active, a session ends this long after the log-in.
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=float(_env("SESSION_ABSOLUTE_HOURS", "12")))
     WTF_CSRF_TIME_LIMIT = None
-    # Login throttling (Flask-Limiter). Memory storage counts per worker process; point
-    # TRACKER_RATELIMIT_STORAGE_URI at e.g. redis://host:6379 to share counts between workers.
-    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
-    LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "10 per minute")
-    LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    # Login throttle (tracker/auth/throttle.py): failures allowed before a wait, per account from
+    # one address, per account from all addresses, per address; the wait then doubles from the
+    # first delay up to its cap. Counts live in the database, shared by all workers.
+    LOGIN_FREE_FAILURES = int(_env("LOGIN_FREE_FAILURES", "5"))
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = int(_env("LOGIN_FREE_FAILURES_PER_ACCOUNT", "10"))
+    LOGIN_FREE_FAILURES_PER_ADDRESS = int(_env("LOGIN_FREE_FAILURES_PER_ADDRESS", "20"))
+    LOGIN_FIRST_DELAY_SECONDS = float(_env("LOGIN_FIRST_DELAY_SECONDS", "30"))
+    LOGIN_MAX_DELAY_MINUTES = float(_env("LOGIN_MAX_DELAY_MINUTES", "15"))
+    # The most a stranger trying an account from elsewhere can make its owner wait.
+    LOGIN_MAX_ACCOUNT_DELAY_SECONDS = float(_env("LOGIN_MAX_ACCOUNT_DELAY_SECONDS", "60"))
+    LOGIN_FAILURE_MEMORY_MINUTES = float(_env("LOGIN_FAILURE_MEMORY_MINUTES", "60"))
+    # Two-step verification (TOTP) required of admins and managers; others may set it up.
+    MFA_REQUIRED = _env("MFA_REQUIRED", "0") == "1"
+    MFA_ISSUER = _env("MFA_ISSUER", "Toptechniek tracker")
+    # How long the security log keeps an event (`flask purge-security-events` removes older ones).
+    SECURITY_EVENT_DAYS = int(_env("SECURITY_EVENT_DAYS", "365"))
     # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.
     PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
@@ -43,7 +59,6 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
 
 
@@ -51,7 +66,7 @@ class ProductionConfig(Config):
     """Production: secrets must come from the environment, cookies are Secure."""
 
     PRODUCTION = True
-    SECRET_KEY = _env("SECRET_KEY")
+    MFA_REQUIRED = _env("MFA_REQUIRED", "1") == "1"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

@@ -214,6 +214,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     import weasyprint
+
     reference = reference_cpu_s()
     print(f"machine yardstick: {reference:.3f} CPU-s for the fixed Python workload")
     rows = []

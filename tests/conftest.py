@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
+from werkzeug.datastructures import MultiDict
 from werkzeug.security import generate_password_hash
 
 from tracker import create_app
@@ -28,7 +30,6 @@ from tracker.models import (
     SubprojectOrganisation,
     User,
 )
-from tracker.security import limiter
 
 PASSWORD = "correct-horse-battery"
 # Hashed once with few rounds: the production scrypt hash per user per test made the suite slow.
@@ -64,7 +65,6 @@ def _clean_database(app, monkeypatch):
     from tracker.reports import pdf
 
     monkeypatch.setattr(tracker.timeutil, "today", lambda: TODAY)
-    limiter.reset()  # login throttling counts start afresh in every test
     pdf.recent_pdfs.clear()
     yield
     with app.app_context():
@@ -282,3 +282,73 @@ def login_as(client, world):
         return client
 
     return _login
+
+
+class _FormReader(HTMLParser):
+    """Reads each POST form of a page into what a browser would send, unchanged."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+        self._options: list[tuple[str, bool]] = []
+        self._textarea = None
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._form = {"action": attrs.get("action") or "", "fields": []}
+            self.forms.append(self._form)
+        if self._form is None:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and "disabled" not in attrs:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self._form["fields"].append((name, attrs.get("value") or "on"))
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                self._form["fields"].append((name, attrs.get("value") or ""))
+        elif tag == "select" and name:
+            self._select = (name, "multiple" in attrs)
+            self._options = []
+        elif tag == "option" and self._select is not None:
+            self._options.append((attrs.get("value") or "", "selected" in attrs))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, ""
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if self._form is None:
+            return
+        if tag == "select" and self._select is not None:
+            name, multiple = self._select
+            chosen = [value for value, selected in self._options if selected]
+            if not chosen and not multiple and self._options:
+                chosen = [self._options[0][0]]
+            self._form["fields"] += [(name, value) for value in chosen]
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self._form["fields"].append((self._textarea, self._text.removeprefix("\n")))
+            self._textarea = None
+        elif tag == "form":
+            self._form = None
+
+
+def form_as_sent(html: str) -> MultiDict:
+    """The page's main form (the one POST form that is not the header's language or log-out
+    form) as the browser sends it when the user presses save without changing anything."""
+    reader = _FormReader()
+    reader.feed(html)
+    forms = [
+        f
+        for f in reader.forms
+        if "/language/" not in f["action"] and not f["action"].endswith("/logout")
+    ]
+    assert len(forms) == 1, [f["action"] for f in reader.forms]
+    return MultiDict(forms[0]["fields"])

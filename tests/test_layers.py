@@ -17,6 +17,7 @@ FEATURES = (
     "quarters",
     "setup",
     "steering",
+    "security_events",
 )
 GROUND = ("vocabulary.py", "tables.py", "spreadsheets.py", "numbers.py", "timeutil.py")
 

@@ -32,6 +32,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     _check_production_settings(app)
+    _ensure_secret_key(app)
     _prepare_sqlite(app)
 
     db.init_app(app)
@@ -54,12 +55,14 @@ def create_app(config: object | Mapping | None = None) -> Flask:
 
     from tracker.audit import recorder
     from tracker.audit.views import bp as audit_bp
+    from tracker.auth import account_views  # its routes join the auth blueprint
     from tracker.auth.views import bp as auth_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.milestones.views import bp as milestones_bp
     from tracker.projects.views import bp as projects_bp
     from tracker.reports.dashboard import bp as dashboard_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.security_events.views import bp as security_events_bp
     from tracker.setup.views import bp as setup_bp
     from tracker.steering.views import bp as steering_bp
 
@@ -72,12 +75,14 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(indicators_bp)
     app.register_blueprint(setup_bp)
     app.register_blueprint(steering_bp)
+    app.register_blueprint(security_events_bp)
     recorder.install()
 
     from tracker import cli, errors, security, sqlite
 
     errors.init_app(app)
     security.init_app(app)
+    app.before_request(account_views.require_second_factor)
     cli.init_app(app)
     sqlite.init_app(app)
     return app
@@ -89,6 +94,19 @@ def _check_production_settings(app: Flask) -> None:
             "TRACKER_SECRET_KEY must be set in production (e.g. python -c "
             "'import secrets; print(secrets.token_hex(32))')."
         )
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Outside production, an instance without TRACKER_SECRET_KEY signs with its own random key,
+    kept in instance/ (tracker/secret_key.py); never a constant from the source."""
+    if app.config.get("SECRET_KEY"):
+        return
+    from tracker.secret_key import UnusableKeyFile, load_or_create
+
+    try:
+        app.config["SECRET_KEY"] = load_or_create(Path(app.config["SECRET_KEY_FILE"]))
+    except (OSError, UnusableKeyFile) as error:
+        raise ConfigurationError(f"No session key: {error}") from error
 
 
 def _prepare_sqlite(app: Flask) -> None:

@@ -1,6 +1,8 @@
-"""Command-line commands: seed-demo, create-user."""
+"""Command-line commands: seed-demo, create-user, purge-security-events."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import click
 from flask import Flask
@@ -76,8 +78,35 @@ def create_user_command(email: str, name: str, role: str, subproject_codes, pass
     click.echo(f"User {email} created with role {role}.")
 
 
+@click.command("purge-security-events")
+@with_appcontext
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    help="Keep this many days (default: TRACKER_SECURITY_EVENT_DAYS, 365).",
+)
+def purge_security_events_command(days: int | None) -> None:
+    """Delete security events older than the retention period, and login-failure counts that
+    no longer matter. Run it daily (cron or a systemd timer)."""
+    from flask import current_app
+
+    from tracker.auth import login_throttle
+    from tracker.security_events import queries
+
+    days = days or current_app.config["SECURITY_EVENT_DAYS"]
+    now = timeutil.utcnow()
+    events = queries.purge(now - timedelta(days=days))
+    counts = login_throttle.purge(now)
+    db.session.commit()
+    click.echo(
+        f"Deleted {events} security events older than {days} days and {counts} old "
+        "login-failure counts."
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(purge_security_events_command)
     app.cli.add_command(create_user_command)
     from tracker.backup import backup_command, restore_command
 

@@ -3,7 +3,7 @@
 import contextlib
 from typing import NoReturn
 
-from flask import Flask, abort, g, make_response, render_template
+from flask import Flask, abort, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
@@ -11,6 +11,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.extensions import db, login_manager
+from tracker.security_events import recorder as security_log
+from tracker.security_events.kinds import Kind, Outcome
 
 
 def _messages():
@@ -77,6 +79,7 @@ def refuse(code: int, title: str, text: str) -> NoReturn:
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        security_log.record_now(Kind.CSRF_FAILED, Outcome.REFUSED, detail=error.description)
         return render_error(
             400,
             _(
@@ -89,6 +92,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 403:
+            security_log.record_now(Kind.ACCESS_DENIED, Outcome.REFUSED, detail=request.method)
         return render_error(error.code, getattr(error, "detail", None))
 
     @app.errorhandler(StaleDataError)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 
+from tracker.i18n import lazy_gettext as _l
 from tracker.i18n import number_format
 from tracker.numbers import MAX_MAGNITUDE, InvalidNumber, OutOfRange, parse_number
 

@@ -8,9 +8,27 @@ from datetime import date, datetime
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
 
 from tracker.extensions import babel
+
+
+class EscapedLazyString(LazyString):
+    """A lazy translation that Jinja and WTForms escape like any other text.
+
+    Flask-Babel's LazyString answers ``__html__`` with its text as it is, so markupsafe takes it
+    for markup: a lazy text with data in it (``_l("In %(unit)s.", unit=indicator.unit)``)
+    reached the page as HTML. Every lazy text in the app is made here."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(string: str, **variables) -> EscapedLazyString:
+    """Flask-Babel's ``lazy_gettext`` (imported as ``_l``), escaped when rendered."""
+    return EscapedLazyString(gettext, string, **variables)
 
 
 def select_locale() -> str:

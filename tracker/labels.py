@@ -4,9 +4,9 @@ Statuses carry their own labels (``tracker.vocabulary``); this module only finds
 stored status code stands for, so templates never keep a table of their own.
 """
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from tracker.i18n import lazy_gettext as _l
 from tracker.indicators.status import IndicatorStatus
 from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag

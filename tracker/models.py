@@ -1,7 +1,7 @@
 """Imports every model so that metadata (and Alembic) see the whole schema."""
 
 from tracker.audit.models import AuditEntry
-from tracker.auth.models import User, subproject_leads
+from tracker.auth.models import LoginThrottle, RecoveryCode, User, subproject_leads
 from tracker.indicators.models import Indicator, Measurement, indicator_sources
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import (
@@ -14,6 +14,7 @@ from tracker.projects.models import (
     SubprojectOrganisation,
 )
 from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport
+from tracker.security_events.models import SecurityEvent
 from tracker.steering.models import Decision, DecisionSubproject, ExceptionReport, Meeting
 
 __all__ = [
@@ -31,9 +32,12 @@ __all__ = [
     "MilestoneDateChange",
     "Municipality",
     "Organisation",
+    "LoginThrottle",
     "Programme",
     "QuarterlyUpdate",
+    "RecoveryCode",
     "Subproject",
+    "SecurityEvent",
     "SubprojectOrganisation",
     "User",
     "indicator_sources",

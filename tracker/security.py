@@ -1,5 +1,5 @@
-"""Security hardening: response headers (CSP with a per-request nonce), idle session expiry,
-and login throttling (Flask-Limiter) per address and per account."""
+"""Security hardening: response headers (CSP with a per-request nonce, no caching of pages) and
+sessions that expire or were ended. The login throttle is tracker/auth/throttle.py."""
 
 from __future__ import annotations
 
@@ -8,16 +8,11 @@ import time
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_limiter import Limiter
-from flask_limiter.errors import RateLimitExceeded
-from flask_limiter.util import get_remote_address
-from flask_login import logout_user
+from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-limiter = Limiter(key_func=get_remote_address)
-
-LAST_SEEN = "last_seen"
+from tracker.auth import sessions
 
 
 def csp_nonce() -> str:
@@ -91,74 +86,63 @@ def _set_headers(response):
     return response
 
 
-def _idle_limit_seconds() -> float:
-    return current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+# The app's own copy of a library: the only responses a browser or proxy may keep.
+CACHEABLE_ENDPOINTS = ("static", "dashboard.plotly_js")
 
 
-def _expire_idle_session():
-    """Log out a session that was idle longer than TRACKER_SESSION_MINUTES; else refresh it.
+def _forbid_caching(response):
+    """Pages may hold personal data and the CSRF token: no browser or proxy cache keeps them
+    (after logging out, the back button must not show them again)."""
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _end_expired_session():
+    """Log out a session that was idle longer than TRACKER_SESSION_MINUTES, that is older than
+    TRACKER_SESSION_ABSOLUTE_HOURS, or whose user's sessions were ended (logout elsewhere,
+    new password, new role, deactivated); else note this request as its last activity.
 
     The cookie's own expiry also lapses, but a copied cookie could be replayed: the server
-    checks the last-seen time stored (signed) in the session itself."""
+    checks the times stored (signed) in the session, and the session token in the database."""
     if request.endpoint == "static" or "_user_id" not in session:
         return None
     now = time.time()
-    last_seen = session.get(LAST_SEEN)
-    if isinstance(last_seen, int | float) and now - last_seen <= _idle_limit_seconds():
-        session[LAST_SEEN] = int(now)
+    config = current_app.config
+    reason = sessions.expiry(
+        now,
+        session.get(sessions.LAST_SEEN),
+        session.get(sessions.SIGNED_IN_AT),
+        config["PERMANENT_SESSION_LIFETIME"].total_seconds(),
+        config["SESSION_ABSOLUTE_LIFETIME"].total_seconds(),
+    )
+    if reason is None and current_user.is_authenticated:
+        session[sessions.LAST_SEEN] = int(now)
         return None
     logout_user()
     session.clear()
-    flash(_("Your session expired after a period of inactivity. Log in again."), "info")
+    if reason is sessions.Expiry.IDLE:
+        flash(_("Your session expired after a period of inactivity. Log in again."), "info")
+    elif reason is sessions.Expiry.ABSOLUTE:
+        flash(
+            _(
+                "You were logged in for more than %(hours)s hours. Log in again.",
+                hours=round(config["SESSION_ABSOLUTE_LIFETIME"].total_seconds() / 3600),
+            ),
+            "info",
+        )
+    else:
+        flash(_("Your session has ended. Log in again."), "info")
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.login", next=target))
-
-
-def mark_session_fresh() -> None:
-    """Call right after logging a user in."""
-    session[LAST_SEEN] = int(time.time())
-
-
-def login_address_limit() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
-
-
-def login_account_limit() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
-
-
-def login_account_key() -> str:
-    """The account tried, as typed (normalised); failed attempts count against it."""
-    email = (request.form.get("email") or "").strip().lower()[:254]
-    return f"account:{email}"
-
-
-def login_failed(response) -> bool:
-    return response.status_code == 401
-
-
-def _too_many_attempts(error: RateLimitExceeded):
-    from tracker.errors import render_error
-
-    if request.endpoint == "auth.login":
-        return render_error(
-            429,
-            _(
-                "Too many login attempts from this address or for this account. "
-                "Wait 15 minutes and try again, or ask the application manager for help."
-            ),
-        )
-    return render_error(429)
 
 
 def init_app(app: Flask) -> None:
     proxies = app.config.get("PROXY_COUNT", 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    app.register_error_handler(RateLimitExceeded, _too_many_attempts)
-    limiter.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(_set_headers)
+    app.after_request(_forbid_caching)
     app.before_request(_refuse_nul_characters)
-    app.before_request(_expire_idle_session)
+    app.before_request(_end_expired_session)

@@ -8,3 +8,8 @@ def utcnow() -> datetime:
 
 def today() -> date:
     return date.today()
+
+
+def utcnow_aware() -> datetime:
+    """The same moment as ``utcnow()``, with its time zone: for computing with epoch seconds."""
+    return utcnow().replace(tzinfo=UTC)

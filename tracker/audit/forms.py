@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
 from tracker.fields import DutchDateField
+from tracker.i18n import lazy_gettext as _l
 
 
 class HistoryFilterForm(FlaskForm):

@@ -1,5 +1,4 @@
-from flask_babel import lazy_gettext as _l
-
+from tracker.i18n import lazy_gettext as _l
 from tracker.projects.status import Rag
 
 ENTITY_LABELS = {

@@ -25,7 +25,7 @@ from tracker import timeutil
 from tracker.audit.models import AuditEntry
 
 REDACTED = "(changed)"
-SECRET_FIELDS = {"password_hash"}
+SECRET_FIELDS = {"password_hash", "totp_secret"}
 # Not worth an entry of their own: timestamps that change with every save.
 NOISE_FIELDS = {"updated_at"}
 

@@ -1,6 +1,5 @@
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from tracker.editing import VersionedForm
 from tracker.fields import ChoiceField
+from tracker.i18n import lazy_gettext as _l
 from tracker.labels import ROLE_LABELS
 
 
@@ -34,7 +34,19 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class SubprojectsField(SelectMultipleField):
-    """Subprojects led, by id; an unknown or malformed id reads as a clear sentence."""
+    """Subprojects led, by id; an unknown or malformed id reads as a clear sentence.
+
+    Ids are integers both ways: the choices, the data read from the record (subprojects or
+    ids) and the data posted. WTForms marks an option selected when ``coerce(choice) in data``;
+    with its default ``coerce=str`` no integer id was ever selected, so saving the form
+    unchanged dropped every subproject the lead led."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["coerce"] = int
+        super().__init__(*args, **kwargs)
+
+    def process_data(self, value):
+        self.data = [getattr(item, "id", item) for item in value or ()]
 
     def process_formdata(self, valuelist):
         self.data = []
@@ -146,3 +158,35 @@ class EditUserForm(_UserFields, VersionedForm):
 class PasswordResetForm(FlaskForm):
     password, password_again = _password_fields()
     submit = SubmitField(_l("Save"))
+
+
+# --- Own account: password and second factor ---------------------------------------------------
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        description=_l("The 6 digits your authenticator app shows now, or one recovery code."),
+        render_kw={"autocomplete": "one-time-code"},
+        validators=[
+            DataRequired(_l("Fill in the code.")),
+            Length(max=40, message=_l("At most 40 characters.")),
+        ],
+    )
+    submit = SubmitField(_l("Confirm"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[
+            DataRequired(_l("Fill in your current password.")),
+            Length(max=200, message=_l("At most 200 characters.")),
+        ],
+    )
+    password, password_again = _password_fields()
+    submit = SubmitField(_l("Save"))
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm"))

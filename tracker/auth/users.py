@@ -10,9 +10,12 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import User
+from tracker.auth.sessions import end_sessions
 from tracker.editing import Invalid
 from tracker.extensions import db
 from tracker.projects.models import Subproject
+from tracker.security_events import recorder as security_log
+from tracker.security_events.kinds import Kind, Outcome
 
 
 def subprojects() -> list[Subproject]:
@@ -60,6 +63,7 @@ def create_user(data: dict, acting_id: int | None) -> User:
     db.session.add(user)
     db.session.flush()
     _set_led(user, data.get("led_subprojects") or [], acting_id)
+    security_log.record(Kind.USER_CREATED, Outcome.SUCCESS, account=email, detail=user.role)
     return user
 
 
@@ -69,15 +73,35 @@ def update_user(user: User, data: dict, acting_id: int | None) -> None:
             raise Invalid("role", _("You cannot take away your own admin role."))
         if not data["active"] and user.active:
             raise Invalid("active", _("You cannot deactivate yourself."))
+    ends_sessions = data["role"] != user.role or bool(data["active"]) != user.active
+    if data["role"] != user.role:
+        role_change = f"{user.role} → {data['role']}"
+        security_log.record(
+            Kind.ROLE_CHANGED, Outcome.SUCCESS, account=user.email, detail=role_change
+        )
+    if bool(data["active"]) != user.active:
+        kind = Kind.REACTIVATED if data["active"] else Kind.DEACTIVATED
+        security_log.record(kind, Outcome.SUCCESS, account=user.email)
     user.name = data["name"].strip()
     user.role = data["role"]
     user.active = bool(data["active"])
     led = (data.get("led_subprojects") or []) if user.role == "lead" else []
     _set_led(user, led, acting_id)
+    if ends_sessions:  # a new role or a deactivation counts from the next request on
+        end_sessions(user)
 
 
 def reset_password(user: User, password: str) -> None:
+    """A new password ends every session of the user (whoever knew the old one is out)."""
     user.set_password(password)
+    end_sessions(user)
+    security_log.record(Kind.PASSWORD_RESET, Outcome.SUCCESS, account=user.email)
+
+
+def change_own_password(user: User, password: str) -> None:
+    """The caller renews the session (auth/sessions.renew): the user's other sessions end."""
+    user.set_password(password)
+    security_log.record(Kind.PASSWORD_CHANGED, Outcome.SUCCESS)
 
 
 def authored_records(user: User) -> list[str]:
@@ -107,4 +131,5 @@ def delete_user(user: User, acting_id: int | None) -> None:
         raise Invalid("version", _("You cannot delete yourself."))
     if user.led_subprojects:
         _set_led(user, [], acting_id)
+    security_log.record(Kind.USER_DELETED, Outcome.SUCCESS, account=user.email, detail=user.role)
     db.session.delete(user)

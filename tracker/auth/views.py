@@ -1,36 +1,34 @@
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
+from flask_login import current_user, logout_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit import queries as audit_queries
+from tracker.auth import login as login_service
+from tracker.auth import sessions
 from tracker.auth import users as users_service
 from tracker.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordResetForm
-from tracker.auth.models import User, check_password_of_nobody
+from tracker.auth.models import User
 from tracker.auth.permissions import roles_required
+from tracker.auth.throttle import wait_text
 from tracker.editing import ConfirmDeleteForm, is_stale, save_form
 from tracker.extensions import db, login_manager
-from tracker.security import (
-    limiter,
-    login_account_key,
-    login_account_limit,
-    login_address_limit,
-    login_failed,
-    mark_session_fresh,
-)
+from tracker.security_events import recorder as security_log
+from tracker.security_events.kinds import Kind, Outcome
 
 bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    return sessions.user_for(session_id)
 
 
 @login_manager.unauthorized_handler
@@ -60,37 +58,74 @@ def _landing_url(user) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_address_limit, methods=["POST"])
-@limiter.limit(
-    login_account_limit, key_func=login_account_key, methods=["POST"], deduct_when=login_failed
-)
 def login():
     if current_user.is_authenticated:
         return redirect(_landing_url(current_user))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is not None and user.active:
-            valid = user.check_password(form.password.data)
-        else:
-            valid = check_password_of_nobody(form.password.data)
-        if valid:
-            session.clear()
-            login_user(user)
-            session.permanent = True
-            mark_session_fresh()
-            return redirect(_safe_next(request.args.get("next")) or _landing_url(user))
+        attempt = login_service.check_password(form.email.data, form.password.data)
+        next_url = _safe_next(request.args.get("next"))
+        if attempt.user is not None and attempt.user.has_mfa:
+            login_service.start_second_step(attempt.user, next_url)
+            security_log.record(Kind.LOGIN, Outcome.SUCCESS, user=attempt.user, detail="password")
+            db.session.commit()
+            return redirect(url_for("auth.login_code"))
+        if attempt.user is not None:
+            login_service.complete(attempt.user)
+            security_log.record(Kind.LOGIN, Outcome.SUCCESS, user=attempt.user)
+            db.session.commit()
+            return redirect(next_url or _landing_url(attempt.user))
+        _record_failed_login(form.email.data, attempt)
+        db.session.commit()
+        if attempt.throttled:
+            return _throttled(form, attempt.wait_seconds)
         flash(_("Email address or password is not correct."), "error")
+        if attempt.wait_seconds:
+            return _throttled(form, attempt.wait_seconds)
         status = 401
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
 
 
+def _record_failed_login(email: str, attempt) -> None:
+    """Who tried is named only when the account exists: a typo'd address, or a password typed
+    in the wrong field, is not kept."""
+    user = login_service.find_user(email)
+    outcome = Outcome.REFUSED if attempt.throttled else Outcome.FAILURE
+    if attempt.throttled:
+        detail = f"throttled ({math.ceil(attempt.wait_seconds)} s)"
+    elif user is None:
+        detail = "unknown account"
+    elif not user.active:
+        detail = "inactive account"
+    else:
+        detail = "wrong password"
+    security_log.record(Kind.LOGIN, outcome, user=user, detail=detail)
+
+
+def _throttled(form, wait_seconds: float, template: str = "auth/login.html", **context):
+    """Too many failures: say how long to wait, in words (HTTP 429 with Retry-After)."""
+    flash(
+        _(
+            "Too many failed login attempts for this account or from this address. Wait "
+            "%(wait)s and try again. Forgot your password? Ask the application manager.",
+            wait=wait_text(wait_seconds),
+        ),
+        "error",
+    )
+    response = render_template(template, form=form, **context)
+    return response, 429, {"Retry-After": str(math.ceil(wait_seconds))}
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Ends every session of the user, so a copy of this session's cookie is refused too."""
+    if current_user.is_authenticated:
+        sessions.end_sessions(current_user)
+        security_log.record(Kind.LOGOUT, Outcome.SUCCESS)
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -145,8 +180,6 @@ def new_user():
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = EditUserForm(obj=user, subprojects=users_service.subprojects())
-    if not form.is_submitted():
-        form.led_subprojects.data = [s.id for s in user.led_subprojects]
     return save_form(
         form,
         user,
@@ -169,6 +202,8 @@ def reset_password(user_id: int):
     status = 200
     if form.validate_on_submit():
         users_service.reset_password(user, form.password.data)
+        if user.id == current_user.id:
+            sessions.renew(user)
         db.session.commit()
         flash(_("New password set for %(email)s.", email=user.email), "success")
         return redirect(_users_url())

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
@@ -7,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from tracker import timeutil
 from tracker.editing import VersionedForm
 from tracker.fields import ChoiceField, DutchDateField, DutchNumberField, IdsField
+from tracker.i18n import lazy_gettext as _l
 from tracker.indicators import values
 from tracker.indicators.models import AGGREGATIONS, DIRECTIONS, FREQUENCIES, ROLLUPS
 from tracker.labels import DIRECTION_LABELS, ROLLUP_LABELS

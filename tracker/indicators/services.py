@@ -174,8 +174,10 @@ def record_measurement(
     measurement.value = value
     measurement.note = (note or "").strip()
     measurement.source = (source or "").strip()
-    measurement.entered_by_id = user_id
-    measurement.entered_at = utcnow()
+    if measurement in db.session.new or db.session.is_modified(measurement):
+        # Saved unchanged, a value keeps who entered it and when.
+        measurement.entered_by_id = user_id
+        measurement.entered_at = utcnow()
     return measurement
 
 

@@ -4,7 +4,6 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -23,6 +22,7 @@ from tracker.editing import Invalid, delete_record, save_form
 from tracker.errors import refuse, render_error
 from tracker.extensions import db
 from tracker.i18n import _missing
+from tracker.i18n import lazy_gettext as _l
 from tracker.indicators import excel, services
 from tracker.indicators import programme_quarter as programme_quarter_service
 from tracker.indicators import queries as indicator_queries

@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from tracker import timeutil
 from tracker.editing import VersionedForm
 from tracker.fields import ChoiceField, DutchDateField
+from tracker.i18n import lazy_gettext as _l
 
 
 class MilestoneForm(VersionedForm):

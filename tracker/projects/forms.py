@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from tracker.editing import VersionedForm
 from tracker.fields import ChoiceField, DutchDateField
+from tracker.i18n import lazy_gettext as _l
 from tracker.labels import ACTION_STATE_LABELS, ORGANISATION_KIND_LABELS
 
 NEW_ORGANISATION = "new"

@@ -110,5 +110,6 @@ def save_quarterly_update(
     for key in UPDATE_FIELDS:
         value = data[key]
         setattr(update, key, value.strip() if isinstance(value, str) else value)
-    update.updated_by_id = user_id
+    if update in db.session.new or db.session.is_modified(update):
+        update.updated_by_id = user_id  # saved unchanged, it keeps who last changed it
     return update

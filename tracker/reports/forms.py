@@ -1,7 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from tracker.i18n import lazy_gettext as _l
 
 
 class ReopenForm(FlaskForm):

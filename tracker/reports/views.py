@@ -19,6 +19,8 @@ from tracker.quarters.models import ClosedQuarter
 from tracker.quarters.urls import NoSuchQuarter
 from tracker.reports import closing, exports, pdf, snapshot
 from tracker.reports.forms import ReopenForm
+from tracker.security_events import recorder as security_log
+from tracker.security_events.kinds import Kind, Outcome
 from tracker.setup.rules import is_reporting_quarter
 
 bp = Blueprint("reports", __name__)
@@ -68,6 +70,7 @@ def _snapshot(programme: Programme, quarter: Quarter) -> tuple[dict, ClosedQuart
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    security_log.record_now(Kind.REPORT_DOWNLOADED, Outcome.SUCCESS, detail=filename)
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from tracker.editing import VersionedForm
 from tracker.fields import ChoiceField, DutchDateField, IdsField
+from tracker.i18n import lazy_gettext as _l
 from tracker.setup import rules
 
 REPORTING_FREQUENCY_LABELS = {

@@ -136,7 +136,8 @@ def save(
     for name in rules.REQUIRED_FIELDS:
         value = data.get(name)
         setattr(report, name, value.strip() if isinstance(value, str) else value)
-    report.updated_by_id = user_id
+    if report in db.session.new or db.session.is_modified(report):
+        report.updated_by_id = user_id  # saved unchanged, it keeps who last changed it
     return report
 
 

@@ -3,12 +3,12 @@ programme's tolerances, meetings and decisions."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from tracker.fields import DutchDateField
+from tracker.i18n import lazy_gettext as _l
 from tracker.steering import rules
 
 TEXT = [Length(max=5000, message=_l("At most 5000 characters."))]
