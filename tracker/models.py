@@ -16,6 +16,7 @@ from tracker.projects.models import (
     SubprojectOrganisation,
 )
 from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport
+from tracker.reports.models import QuarterClosing, StoredReport
 
 __all__ = [
     "Action",
@@ -31,8 +32,10 @@ __all__ = [
     "Municipality",
     "Organisation",
     "Programme",
+    "QuarterClosing",
     "QuarterlyUpdate",
     "Subproject",
+    "StoredReport",
     "SubprojectOrganisation",
     "User",
     "subproject_leads",
