@@ -6,6 +6,7 @@ import logging
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 
 @click.command("run-jobs")
@@ -16,6 +17,7 @@ from flask import current_app
     show_default=True,
     help="Longest wait in seconds between looks at an idle queue.",
 )
+@with_appcontext
 def run_jobs_command(workers: int, poll: float) -> None:
     """Run queued jobs (reports, closing a quarter) until stopped with Ctrl+C or SIGTERM."""
     from tracker.jobs import queue_of
