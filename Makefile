@@ -22,8 +22,8 @@ translations: $(BIN)/activate
 run: system-deps $(BIN)/activate translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops)."
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT) with one job consumer (Ctrl+C stops both)."
+	$(BIN)/python scripts/run_with_jobs.py --host $(HOST) --port $(PORT)
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .

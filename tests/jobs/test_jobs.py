@@ -25,7 +25,7 @@ from tracker.reports.models import READY, StoredReport
 ran: list[tuple[str, int]] = []
 
 
-@job(name="tests.remember_the_app")
+@job()
 def remember_the_app(number: int) -> None:
     ran.append((current_app.name, number))
 
@@ -47,9 +47,9 @@ def test_a_debounced_job_runs_only_for_the_latest_call(app):
     with app.app_context():
         queue = queue_of(app)
         queue.remember(DEBOUNCE_PREFIX + "key", "newer")
-        _debounced("tests.remember_the_app", "key", "older", (1,), {})
+        _debounced(remember_the_app.name, "key", "older", (1,), {})
         assert ran == []
-        _debounced("tests.remember_the_app", "key", "newer", (2,), {})
+        _debounced(remember_the_app.name, "key", "newer", (2,), {})
         remember_the_app.debounce("key", 3, delay=0)
     assert ran == [("tracker", 2), ("tracker", 3)]
 

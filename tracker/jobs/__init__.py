@@ -57,12 +57,12 @@ class Job:
         queue.enqueue(_debounced, (self.name, key, token, args, kwargs), {}, delay=delay)
 
 
-def job(name: str | None = None, **options) -> Callable[[Callable], Job]:
-    """Mark ``function`` as a job; its name (module.function by default) is how the queue's
-    storage refers to it, so keep it stable while jobs of the old name may still be waiting."""
+def job(**options) -> Callable[[Callable], Job]:
+    """Mark a function as a job. Its module and name are how the queue's storage refers to it:
+    keep them while jobs of the old name may still be waiting."""
 
     def register(function: Callable) -> Job:
-        entry = Job(name or f"{function.__module__}.{function.__name__}", function, options)
+        entry = Job(f"{function.__module__}.{function.__name__}", function, options)
         known = _jobs.get(entry.name)
         if known is not None and known.function is not function:
             raise ValueError(f"two jobs are called {entry.name}")
@@ -87,7 +87,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(run_jobs_command)
 
 
-@job(name="tracker.jobs.debounced")
+@job()
 def _debounced(name: str, key: str, token: str, args: tuple, kwargs: dict) -> None:
     if queue_of(current_app).recall(DEBOUNCE_PREFIX + key) != token:
         return  # a later call scheduled its own run

@@ -64,9 +64,9 @@ class JobQueue:
                 )
             for entry in self._jobs():
                 if entry.name not in self._tasks:
-                    self._tasks[entry.name] = self._huey.task(name=entry.name, **entry.options)(
-                        self._in_app_context(entry.function)
-                    )
+                    # huey names a task by the function's module and this name
+                    task = self._huey.task(name=entry.function.__name__, **entry.options)
+                    self._tasks[entry.name] = task(self._in_app_context(entry.function))
             return self._huey
 
     @property

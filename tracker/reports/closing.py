@@ -103,7 +103,7 @@ def _timeout() -> timedelta:
     return timedelta(minutes=current_app.config["JOB_TIMEOUT_MINUTES"])
 
 
-@job(name="reports.close_quarter")
+@job()
 def close_quarter_job(closing_id: int) -> None:
     pending = db.session.get(QuarterClosing, closing_id)
     if pending is None or pending.error is not None:

@@ -78,7 +78,7 @@ def concept_quarters(programme: Programme) -> list[Quarter]:
     return [q for q in (current.previous(), current) if q >= first]
 
 
-@job(name="reports.rebuild_concepts")
+@job()
 def rebuild_concepts() -> None:
     programmes = db.session.scalars(select(Programme).order_by(Programme.id)).all()
     wanted = [

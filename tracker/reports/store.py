@@ -178,7 +178,7 @@ def insert_queued(wanted: Wanted, user_id: int | None) -> int | None:
         return report_id
 
 
-@job(name="reports.build_report")
+@job()
 def build_report(report_id: int) -> None:
     row = db.session.get(StoredReport, report_id)
     if row is not None and row.status == QUEUED:
