@@ -27,6 +27,8 @@ def run_jobs_command(workers: int, poll: float) -> None:
         raise click.UsageError("TRACKER_JOBS_IMMEDIATE is on: jobs run in the web server itself.")
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        for chatty in ("weasyprint", "fontTools"):  # a line per layout step and font subset
+            logging.getLogger(chatty).setLevel(logging.WARNING)
     # Threads: a report job spends its time in WeasyPrint and the database, and threads share
     # the app, its engine and its fonts. huey's own signal handling stops it gracefully.
     consumer = queue.huey.create_consumer(
