@@ -394,13 +394,11 @@ def verify_audit(entries, saves, quarter_saves) -> list[str]:
         c["name"][1] for entity, _, action, c in entries if entity == "Subproject" and "name" in c
     )
     tokens = Counter(
-        c["achieved"][1]
-        for entity, _, _, c in entries
+        c["achieved"][1] for entity, _, _, c in entries
         if entity == "QuarterlyUpdate" and "achieved" in c
     )
     values = Counter(
-        round(float(c["value"][1]), 6)
-        for entity, _, _, c in entries
+        round(float(c["value"][1]), 6) for entity, _, _, c in entries
         if entity == "Measurement" and "value" in c and c["value"][1] is not None
     )
     for s in saves:
@@ -501,17 +499,15 @@ def report(stats: Stats, seconds: float, server_log: Path) -> list[str]:
     for kind, values in sorted(stats.latencies.items()) + [("ALL", everything)]:
         if values:
             print(
-                f"{kind:<18}{len(values):>7}{percentile(values, 0.5) * 1000:>9.0f}"
-                f"{percentile(values, 0.95) * 1000:>9.0f}{percentile(values, 0.99) * 1000:>9.0f}"
+                f"{kind:<18}{len(values):>7}{percentile(values, .5) * 1000:>9.0f}"
+                f"{percentile(values, .95) * 1000:>9.0f}{percentile(values, .99) * 1000:>9.0f}"
             )
     print("statuses:", dict(sorted(stats.statuses.items(), key=str)))
     for label, items in (("edit saves", stats.saves), ("quarter saves", stats.quarter_saves)):
         saves = Counter(s.status for s in items)
-        print(
-            f"{label}: {saves.get(302, 0)} succeeded, {saves.get(409, 0)} refused as "
-            f"concurrent (409), {sum(saves.values()) - saves.get(302, 0) - saves.get(409, 0)} "
-            f"other"
-        )
+        print(f"{label}: {saves.get(302, 0)} succeeded, {saves.get(409, 0)} refused as "
+              f"concurrent (409), {sum(saves.values()) - saves.get(302, 0) - saves.get(409, 0)} "
+              f"other")
     locked = server_log.read_text(errors="replace").count("database is locked")
     problems = [f"{count} x {error}" for error, count in stats.errors.items()]
     if locked:
@@ -554,10 +550,8 @@ def main() -> int:
         steering = [x for x in logins if x.role == "steering"]
         port = free_port()
         log = folder / "gunicorn.log"
-        print(
-            f"{args.database}: gunicorn with {args.workers} workers on {HOST}:{port}, "
-            f"{args.users} users for {args.duration:.0f} s"
-        )
+        print(f"{args.database}: gunicorn with {args.workers} workers on {HOST}:{port}, "
+              f"{args.users} users for {args.duration:.0f} s")
         server = start_server(env, port, args.workers, log)
         stats = Stats()
         try:
@@ -566,16 +560,8 @@ def main() -> int:
             for number in range(args.users):
                 is_lead = number % 5 < 2  # 40 % leads, 60 % steering-group members
                 login = leads[number % len(leads)] if is_lead else steering[0]
-                user = SimUser(
-                    number,
-                    login,
-                    f"http://{HOST}:{port}",
-                    stats,
-                    deadline,
-                    led.get(login.email, []),
-                    list(before),
-                    programme_id,
-                )
+                user = SimUser(number, login, f"http://{HOST}:{port}", stats, deadline,
+                               led.get(login.email, []), list(before), programme_id)
                 actions = LEAD_ACTIONS if is_lead else STEERING_ACTIONS
                 threads.append(threading.Thread(target=user.run, args=(actions,), daemon=True))
             started = time.monotonic()
@@ -594,20 +580,13 @@ def main() -> int:
         _, after, _ = programme_facts(env)
         mismatches = verify_saves(before, after, stats.saves)
         mismatches += verify_quarter_saves(env, stats.quarter_saves)
-        print(
-            "saves in database:",
-            "all and only the successful ones"
-            if not mismatches
-            else f"{len(mismatches)} MISMATCHES",
-        )
+        print("saves in database:", "all and only the successful ones" if not mismatches
+              else f"{len(mismatches)} MISMATCHES")
         _, entries = audit_facts(env, audit_start)
         audit_problems = verify_audit(entries, stats.saves, stats.quarter_saves)
-        print(
-            f"audit trail: {len(entries)} entries written;",
-            "one per successful change, none for refused saves"
-            if not audit_problems
-            else f"{len(audit_problems)} MISMATCHES",
-        )
+        print(f"audit trail: {len(entries)} entries written;",
+              "one per successful change, none for refused saves" if not audit_problems
+              else f"{len(audit_problems)} MISMATCHES")
         mismatches += audit_problems
         for line in problems + mismatches:
             print("PROBLEM:", line)
