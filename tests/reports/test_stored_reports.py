@@ -210,3 +210,20 @@ def test_reopening_withdraws_the_stored_final_reports(app, login_as, world):
     assert reopened.status_code == 303
     with app.app_context():
         assert db.session.scalars(select(StoredReport)).all() == []
+
+
+def test_a_save_succeeds_when_the_queue_is_down(app, world, monkeypatch):
+    from tracker.reports import rebuild
+
+    class DownQueue:
+        def debounce(self, *args, **kwargs):
+            raise ConnectionError("redis is down")
+
+    monkeypatch.setitem(app.config, "REPORT_REBUILD_DELAY", 30)
+    monkeypatch.setattr(rebuild, "rebuild_concepts", DownQueue())
+    with app.app_context():
+        measurement = db.session.scalars(select(Measurement).filter_by(period="2026-Q3")).first()
+        measurement.value = 182
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.get(Measurement, measurement.id).value == 182

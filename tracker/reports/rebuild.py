@@ -10,6 +10,8 @@ already stored for these data.
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -22,6 +24,8 @@ from tracker.quarters import Quarter
 from tracker.quarters.lock import closed_quarter
 from tracker.reports import store
 from tracker.reports.models import StoredReport
+
+logger = logging.getLogger(__name__)
 
 DEBOUNCE_KEY = "reports.rebuild_concepts"
 CHANGED = "reports_data_changed"
@@ -55,8 +59,12 @@ def _after_commit(session: Session) -> None:
     if not session.info.pop(CHANGED, False) or not has_app_context():
         return
     delay = current_app.config.get("REPORT_REBUILD_DELAY")
-    if delay is not None:
+    if delay is None:
+        return
+    try:
         rebuild_concepts.debounce(DEBOUNCE_KEY, delay=delay)
+    except Exception:  # the save is committed; a queue that is down only costs the head start
+        logger.exception("could not schedule the rebuild of the concept reports")
 
 
 def _after_rollback(session: Session) -> None:
