@@ -22,8 +22,8 @@ translations: $(BIN)/activate
 run: system-deps $(BIN)/activate translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops)."
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT) with one job consumer (Ctrl+C stops both)."
+	$(BIN)/python scripts/run_with_jobs.py --host $(HOST) --port $(PORT)
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .
@@ -40,6 +40,7 @@ test: system-deps browser-deps $(BIN)/activate translations lint audit
 bench: $(BIN)/activate translations
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/stored.py
 
 # What the app needs from the system: Pango (WeasyPrint draws text with it) and the DejaVu fonts
 # (the PDF embeds them and its charts are measured with them). The browser tests need Chromium. Installed only when missing and only as

@@ -12,6 +12,10 @@ def _env(name: str, default=None):
     return os.environ.get(f"TRACKER_{name}", default)
 
 
+def _seconds(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
 class Config:
     # Without TRACKER_SECRET_KEY a random key is made on first run and kept in SECRET_KEY_FILE
     # (0600); production refuses to start without the setting.
@@ -51,6 +55,18 @@ class Config:
     PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
     PRODUCTION = False
+    # The job queue (tracker/jobs): empty for SQLite in instance/jobs.db, sqlite:////path/file.db
+    # for another file, redis://host:6379/0 for Redis (production, several hosts).
+    QUEUE_URL = _env("QUEUE_URL", "")
+    # Run every job at once in the caller's thread (tests); never in production.
+    JOBS_IMMEDIATE = _env("JOBS_IMMEDIATE", "0") == "1"
+    # Report jobs one user may have waiting at a time.
+    REPORT_JOBS_PER_USER = int(_env("REPORT_JOBS_PER_USER", "3"))
+    # A report or closing job not done after this many minutes is taken as lost (a consumer that
+    # died) and may be asked for again.
+    JOB_TIMEOUT_MINUTES = int(_env("JOB_TIMEOUT_MINUTES", "30"))
+    # Seconds after a data change before the concept reports are rebuilt; empty: never.
+    REPORT_REBUILD_DELAY = _seconds(_env("REPORT_REBUILD_DELAY", "30"))
 
 
 class DevelopmentConfig(Config):
@@ -60,6 +76,8 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    JOBS_IMMEDIATE = True
+    REPORT_REBUILD_DELAY = None
 
 
 class ProductionConfig(Config):

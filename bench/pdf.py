@@ -152,7 +152,12 @@ def run_scale(scale: int, repeat: int) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench"}
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
+                "SECRET_KEY": "bench",
+                "JOBS_IMMEDIATE": True,  # no queue file; and no background rebuild below
+                "REPORT_REBUILD_DELAY": None,
+            }
         )
         with app.app_context():
             upgrade()

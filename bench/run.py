@@ -305,6 +305,8 @@ def run_scale(scale: int, repeat: int) -> dict:
             {
                 "TESTING": True,
                 "SECRET_KEY": "bench",
+                "JOBS_IMMEDIATE": True,  # no queue file; and no background report rebuild
+                "REPORT_REBUILD_DELAY": None,
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db",
             }
         )

@@ -260,8 +260,13 @@ def open_dashboard(user: SimUser) -> None:
 
 
 def download_pdf(user: SimUser) -> None:
+    """202: not built yet, a page that follows the job building it (the consumer beside
+    gunicorn builds it; later downloads get it from storage)."""
     user.request(
-        "quarterly PDF", "GET", f"/reports/{user.programme_id}/{user.previous_quarter}.pdf"
+        "quarterly PDF",
+        "GET",
+        f"/reports/{user.programme_id}/{user.previous_quarter}.pdf",
+        expect=(200, 202),
     )
 
 
@@ -338,6 +343,17 @@ def start_server(env, port: int, workers: int, log: Path) -> subprocess.Popen:
         time.sleep(0.5)
     server.terminate()
     raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def start_consumer(env, log: Path) -> subprocess.Popen:
+    """The job consumer that builds the reports, beside gunicorn as in production."""
+    return subprocess.Popen(  # noqa: S603  # nosec B603 (our own flask, fixed arguments)
+        [str(BIN / "flask"), "--app", "wsgi", "run-jobs"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def programme_facts(env):
@@ -538,6 +554,7 @@ def main() -> int:
             "TRACKER_ENV": "development",
             "TRACKER_DATABASE_URL": url,
             "TRACKER_SECRET_KEY": secrets.token_hex(32),
+            "TRACKER_QUEUE_URL": f"sqlite:///{folder / 'jobs.db'}",
         }
         flask(env, "db", "upgrade")
         flask(env, "seed-demo")
@@ -551,6 +568,7 @@ def main() -> int:
         print(f"{args.database}: gunicorn with {args.workers} workers on {HOST}:{port}, "
               f"{args.users} users for {args.duration:.0f} s")
         server = start_server(env, port, args.workers, log)
+        consumer = start_consumer(env, folder / "consumer.log")
         stats = Stats()
         try:
             deadline = time.monotonic() + args.duration
@@ -569,11 +587,16 @@ def main() -> int:
                 thread.join(timeout=args.duration + 60)
             elapsed = time.monotonic() - started
         finally:
+            consumer.send_signal(signal.SIGINT)
             server.send_signal(signal.SIGTERM)
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+            try:
+                consumer.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                consumer.kill()
         problems = report(stats, elapsed, log)
         _, after, _ = programme_facts(env)
         mismatches = verify_saves(before, after, stats.saves)

@@ -49,6 +49,8 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": "localhost",
+            "JOBS_IMMEDIATE": True,
+            "REPORT_REBUILD_DELAY": None,
         }
     )
     with app.app_context():
@@ -59,13 +61,10 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(app, monkeypatch):
-    """Every test starts from empty tables, sees 24-11-2026 as today, and keeps no PDF that an
-    earlier test made."""
+    """Every test starts from empty tables (stored reports too) and sees 24-11-2026 as today."""
     import tracker.timeutil
-    from tracker.reports import pdf
 
     monkeypatch.setattr(tracker.timeutil, "today", lambda: TODAY)
-    pdf.recent_pdfs.clear()
     yield
     with app.app_context():
         db.session.remove()

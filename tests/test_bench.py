@@ -38,3 +38,11 @@ def test_pdf_benchmark_builds_the_demo_report():
     assert row["bytes"] > 50_000
     assert row["build_s"] > 0 and row["weasyprint_s"] > 0
     assert bench_pdf.reference_cpu_s() > 0
+
+
+def test_stored_report_benchmark_serves_the_report_from_storage(monkeypatch):
+    monkeypatch.setattr(tracker.timeutil, "today", tracker.timeutil.today)  # stored.py pins today
+    stored = _load("stored.py", "bench_stored")
+    row = stored.run_scale(1, repeat=2)
+    assert row["subprojects"] == 6 and row["bytes"] > 50_000
+    assert 0 < row["queries"] <= 20 and row["median_s"] > 0

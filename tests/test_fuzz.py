@@ -691,8 +691,8 @@ def _world_ids(app, world) -> dict:
     return w
 
 
-# Logs, not stored data: a refused request writes to them by design.
-LOG_TABLES = {"login_throttle", "security_event"}
+# Not anybody's data: logs a refused request writes to by design, and reports it had built.
+LOG_TABLES = {"login_throttle", "security_event", "stored_report"}
 
 
 def _forget_login_failures(app) -> None:

@@ -32,6 +32,12 @@ FORBIDDEN = {
         "tracker.indicators",
     ),
     **{module: ("tracker",) for module in GROUND},
+    # The queue runs jobs of any floor; features enqueue their own (mail), so it sits below them.
+    "jobs": (
+        "tracker.reports",
+        "tracker.demo",
+        *(f"tracker.{feature}" for feature in FEATURES),
+    ),
 }
 
 

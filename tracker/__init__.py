@@ -78,7 +78,11 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(security_events_bp)
     recorder.install()
 
-    from tracker import cli, errors, security, sqlite
+    from tracker import cli, errors, jobs, security, sqlite
+    from tracker.reports import rebuild
+
+    jobs.init_app(app)
+    rebuild.install()
 
     errors.init_app(app)
     security.init_app(app)

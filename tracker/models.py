@@ -14,6 +14,7 @@ from tracker.projects.models import (
     SubprojectOrganisation,
 )
 from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport
+from tracker.reports.models import QuarterClosing, StoredReport
 from tracker.security_events.models import SecurityEvent
 from tracker.steering.models import Decision, DecisionSubproject, ExceptionReport, Meeting
 
@@ -34,10 +35,12 @@ __all__ = [
     "Organisation",
     "LoginThrottle",
     "Programme",
+    "QuarterClosing",
     "QuarterlyUpdate",
     "RecoveryCode",
     "Subproject",
     "SecurityEvent",
+    "StoredReport",
     "SubprojectOrganisation",
     "User",
     "indicator_sources",

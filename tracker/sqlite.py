@@ -13,6 +13,9 @@ and see one consistent snapshot. See SQLAlchemy's pysqlite notes on "Serializabl
 Savepoints / Transactional DDL".
 """
 
+import contextlib
+import contextvars
+
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -20,6 +23,8 @@ from sqlalchemy.engine import Engine
 from tracker.extensions import db
 
 READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
+
+_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("sqlite_writing", default=False)
 
 
 def _on_connect(dbapi_connection, _record):
@@ -31,7 +36,21 @@ def _on_connect(dbapi_connection, _record):
     cursor.close()
 
 
+@contextlib.contextmanager
+def writing():
+    """Transactions begun inside take the writer lock first (BEGIN IMMEDIATE), as a POST does:
+    for a job, or a GET that records something, whose transaction reads and then writes. Begin
+    a new transaction inside (commit the one before); keep it short, it holds up other writers."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
 def _writes() -> bool:
+    if _writing.get():
+        return True
     return has_request_context() and request.method not in READ_ONLY_METHODS
 
 

@@ -15,6 +15,7 @@ from tracker.models import (
     Measurement,
     Milestone,
     Municipality,
+    StoredReport,
     SubprojectOrganisation,
     User,
 )
@@ -112,7 +113,9 @@ EXPECTED = {
     ("reports.subproject_pdf", "GET"): READERS,
     ("reports.programme_export", "GET"): READERS,
     ("reports.subproject_export", "GET"): READERS,
+    ("reports.build_status", "GET"): READERS,
     ("reports.close", "POST"): MANAGERS,
+    ("reports.closing_status", "GET"): READERS,
     ("reports.reopen", "GET"): MANAGERS,
     ("reports.reopen", "POST"): MANAGERS,
     ("steering.tolerances", "GET"): MANAGERS,
@@ -161,6 +164,15 @@ def test_every_route_has_a_permission_entry(app):
     assert set(EXPECTED) - routes == set(), "entries for routes that no longer exist"
 
 
+def _stored_report(programme_id: int) -> int:
+    row = StoredReport(
+        input_hash="0" * 64, programme_id=programme_id, quarter="2026-Q3", variant="concept"
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
 def _values(app, world) -> dict:
     """A record of subproject A (led by the lead) for every kind of id a route takes."""
     a = world["a"]
@@ -182,6 +194,7 @@ def _values(app, world) -> dict:
             ),
             "user_id": first(select(User.id).where(User.role == "steering")),
             "municipality_id": first(select(Municipality.id)),
+            "report_id": _stored_report(world["programme_id"]),
             "quarter": "2026-Q3",
             "fmt": "csv",
             "code": "en",

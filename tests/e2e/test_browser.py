@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from tracker import ROOT
 from tracker.projects.status import Rag
 
 HERE = Path(__file__).resolve().parent
@@ -63,13 +67,17 @@ def live_server(tmp_path_factory):
     from tracker.extensions import db
     from tracker.models import Indicator, Milestone, Programme, Subproject, User
 
-    database = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    folder = tmp_path_factory.mktemp("e2e")
+    database, queue = folder / "e2e.db", folder / "jobs.db"
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "SECRET_KEY": "e2e-secret",
             "TESTING": False,
             "WTF_CSRF_ENABLED": True,
+            "QUEUE_URL": f"sqlite:///{queue}",
+            "JOBS_IMMEDIATE": False,
+            "REPORT_REBUILD_DELAY": None,
         }
     )
     with app.app_context():
@@ -97,12 +105,29 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    consumer = start_consumer(f"sqlite:///{database}", f"sqlite:///{queue}")
     by_key = {x.role: x for x in logins} | {x.email: x for x in logins}
     yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, by_key, ids)
+    consumer.send_signal(signal.SIGINT)
+    consumer.wait(timeout=60)
     server.shutdown()
     thread.join(timeout=10)
     with app.app_context():
         db.engine.dispose()
+
+
+def start_consumer(database_url: str, queue_url: str) -> subprocess.Popen:
+    """The job consumer beside the live server, as in production: reports and closings run in
+    it, and the pages show their progress."""
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": database_url,
+        "TRACKER_QUEUE_URL": queue_url,
+        "TRACKER_REPORT_REBUILD_DELAY": "",
+        "TRACKER_JOBS_IMMEDIATE": "0",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "run-jobs", "--poll", "0.2"]
+    return subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 (our own app)
 
 
 @pytest.fixture(scope="module")
@@ -630,15 +655,24 @@ def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, l
     page.click("nav a[href='/reports']")
     row = row_of(page, past)
     started = time.monotonic()
-    with page.expect_download(timeout=60_000) as info:
-        row.locator("a[href$='.pdf']").first.click(no_wait_after=True)
-    print(f"PDF download took {time.monotonic() - started:.1f} s")
+    # Not built yet: a page follows the job that builds it and then offers the download.
+    row.locator("a[href$='.pdf']").first.click()
+    ready = page.locator("[data-progress-ready] a")
+    ready.wait_for(state="visible", timeout=120_000)
+    assert "De rapportage is klaar." in page.inner_text("[data-progress-message]")
+    with page.expect_download(timeout=30_000) as info:
+        ready.click(no_wait_after=True)
+    print(f"PDF via its progress page took {time.monotonic() - started:.1f} s")
     text = "\n".join(p.extract_text() for p in PdfReader(info.value.path()).pages)
     assert counted.name in text
     assert "7.777" in text
 
+    page.goto(f"{live_server.url}/reports")
+    row = row_of(page, past)
     row.locator("form[action$='/close'] button").click()
     page.wait_for_load_state()
+    # Being closed until the job has archived the final report; the page then reloads itself.
+    row_of(page, past).locator(".badge.tone-green").wait_for(timeout=120_000)
     row = row_of(page, past)
     assert row.locator(".badge.tone-green").count() == 1
     assert row.locator("a[href$='/reopen']").count() == 1

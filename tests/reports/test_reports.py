@@ -241,7 +241,6 @@ def test_closed_quarter_subproject_report_is_archived_at_its_first_download(
         assert (stored.subproject_id, stored.pdf) == (sid, first.data)
         db.session.query(Milestone).filter_by(title="Evaluatie").one().title = "Nieuwe titel"
         db.session.commit()
-    pdf.recent_pdfs.clear()
 
     # Only the programme report's own download reads the archived programme PDF.
     archived_pdf = re.compile(r"closed_quarter\.pdf\b(?!_)")
@@ -764,15 +763,6 @@ def test_subproject_export_holds_only_that_subproject(login_as, world):
     names = [r[2] for r in _table(book["Mijlpalen"])[1:]]
     assert names == ["Werkplaats open"]
     assert [r[1] for r in _table(book["Deelprojecten"])[1:]] == ["B"]
-
-
-def test_kept_reports_stay_within_their_size_and_the_least_recent_goes_first():
-    kept = pdf._RecentPDFs(max_bytes=10)
-    kept.put("q2", b"12345")
-    kept.put("q3", b"1234")
-    assert kept.get("q2") == b"12345"  # q2 now the most recent
-    kept.put("q4", b"123")
-    assert kept.get("q3") is None and kept.get("q2") == b"12345" and kept.get("q4") == b"123"
 
 
 def test_pdf_statuses_carry_symbol_label_and_tone(app, q3):

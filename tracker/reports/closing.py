@@ -1,26 +1,40 @@
 """Closing a quarter: the approved report is frozen (data snapshot, PDF and its SHA-256).
 
+The manager's request queues a job (:func:`request_closing`), which makes the final PDF and
+archives it; the reports page shows the quarter as being closed until then.
+
 From then on that quarter's report is served from the archive, byte for byte, and the data of
 the quarter cannot change (the lock in :mod:`tracker.quarters.lock`). A subproject's report of
-a closed quarter is made from the snapshot at its first download and archived too. Reopening
-deletes the archive rows; both actions leave an audit entry.
+a closed quarter is made from the snapshot by a job at its first download and archived too.
+Reopening deletes the archive rows; both actions leave an audit entry.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import logging
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from tracker import timeutil
+from tracker import sqlite, timeutil
 from tracker.audit.models import AuditEntry
+from tracker.auth.models import User
 from tracker.extensions import db
+from tracker.jobs import job
 from tracker.quarters import Quarter
 from tracker.quarters.lock import closed_quarter
 from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport
 from tracker.reports import pdf, snapshot
+from tracker.reports.models import QuarterClosing, StoredReport
+from tracker.timeutil import utcnow
+
+logger = logging.getLogger(__name__)
+
+# Times the closing makes the report again when the data changed while it was being made.
+ATTEMPTS = 3
 
 
 class AlreadyClosed(Exception):
@@ -31,18 +45,127 @@ class NotClosed(Exception):
     pass
 
 
+class ClosingUnderway(Exception):
+    """The quarter's closing job is queued or running."""
+
+
+class DataKeptChanging(RuntimeError):
+    """The quarter's data changed during every attempt to make its final report."""
+
+
 class NotInArchive(LookupError):
     """The subproject was not part of the programme when the quarter was closed."""
 
 
-def close_quarter(programme_id: int, quarter: Quarter, user) -> ClosedQuarter:
-    """Freeze the quarter: snapshot its data, render the final PDF, store both with the hash."""
+def request_closing(programme_id: int, quarter: Quarter, user) -> None:
+    """Queue the closing of ``quarter``: the job makes the final report, which takes a while.
+    Raises :class:`AlreadyClosed`, or :class:`ClosingUnderway` while an earlier request runs."""
     if closed_quarter(programme_id, quarter) is not None:
         raise AlreadyClosed(str(quarter))
-    data = snapshot.collect(programme_id, quarter)
-    closing = pdf.Closing(closed_on=timeutil.today(), closed_by=user.name)
-    data["closing"] = {"closed_on": closing.closed_on.isoformat(), "closed_by": closing.closed_by}
-    document = pdf.build_pdf(data, state=pdf.FINAL, closing=closing)
+    pending = closing_underway(programme_id, quarter)
+    if pending is not None:
+        if is_running(pending):
+            raise ClosingUnderway(str(quarter))
+        db.session.delete(pending)
+        db.session.flush()
+    row = QuarterClosing(programme_id=programme_id, quarter=str(quarter), requested_by_id=user.id)
+    db.session.add(row)
+    db.session.flush()
+    closing_id = row.id
+    # Committed before the job may start, and nothing read after it: in a POST on SQLite a
+    # new read would take the writer lock that the job (run at once in tests) needs.
+    db.session.commit()
+    close_quarter_job.enqueue(closing_id)
+
+
+def closing_underway(programme_id: int, quarter: Quarter) -> QuarterClosing | None:
+    return db.session.scalar(
+        select(QuarterClosing).where(
+            QuarterClosing.programme_id == programme_id, QuarterClosing.quarter == str(quarter)
+        )
+    )
+
+
+def closings_underway(programme_id: int) -> dict[str, bool]:
+    """The programme's quarters being closed (True) or whose closing failed (False)."""
+    rows = db.session.scalars(
+        select(QuarterClosing).where(QuarterClosing.programme_id == programme_id)
+    )
+    return {row.quarter: is_running(row) for row in rows}
+
+
+def is_running(pending: QuarterClosing) -> bool:
+    """Queued or running; not failed, nor lost with a consumer that died."""
+    return pending.error is None and not pending.lost(utcnow(), _timeout())
+
+
+def _timeout() -> timedelta:
+    return timedelta(minutes=current_app.config["JOB_TIMEOUT_MINUTES"])
+
+
+@job()
+def close_quarter_job(closing_id: int) -> None:
+    pending = db.session.get(QuarterClosing, closing_id)
+    if pending is None or pending.error is not None:
+        return
+    programme_id, quarter = pending.programme_id, Quarter.parse(pending.quarter)
+    user = db.session.get(User, pending.requested_by_id) if pending.requested_by_id else None
+    try:
+        if user is None:
+            raise LookupError("the user who asked for the closing no longer exists")
+        close_quarter(programme_id, quarter, user)
+    except AlreadyClosed:
+        db.session.rollback()
+        _finish(closing_id, None)
+    except Exception as error:
+        db.session.rollback()
+        logger.exception("closing %s of programme %s failed", quarter, programme_id)
+        _finish(closing_id, f"{type(error).__name__}: {error}"[:2000])
+
+
+def _finish(closing_id: int, error: str | None) -> None:
+    with sqlite.writing():
+        pending = db.session.get(QuarterClosing, closing_id)
+        if pending is not None:
+            if error is None:
+                db.session.delete(pending)
+            else:
+                pending.error = error
+        db.session.commit()
+
+
+def close_quarter(programme_id: int, quarter: Quarter, user) -> ClosedQuarter:
+    """Freeze the quarter: snapshot its data, render the final PDF, store both with the hash.
+
+    The PDF takes seconds to make, outside any write transaction; then, holding the writer
+    lock, the data are read again and the archive is written only if they did not change
+    meanwhile (else it is made again), so the archive holds exactly what the lock then guards.
+    """
+    for _attempt in range(ATTEMPTS):
+        if closed_quarter(programme_id, quarter) is not None:
+            raise AlreadyClosed(str(quarter))
+        data = snapshot.collect(programme_id, quarter)
+        closing = pdf.Closing(closed_on=timeutil.today(), closed_by=user.name)
+        data["closing"] = {
+            "closed_on": closing.closed_on.isoformat(),
+            "closed_by": closing.closed_by,
+        }
+        document = pdf.build_pdf(data, state=pdf.FINAL, closing=closing)
+        db.session.commit()  # ends the read transaction; the write below begins locked
+        with sqlite.writing():
+            if closed_quarter(programme_id, quarter) is not None:
+                raise AlreadyClosed(str(quarter))
+            if _same_data(snapshot.collect(programme_id, quarter), data):
+                return _archive(programme_id, quarter, user, data, document)
+            db.session.commit()
+    raise DataKeptChanging(str(quarter))
+
+
+def _same_data(now: dict, archived: dict) -> bool:
+    return all(now[key] == archived[key] for key in ("programme", "quarter", "as_at", "frames"))
+
+
+def _archive(programme_id: int, quarter: Quarter, user, data: dict, document: bytes):
     row = ClosedQuarter(
         programme_id=programme_id,
         quarter=str(quarter),
@@ -54,40 +177,52 @@ def close_quarter(programme_id: int, quarter: Quarter, user) -> ClosedQuarter:
     db.session.add(row)
     db.session.flush()
     _audit(user, "create", row)
+    db.session.execute(
+        delete(QuarterClosing).where(
+            QuarterClosing.programme_id == programme_id, QuarterClosing.quarter == str(quarter)
+        )
+    )
     db.session.commit()
     return row
 
 
-def archived_subproject_pdf(row: ClosedQuarter, subproject_id: int) -> tuple[bytes, str]:
-    """A subproject's report of the closed quarter ``row`` and its SHA-256, from the archive.
-
-    The first download makes it from the quarter's snapshot and archives it; every later one
-    gets those bytes. Raises :class:`NotInArchive` for a subproject added after the closing.
-    """
+def stored_subproject_pdf(row: ClosedQuarter, subproject_id: int) -> tuple[bytes, str] | None:
+    """A subproject's archived report of the closed quarter ``row`` and its SHA-256, if made.
+    Raises :class:`NotInArchive` for a subproject added after the closing."""
     stored = _stored_subproject_report(row.id, subproject_id)
     if stored is not None:
         return stored.pdf, stored.pdf_sha256
     if subproject_id not in snapshot.subproject_ids(row.snapshot):
         raise NotInArchive(subproject_id)
+    return None
+
+
+def archive_subproject_pdf(row: ClosedQuarter, subproject_id: int) -> tuple[bytes, str]:
+    """Make a subproject's report of the closed quarter ``row`` from its snapshot and archive
+    it, so every later download gets these bytes (a job: it takes seconds)."""
+    known = stored_subproject_pdf(row, subproject_id)
+    if known is not None:
+        return known
     body = pdf.build_pdf(
         row.snapshot, subproject_id=subproject_id, state=pdf.FINAL, closing=closing_of(row)
     )
     digest = hashlib.sha256(body).hexdigest()
     closed_quarter_id = row.id
     # The read transaction ends first: on SQLite a read transaction cannot turn into a write
-    # once another worker has written meanwhile, whereas a new one waits for the writer lock.
+    # once another process has written meanwhile, whereas a new locked one waits its turn.
     db.session.commit()
     try:
-        db.session.add(
-            ClosedSubprojectReport(
-                closed_quarter_id=closed_quarter_id,
-                subproject_id=subproject_id,
-                pdf=body,
-                pdf_sha256=digest,
+        with sqlite.writing():
+            db.session.add(
+                ClosedSubprojectReport(
+                    closed_quarter_id=closed_quarter_id,
+                    subproject_id=subproject_id,
+                    pdf=body,
+                    pdf_sha256=digest,
+                )
             )
-        )
-        db.session.commit()
-    except IntegrityError:  # archived by a simultaneous download, or the quarter reopened
+            db.session.commit()
+    except IntegrityError:  # archived by a simultaneous job, or the quarter reopened
         db.session.rollback()
         stored = _stored_subproject_report(closed_quarter_id, subproject_id)
         if stored is not None:
@@ -113,6 +248,13 @@ def reopen_quarter(programme_id: int, quarter: Quarter, user, reason: str) -> No
     if row is None:
         raise NotClosed(str(quarter))
     _audit(user, "delete", row, reason=reason)
+    db.session.execute(
+        delete(StoredReport).where(
+            StoredReport.programme_id == programme_id,
+            StoredReport.quarter == str(quarter),
+            StoredReport.variant == pdf.FINAL,
+        )
+    )
     db.session.delete(row)
     db.session.commit()
 

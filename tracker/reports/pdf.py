@@ -11,10 +11,7 @@ that fails the template prints the chart's rows as a table.
 from __future__ import annotations
 
 import base64
-import hashlib
-import threading
 import time
-from collections import OrderedDict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -262,47 +259,6 @@ def _request_context():
     return current_app.test_request_context("/")
 
 
-class _RecentPDFs:
-    """The last PDFs this process made, keyed by the SHA-256 of their HTML.
-
-    Before a steering-group meeting many members download the same report within minutes; the
-    HTML holds every number, text and chart of it, so the same HTML is the same report and
-    WeasyPrint's seconds need not be spent again. Any change in the data changes the HTML, so a
-    kept PDF can never show outdated numbers. Bounded by size; per process (a worker that has
-    not made it yet simply makes it).
-    """
-
-    def __init__(self, max_bytes: int = 32 * 1024 * 1024):
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            body = self._items.get(key)
-            if body is not None:
-                self._items.move_to_end(key)
-            return body
-
-    def put(self, key: str, body: bytes) -> None:
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = body
-            self._size += len(body)
-            while self._size > self.max_bytes and self._items:
-                self._size -= len(self._items.popitem(last=False)[1])
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._size = 0
-
-
-recent_pdfs = _RecentPDFs()
-
-
 def build_pdf(
     snapshot: dict,
     *,
@@ -311,16 +267,13 @@ def build_pdf(
     closing: Closing | None = None,
     timings: Timings | None = None,
 ) -> bytes:
+    """The report's PDF, made now: seconds of WeasyPrint, so call it from a job (see
+    :mod:`tracker.reports.store`, which builds each report once and keeps it)."""
     with _request_context():
         html = render_html(
             snapshot, subproject_id=subproject_id, state=state, closing=closing, timings=timings
         )
-    key = hashlib.sha256(html.encode("utf-8")).hexdigest()
-    body = recent_pdfs.get(key)
-    if body is None:
-        body = html_to_pdf(html, timings)
-        recent_pdfs.put(key, body)
-    return body
+    return html_to_pdf(html, timings)
 
 
 def file_name(quarter: Quarter, subproject_code: str | None = None) -> str:

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,8 +28,9 @@ from tracker.quarters import Quarter, quarter_range
 from tracker.quarters.lock import closed_quarter, closed_quarters
 from tracker.quarters.models import ClosedQuarter
 from tracker.quarters.urls import NoSuchQuarter
-from tracker.reports import closing, exports, pdf, snapshot
+from tracker.reports import closing, exports, pdf, snapshot, store
 from tracker.reports.forms import ReopenForm
+from tracker.reports.models import BUILDING, FAILED, READY, StoredReport
 from tracker.security_events import recorder as security_log
 from tracker.security_events.kinds import Kind, Outcome
 from tracker.setup.rules import is_reporting_quarter
@@ -95,6 +107,7 @@ def reports_home():
 def index(programme_id: int):
     programme = _programme(programme_id)
     closed = closed_quarters(programme.id)
+    underway = closing.closings_underway(programme.id)
     today = timeutil.today()
     quarters = list(reversed(reportable_quarters(programme)))
     subprojects = db.session.scalars(
@@ -110,6 +123,8 @@ def index(programme_id: int):
         reporting={q for q in quarters if is_reporting_quarter(programme.reporting_frequency, q)},
         closed=closed,
         closings={q: closing.closing_of(row) for q, row in closed.items()},
+        underway=underway,
+        follow_closing=any(underway.values()),
         subprojects=subprojects,
         today=today,
         can_manage=can_manage_programme(current_user),
@@ -121,15 +136,13 @@ def index(programme_id: int):
 def programme_pdf(programme_id: int, quarter: Quarter):
     programme = _programme(programme_id)
     period = _reportable(programme, quarter)
+    filename = pdf.file_name(period)
     archived = closed_quarter(programme.id, period)
     if archived is not None:
-        body = archived.pdf
-    else:
-        body = pdf.build_pdf(snapshot.collect(programme.id, period))
-    response = _download(body, "application/pdf", pdf.file_name(period))
-    if archived is not None:
+        response = _download(archived.pdf, "application/pdf", filename)
         response.headers["X-Report-SHA256"] = archived.pdf_sha256
-    return response
+        return response
+    return _deliver(store.concept(programme.id, period), filename)
 
 
 @bp.route("/reports/<int:programme_id>/subprojects/<int:subproject_id>/<quarter:quarter>.pdf")
@@ -143,15 +156,75 @@ def subproject_pdf(programme_id: int, subproject_id: int, quarter: Quarter):
     filename = pdf.file_name(period, subproject.code)
     archived = closed_quarter(programme.id, period)
     if archived is None:
-        body = pdf.build_pdf(snapshot.collect(programme.id, period), subproject_id=subproject.id)
-        return _download(body, "application/pdf", filename)
+        return _deliver(store.concept(programme.id, period, subproject.id), filename)
     try:
-        body, digest = closing.archived_subproject_pdf(archived, subproject.id)
+        stored = closing.stored_subproject_pdf(archived, subproject.id)
     except closing.NotInArchive:
         return _not_in_archive(subproject, period)
+    if stored is None:
+        return _deliver(store.final(archived, subproject.id), filename)
+    body, digest = stored
     response = _download(body, "application/pdf", filename)
     response.headers["X-Report-SHA256"] = digest
     return response
+
+
+def _deliver(wanted: store.Wanted, filename: str):
+    """The stored PDF at once, or a page that follows the job building it: no request waits
+    for WeasyPrint."""
+    try:
+        report = store.request(wanted, current_user.id)
+    except store.TooManyJobs as busy:
+        return render_error(
+            429,
+            ngettext(
+                "You are already waiting for %(num)d report. Download it when it is ready, "
+                "then ask for the next one.",
+                "You are already waiting for %(num)d reports. Download them when they are "
+                "ready, then ask for the next one.",
+                busy.limit,
+            ),
+        )
+    here = request.full_path.rstrip("?")
+    if report is None:  # replaced by a build of newer data meanwhile: ask again
+        return redirect(here), 303
+    if report.status == READY:
+        response = _download(report.pdf, "application/pdf", filename)
+        if wanted.variant == pdf.FINAL:  # archived too, by the job that built it
+            response.headers["X-Report-SHA256"] = report.pdf_sha256
+        return response
+    return render_template(
+        "reports/building.html",
+        report=report,
+        filename=filename,
+        download_url=here,
+        status=build_status_text(report),
+    ), 202
+
+
+def build_status_text(report) -> str:
+    if report is None:
+        return _("The data changed while the report was being made. Ask for it again.")
+    if report.status == READY:
+        return _("The report is ready.")
+    if report.status == FAILED:
+        return _(
+            "The report could not be made. Ask for it again; if that fails too, tell the "
+            "application manager."
+        )
+    if report.status == BUILDING:
+        return _("The report is being made. A large report takes up to a minute.")
+    return _("The report is waiting for its turn.")
+
+
+@bp.route("/reports/builds/<int:report_id>")
+@roles_required(*READ_ROLES)
+def build_status(report_id: int):
+    """How far the job building a report is, for the page that waits for it."""
+    report = db.session.get(StoredReport, report_id)
+    done = report is None or report.status in (READY, FAILED)
+    failed = report is None or report.status == FAILED
+    return jsonify(done=done, failed=failed, message=build_status_text(report))
 
 
 def _not_in_archive(subproject: Subproject, period: Quarter):
@@ -171,6 +244,7 @@ def _not_in_archive(subproject: Subproject, period: Quarter):
 def close(programme_id: int, quarter: Quarter):
     programme = _programme(programme_id)
     period = _reportable(programme, quarter)
+    back = redirect(url_for("reports.index", programme_id=programme.id)), 303
     if period.end >= timeutil.today():
         flash(
             _(
@@ -179,12 +253,26 @@ def close(programme_id: int, quarter: Quarter):
             ),
             "error",
         )
-        return redirect(url_for("reports.index", programme_id=programme.id)), 303
+        return back
     try:
-        row = closing.close_quarter(programme.id, period, current_user)
+        closing.request_closing(programme.id, period, current_user)
     except closing.AlreadyClosed:
         flash(_("%(quarter)s was already closed.", quarter=period), "error")
-        return redirect(url_for("reports.index", programme_id=programme.id)), 303
+        return back
+    except closing.ClosingUnderway:
+        flash(_("%(quarter)s is already being closed.", quarter=period), "error")
+        return back
+    row = closed_quarter(programme.id, period)
+    if row is None:
+        flash(
+            _(
+                "%(quarter)s is being closed: its final report is being made. This page shows "
+                "when it is done.",
+                quarter=period,
+            ),
+            "info",
+        )
+        return back
     flash(
         _(
             "%(quarter)s is closed. Its report is archived (SHA-256 %(hash)s…) and its data can "
@@ -194,7 +282,24 @@ def close(programme_id: int, quarter: Quarter):
         ),
         "success",
     )
-    return redirect(url_for("reports.index", programme_id=programme.id)), 303
+    return back
+
+
+@bp.route("/reports/<int:programme_id>/<quarter:quarter>/closing")
+@roles_required(*READ_ROLES)
+def closing_status(programme_id: int, quarter: Quarter):
+    """Whether the quarter's closing job is still running, for the reports page."""
+    programme = _programme(programme_id)
+    period = _reportable(programme, quarter)
+    pending = closing.closing_underway(programme.id, period)
+    running = pending is not None and closing.is_running(pending)
+    if running:
+        message = _("%(quarter)s is being closed.", quarter=period)
+    elif pending is not None:
+        message = _("Closing %(quarter)s failed.", quarter=period)
+    else:
+        message = _("%(quarter)s is closed.", quarter=period)
+    return jsonify(done=not running, failed=pending is not None and not running, message=message)
 
 
 @bp.route("/reports/<int:programme_id>/<quarter:quarter>/reopen", methods=["GET", "POST"])
