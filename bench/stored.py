@@ -41,10 +41,10 @@ def run_scale(scale: int, repeat: int) -> dict:
 
     import tracker.timeutil
     from tracker import create_app
+    from tracker.auth.sessions import LAST_SEEN, SIGNED_IN_AT
     from tracker.extensions import db
     from tracker.models import User
     from tracker.quarters import Quarter
-    from tracker.auth.sessions import LAST_SEEN, SIGNED_IN_AT
 
     bench_pdf = _bench_pdf()
     tracker.timeutil.today = lambda: bench_pdf.TODAY

@@ -45,4 +45,6 @@ def test_stored_report_benchmark_serves_the_report_from_storage(monkeypatch):
     stored = _load("stored.py", "bench_stored")
     row = stored.run_scale(1, repeat=2)
     assert row["subprojects"] == 6 and row["bytes"] > 50_000
-    assert 0 < row["queries"] <= 20 and row["median_s"] > 0
+    # the snapshot, the session and security checks and the download log: a fixed number of
+    # statements (bench/stored.py reports them per scale; they do not grow with the data)
+    assert 0 < row["queries"] <= 30 and row["median_s"] > 0
