@@ -776,3 +776,35 @@ def test_html_typed_into_text_fields_is_shown_as_text(browser_page, live_server)
     assert page.watch.dialogs == []
     fetched_x = [u for u in page.watch.requests if urlsplit(u).path.rstrip("/").endswith("/x")]
     assert fetched_x == []
+
+
+WIDTHS = (320, 390, 768, 1366)
+
+
+@pytest.mark.parametrize("name,who,path,status", PAGES, ids=[p[0] for p in PAGES])
+def test_page_fits_every_width_without_sideways_scrolling(
+    browser_page, live_server, name, who, path, status
+):
+    """Phones (320, 390), a tablet (768) and a laptop (1366): the page never scrolls sideways;
+    a wide table scrolls inside its own box."""
+    page = browser_page
+    if who:
+        log_in(page, live_server, who)
+    if name.startswith("english"):
+        page.click("button[lang=en]")
+        page.wait_for_load_state()
+    if status >= 400:
+        page.watch.expect_status(status)
+    too_wide = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(live_server.url + path(live_server.ids))
+        page.wait_for_load_state("load")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            too_wide[width] = overflow
+    if status >= 400:
+        page.watch.expect_status(status)
+    assert too_wide == {}, f"{name}: wider than the window by {too_wide} px"
