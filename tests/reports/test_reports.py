@@ -719,7 +719,7 @@ def test_a_closed_quarters_export_names_its_archived_report(app, login_as, q3):
     archive = zipfile.ZipFile(
         io.BytesIO(client.get(f"/exports/{q3['programme_id']}/2026-Q3.csv").data)
     )
-    assert seal in archive.read("over-deze-export.txt").decode("utf-8-sig")
+    assert seal in archive.read("over-dit-bestand.txt").decode("utf-8-sig")
 
 
 def test_csv_export_is_a_zip_of_neutralised_files(login_as, hostile_world):
@@ -728,7 +728,7 @@ def test_csv_export_is_a_zip_of_neutralised_files(login_as, hostile_world):
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert sorted(archive.namelist()) == sorted(
         [
-            "over-deze-export.txt",
+            "over-dit-bestand.txt",
             "deelprojecten.csv",
             "acties.csv",
             "mijlpalen.csv",
