@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.indicators import rollup as rollup_rules
-from tracker.quarters.lock import QuarterLocked, related
+from tracker.quarters.lock import QuarterLocked
 from tracker.timeutil import utcnow
 
 DIRECTIONS = ("up", "down")
@@ -78,6 +78,7 @@ class Indicator(db.Model):
 
 class Measurement(QuarterLocked, db.Model):
     __tablename__ = "measurement"
+    __programme_via__ = "indicator"
     __quarter_attribute__ = "period"
     __table_args__ = (
         UniqueConstraint("indicator_id", "period"),
@@ -97,7 +98,3 @@ class Measurement(QuarterLocked, db.Model):
 
     indicator: Mapped[Indicator] = relationship(back_populates="measurements")
     entered_by: Mapped[User | None] = relationship()  # noqa: F821
-
-    def locked_programme_id(self) -> int | None:
-        indicator = related(self, "indicator")
-        return indicator.programme_id if indicator else None

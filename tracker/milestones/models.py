@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.quarters.lock import QuarterLocked, related
+from tracker.quarters.lock import QuarterLocked
 from tracker.timeutil import utcnow
 
 
@@ -18,6 +18,7 @@ class Milestone(QuarterLocked, db.Model):
     """
 
     __tablename__ = "milestone"
+    __programme_via__ = "subproject"
     __quarter_attribute__ = "achieved_on"
     __locked_fields__ = ("achieved_on",)
 
@@ -40,10 +41,6 @@ class Milestone(QuarterLocked, db.Model):
     date_changes: Mapped[list[MilestoneDateChange]] = relationship(
         back_populates="milestone", order_by="MilestoneDateChange.changed_at"
     )
-
-    def locked_programme_id(self) -> int | None:
-        subproject = related(self, "subproject")
-        return subproject.programme_id if subproject else None
 
 
 class MilestoneDateChange(db.Model):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import subproject_leads
 from tracker.extensions import db
-from tracker.quarters.lock import QuarterLocked, related
+from tracker.quarters.lock import QuarterLocked
 from tracker.timeutil import utcnow
 
 ACTION_STATES = ("planned", "running", "done", "cancelled")
@@ -169,6 +169,7 @@ class QuarterlyUpdate(QuarterLocked, db.Model):
     """The lead's narrative for one subproject and quarter."""
 
     __tablename__ = "quarterly_update"
+    __programme_via__ = "subproject"
     __quarter_attribute__ = "quarter"
     __table_args__ = (
         UniqueConstraint("subproject_id", "quarter"),
@@ -191,10 +192,6 @@ class QuarterlyUpdate(QuarterLocked, db.Model):
 
     subproject: Mapped[Subproject] = relationship(back_populates="updates")
     updated_by: Mapped[User | None] = relationship()  # noqa: F821
-
-    def locked_programme_id(self) -> int | None:
-        subproject = related(self, "subproject")
-        return subproject.programme_id if subproject else None
 
 
 def live_subproject_ids():

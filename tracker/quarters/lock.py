@@ -57,15 +57,18 @@ class QuarterLocked:
     quarter code such as ``"2026-Q3"`` or a date. ``__locked_fields__`` names the attributes
     the lock covers; ``None`` covers the whole record. Creating, deleting or changing a covered
     attribute of a record in a closed quarter is refused, and so is moving a record into or out
-    of one.
+    of one. ``__programme_via__`` names the relationship that leads to the programme.
     """
 
     __quarter_attribute__: ClassVar[str]
     __locked_fields__: ClassVar[tuple[str, ...] | None] = None
+    # The relationship to the record that holds the programme (an indicator, a subproject).
+    __programme_via__: ClassVar[str]
 
     def locked_programme_id(self) -> int | None:
         """The programme whose closed quarters bind this record."""
-        raise NotImplementedError
+        owner = related(self, self.__programme_via__)
+        return owner.programme_id if owner else None
 
 
 def related(record, relationship: str):

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.quarters.lock import QuarterLocked, related
+from tracker.quarters.lock import QuarterLocked
 from tracker.timeutil import utcnow
 
 
@@ -93,6 +93,7 @@ class ExceptionReport(QuarterLocked, db.Model):
     The decision asked of the steering group stays in the quarterly update."""
 
     __tablename__ = "exception_report"
+    __programme_via__ = "subproject"
     __quarter_attribute__ = "quarter"
     __table_args__ = (
         UniqueConstraint("subproject_id", "quarter"),
@@ -115,7 +116,3 @@ class ExceptionReport(QuarterLocked, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     subproject: Mapped[Subproject] = relationship()  # noqa: F821
-
-    def locked_programme_id(self) -> int | None:
-        subproject = related(self, "subproject")
-        return subproject.programme_id if subproject else None
