@@ -7,9 +7,9 @@ no value since its baseline of 01-01-2026, so its 2026-Q2 value was due on 30-07
 
 from datetime import date, datetime
 
+from conftest import count_queries
 from sqlalchemy import delete, select
 
-from conftest import count_queries
 from tracker.extensions import db
 from tracker.indicators.queries import stale_indicators
 from tracker.models import Indicator, Measurement, Subproject
