@@ -3,8 +3,10 @@ before freshness was judged still renders. In the world fixture B's "Stageplaats
 value since its baseline of 01-01-2026 (its 2026-Q2 value was due on 30-07-2026); A's
 indicators have 2026-Q3 values."""
 
+import csv
 import io
 import re
+import zipfile
 
 from pypdf import PdfReader
 
@@ -48,3 +50,18 @@ def test_a_snapshot_archived_before_freshness_still_makes_its_report(app, world)
         db.session.rollback()
     assert report.summary.stale == []
     assert len(report.programme_indicators) + sum(len(s.indicators) for s in report.sections) == 3
+
+
+def test_the_export_names_the_expected_frequency_and_the_missed_due_date(login_as, world):
+    response = login_as("manager").get(f"/exports/{world['programme_id']}/2026-Q3.csv")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    rows = list(
+        csv.reader(io.StringIO(archive.read("indicatoren.csv").decode("utf-8-sig")), delimiter=";")
+    )
+    header = rows[0]
+    due = header.index("Verouderd: volgende waarde verwacht uiterlijk")
+    expected = header.index("Nieuwe waarde verwacht")
+    by_name = {row[header.index("Naam")]: row for row in rows[1:]}
+    assert by_name["Stageplaatsen"][due] == "2026-07-30"
+    assert by_name["Stageplaatsen"][expected] == "Elk kwartaal"
+    assert by_name["Leerlingen techniek"][due] == ""
