@@ -55,7 +55,7 @@ FIELD_LABELS = {
     "entered_by_id": _l("Entered by"),
     "evidence": _l("Evidence"),
     "forecast_date": _l("Forecast date"),
-    "frequency": _l("Frequency"),
+    "frequency": _l("New value expected"),
     "from_date": _l("From"),
     "held_on": _l("Held on"),
     "indicator_id": _l("Indicator"),
@@ -80,6 +80,7 @@ FIELD_LABELS = {
     "planned_date": _l("Planned date"),
     "programme_id": _l("Programme"),
     "progress": _l("Progress (%)"),
+    "publication_month": _l("Month the source publishes"),
     "quarter": _l("Quarter"),
     "rag": _l("RAG status"),
     "reason": _l("Reason"),
@@ -130,9 +131,7 @@ def value_labels(field: str, entity: str | None) -> dict | None:
     if field == "rollup":
         return labels.ROLLUP_LABELS
     if field == "frequency":
-        from tracker.indicators.forms import FREQUENCY_LABELS
-
-        return FREQUENCY_LABELS
+        return labels.FREQUENCY_LABELS
     if field == "kind":
         return labels.ORGANISATION_KIND_LABELS
     if field == "status" and entity == "Decision":
