@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.audit.models import AuditEntry
@@ -20,6 +21,19 @@ from tracker.security_events.kinds import Kind, Outcome
 
 def subprojects() -> list[Subproject]:
     return list(db.session.scalars(select(Subproject).order_by(Subproject.code, Subproject.id)))
+
+
+def led_by(user: User) -> list[Subproject]:
+    """The subprojects ``user`` leads, with their programme, in one query (the account page)."""
+    return list(
+        db.session.scalars(
+            select(Subproject)
+            .join(Subproject.leads)
+            .where(User.id == user.id)
+            .options(joinedload(Subproject.programme))
+            .order_by(Subproject.code, Subproject.id)
+        )
+    )
 
 
 def _codes(items) -> str:
