@@ -9,6 +9,7 @@ from tracker.auth.models import User, subproject_leads
 from tracker.extensions import db
 from tracker.indicators.models import Indicator
 from tracker.projects.models import Municipality, Organisation, Programme, Subproject
+from tracker.setup import first_run
 
 
 def programmes() -> list[dict]:
@@ -94,3 +95,25 @@ def programme_indicators(programme_id: int) -> list[Indicator]:
             .order_by(Indicator.name)
         )
     )
+
+
+def first_run_facts(programme_id: int | None) -> first_run.Facts:
+    """The counts the first-run checklist is made of, in one query."""
+    live = (Subproject.programme_id == programme_id, Subproject.archived_at.is_(None))
+    led = (
+        select(func.count(func.distinct(subproject_leads.c.subproject_id)))
+        .join(Subproject, Subproject.id == subproject_leads.c.subproject_id)
+        .where(*live)
+        .scalar_subquery()
+    )
+    municipalities, subprojects, with_lead, indicators = db.session.execute(
+        select(
+            select(func.count(Municipality.id)).scalar_subquery(),
+            select(func.count(Subproject.id)).where(*live).scalar_subquery(),
+            led,
+            select(func.count(Indicator.id))
+            .where(Indicator.programme_id == programme_id)
+            .scalar_subquery(),
+        )
+    ).one()
+    return first_run.Facts(programme_id, municipalities, subprojects, with_lead, indicators)
