@@ -4,11 +4,13 @@ included (the set-up pages are where they are restored), in a fixed number of qu
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from tracker.auth.models import User, subproject_leads
 from tracker.extensions import db
 from tracker.indicators.models import Indicator
-from tracker.projects.models import Municipality, Organisation, Programme, Subproject
+from tracker.milestones.models import Milestone
+from tracker.projects.models import Action, Municipality, Organisation, Programme, Subproject
 from tracker.setup import first_run
 
 
@@ -117,3 +119,36 @@ def first_run_facts(programme_id: int | None) -> first_run.Facts:
         )
     ).one()
     return first_run.Facts(programme_id, municipalities, subprojects, with_lead, indicators)
+
+
+def plan_context(programme_id: int) -> dict:
+    """What a plan-of-action import is matched against, in a fixed number of queries: the
+    programme's subprojects (with their leads), actions, milestones and indicators (with their
+    sources), every organisation and municipality, and the users who may lead."""
+    subprojects = list(
+        db.session.scalars(
+            select(Subproject)
+            .where(Subproject.programme_id == programme_id)
+            .options(selectinload(Subproject.leads))
+        )
+    )
+    ids = [s.id for s in subprojects]
+    return {
+        "municipalities": list(db.session.scalars(select(Municipality))),
+        "organisations": list(db.session.scalars(select(Organisation))),
+        "subprojects": subprojects,
+        "lead_users": list(
+            db.session.scalars(select(User).where(User.role == "lead", User.active.is_(True)))
+        ),
+        "actions": list(db.session.scalars(select(Action).where(Action.subproject_id.in_(ids)))),
+        "milestones": list(
+            db.session.scalars(select(Milestone).where(Milestone.subproject_id.in_(ids)))
+        ),
+        "indicators": list(
+            db.session.scalars(
+                select(Indicator)
+                .where(Indicator.programme_id == programme_id)
+                .options(selectinload(Indicator.sources))
+            )
+        ),
+    }
