@@ -132,6 +132,8 @@ def set_up_programme_and_municipalities(page, base: str) -> None:
     for name, code in (("Noordoostpolder", "gm0171"), ("Urk", "GM0184")):
         page.goto(f"{base}/")
         page.click("#first-run a:has-text('Voeg de gemeenten toe')")
+        if "/new" not in page.url:  # once there is one, the step opens the list
+            page.click("main a[href$='/municipalities/new']")
         page.fill("#name", name)
         page.fill("#cbs_code", code)
         submit(page)
@@ -192,12 +194,13 @@ def test_a_programme_set_up_by_hand_rolls_up_a_leads_quarter(page, empty_server)
     set_up_programme_and_municipalities(page, base)
     pid = programme_id(page, base)
     municipality = {"NOP": "Noordoostpolder", "URK": "Urk"}
+    cbs = {"NOP": "GM0171", "URK": "GM0184"}
     for code, (_email, lead) in LEADS.items():
         page.goto(f"{base}/")
         page.click("#first-run a:has-text('Voeg de deelprojecten toe')")
         page.fill("#code", code)
         page.fill("#name", f"Techniek in {municipality[code]}")
-        page.select_option("#municipality_id", label=municipality[code])
+        page.select_option("#municipality_id", label=f"{municipality[code]} ({cbs[code]})")
         page.select_option("#lead_ids", label=lead)
         submit(page)
     page.goto(f"{base}/programmes/{pid}")
