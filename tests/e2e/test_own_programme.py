@@ -251,7 +251,8 @@ def test_a_programme_imported_from_the_workbook_rolls_up_a_leads_quarter(page, e
     assert axe_violations(page) == []
     with page.expect_download() as info:
         page.click("main a:has-text('Download de werkmap')")
-    book = load_workbook(info.value.path())
+    assert info.value.suggested_filename == "plan-van-aanpak.xlsx"
+    book = load_workbook(io.BytesIO(info.value.path().read_bytes()))
     fill_workbook(book)
     buffer = io.BytesIO()
     book.save(buffer)
