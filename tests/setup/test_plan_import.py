@@ -184,3 +184,70 @@ def test_a_file_that_is_not_the_template_is_refused(login_as, world):
 def test_leads_and_steering_cannot_import(login_as, world):
     client = login_as("lead")
     assert client.get(f"/setup/programmes/{world['programme_id']}/import").status_code == 403
+
+
+def _errors_of(body: str) -> str:
+    return re.search(r'<ul id="import-errors">(.*?)</ul>', body, re.S).group(1)
+
+
+def test_every_kind_of_bad_cell_is_named_and_nothing_is_a_500(app, login_as, world):
+    client = login_as("manager")
+    book = _template(client, world["programme_id"])
+    book["Deelprojecten"].append(["E", "x" * 201, "", "Nergensdorp", None])
+    book["Deelprojecten"].append(["F", "Dubbel", "", "Urk", None])
+    book["Deelprojecten"].append(["f", "Dubbel", "", "Urk", None])
+    book["Acties"].append(["A", "Te laat", "", "Onbekend BV", "31-12-2026", "01-01-2026", "Loopt"])
+    book["Acties"].append(["A", "Half", "", "", date(2026, 1, 1), date(2026, 2, 1), None, 12.5])
+    book["Mijlpalen"].append(["A", "Zonder actie", "", True, "Bestaat niet"])
+    book["Indicatoren"].append(
+        ["A", "Gelijk", "%", "", "", None, 50, "2026-01-01", 50, "2025-01-01"]
+    )
+    book["Indicatoren"].append(
+        ["", "Berekend", "st", "", "", None, 0, date(2026, 1, 1), 9, date(2027, 1, 1)]
+        + [None, None, "Totaal", "A: Bestaat niet; zonder dubbele punt"]
+    )
+    book["Indicatoren"].append(
+        ["", "Geen bron", "st", "", "", None, 0, date(2026, 1, 1), "1e99", date(2027, 1, 1)]
+        + [None, None, "Totaal", None]
+    )
+    book["Organisaties"].append(["Nieuw BV", "Ruimteschip", None])
+    before = _counts(app)
+    response = _upload(client, world["programme_id"], _bytes(book))
+    assert response.status_code == 400
+    errors = _errors_of(response.get_data(as_text=True))
+    for expected in (
+        "Blad Deelprojecten, regel 3, cel B3",  # too long
+        "Blad Deelprojecten, regel 3, cel D3",  # not a municipality of the list
+        "Blad Deelprojecten, regel 5, cel A5",  # the same code twice, whatever the case
+        "Blad Acties, regel 3, cel D3",  # unknown organisation
+        "Blad Acties, regel 3, cel F3",  # due before start
+        "Blad Acties, regel 4, cel H4",  # not a whole percentage
+        "Blad Mijlpalen, regel 3, cel D3",  # a yes/no is no date
+        "Blad Indicatoren, regel 3, cel I3",  # target equals baseline
+        "Blad Indicatoren, regel 3, cel J3",  # target date before the baseline date
+        "Blad Indicatoren, regel 4, cel N4",  # sources that do not exist or are malformed
+        "Blad Indicatoren, regel 5, cel I5",  # a number beyond bounds
+        "Blad Organisaties, regel 3, cel B3",  # not a kind of the list
+    ):
+        assert expected in errors, expected
+    assert _counts(app) == before
+
+
+def test_an_archived_subproject_is_not_changed_by_an_import(app, login_as, world):
+    client = login_as("manager")
+    assert (
+        client.post(f"/setup/subprojects/{world['b']}/archive", data={"version": "1"}).status_code
+        == 302
+    )
+    book = _template(client, world["programme_id"])
+    book["Deelprojecten"].append(["B", "Nieuwe naam", "", "Urk", None])
+    response = _upload(client, world["programme_id"], _bytes(book))
+    assert response.status_code == 400
+    assert "Blad Deelprojecten, regel 3, cel A3" in _errors_of(response.get_data(as_text=True))
+
+
+def test_the_import_pages_speak_english_too(login_as, world):
+    client = login_as("manager")
+    client.post("/language/en")
+    body = client.get(f"/setup/programmes/{world['programme_id']}/import").get_data(as_text=True)
+    assert "Import a plan of action from Excel" in body
