@@ -21,7 +21,7 @@ translations: $(BIN)/activate
 
 run: system-deps $(BIN)/activate translations
 	$(FLASK) db upgrade
-	$(FLASK) seed-demo --if-empty
+	$(FLASK) seed-demo --if-empty  # TRACKER_DEMO=0 make run: start empty, no demo
 	@echo "Serving on http://$(HOST):$(PORT) with one job consumer (Ctrl+C stops both)."
 	$(BIN)/python scripts/run_with_jobs.py --host $(HOST) --port $(PORT)
 

@@ -121,3 +121,14 @@ def test_demo_lead_can_log_in_and_see_the_overview(app, runner, client):
     assert "Toptechniek in bedrijf Flevoland" in body
     for place in ["Almere", "Lelystad", "Dronten", "Zeewolde", "Urk", "Noordoostpolder"]:
         assert place in body
+
+
+def test_tracker_demo_0_leaves_an_empty_database_empty(app, runner):
+    from tracker.models import Programme
+
+    result = runner.invoke(args=["seed-demo", "--if-empty"], env={"TRACKER_DEMO": "0"})
+    assert result.exit_code == 0, result.output
+    assert "no demo loaded" in result.output and "create-user --role admin" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(Programme)) is None
+        assert db.session.scalar(select(User)) is None

@@ -63,6 +63,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.reports.dashboard import bp as dashboard_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.security_events.views import bp as security_events_bp
+    from tracker.setup import import_views  # noqa: F401  (its routes join the set-up blueprint)
     from tracker.setup.views import bp as setup_bp
     from tracker.steering.views import bp as steering_bp
 

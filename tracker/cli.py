@@ -18,10 +18,23 @@ from tracker.projects.models import Programme, Subproject
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only seed when the database holds no programme.")
-def seed_demo_command(if_empty: bool) -> None:
+@click.option(
+    "--demo/--no-demo",
+    default=True,
+    envvar="TRACKER_DEMO",
+    help="TRACKER_DEMO=0 (--no-demo) loads nothing: an install that starts empty.",
+)
+def seed_demo_command(if_empty: bool, demo: bool) -> None:
     """Load the demo programme Toptechniek in bedrijf Flevoland and its demo users."""
     from tracker.demo.seed import demo_logins, seed_demo
 
+    if not demo:
+        click.echo(
+            "TRACKER_DEMO=0: no demo loaded. Create the first application manager with "
+            "`flask --app wsgi create-user --role admin ...`; after logging in, the start page "
+            "guides you through setting up your programme."
+        )
+        return
     if db.session.scalar(select(func.count(Programme.id))):
         if not if_empty:
             raise click.ClickException(

@@ -337,6 +337,13 @@ PAGES = [
     ("set-up programme", "manager", lambda ids: f"/setup/programmes/{ids['programme']}", 200),
     ("municipalities", "manager", lambda ids: "/setup/municipalities", 200),
     (
+        "plan import",
+        "manager",
+        lambda ids: f"/setup/programmes/{ids['programme']}/import",
+        200,
+    ),
+    ("account", "lead.almere@toptechniek.example", lambda ids: "/account", 200),
+    (
         "new subproject",
         "manager",
         lambda ids: f"/setup/programmes/{ids['programme']}/subprojects/new",

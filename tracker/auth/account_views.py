@@ -11,7 +11,7 @@ from tracker.auth import login as login_service
 from tracker.auth import mfa, second_factor, sessions
 from tracker.auth.forms import CodeForm, ConfirmForm, PasswordChangeForm
 from tracker.auth.permissions import roles_required
-from tracker.auth.users import change_own_password
+from tracker.auth.users import change_own_password, led_by
 from tracker.auth.views import _landing_url, _safe_next, _throttled, bp
 from tracker.extensions import db
 from tracker.security_events import recorder as security_log
@@ -93,6 +93,7 @@ def account():
         required=second_factor.required_for(current_user),
         codes_left=second_factor.unused_recovery_codes(current_user) if current_user.has_mfa else 0,
         code_form=CodeForm(),
+        led=led_by(current_user),
     )
 
 

@@ -39,3 +39,18 @@ def verify(token: str, user_id: int, subproject_id: int, quarter: str) -> tuple[
     if (data.get("u"), data.get("s"), data.get("q")) != (user_id, subproject_id, quarter):
         raise PayloadRefused("payload of another user, subproject or quarter")
     return data["rows"], {int(k): v for k, v in data["v"].items()}
+
+
+def sign_for(scope: dict, payload) -> str:
+    """Any other upload's checked rows, bound to ``scope`` (user, programme...), signed."""
+    return _serializer().dumps({"scope": scope, "payload": payload})
+
+
+def verify_for(token: str, scope: dict):
+    try:
+        data = _serializer().loads(token or "", max_age=MAX_AGE_SECONDS)
+    except BadSignature as error:
+        raise PayloadRefused(str(error)) from error
+    if not isinstance(data, dict) or data.get("scope") != scope:
+        raise PayloadRefused("payload of another user or scope")
+    return data["payload"]

@@ -37,6 +37,8 @@ from tracker.projects.models import (
 )
 from tracker.quarters import Quarter
 from tracker.quarters.lock import QuarterClosed, is_closed
+from tracker.setup import first_run
+from tracker.setup import queries as setup_queries
 from tracker.steering import exceptions
 from tracker.steering.exceptions import ExceptionReportIncomplete
 
@@ -46,7 +48,18 @@ bp = Blueprint("projects", __name__)
 def empty_page():
     """No programme (not archived) yet: the manager is shown the way to set one up, others
     whom to ask."""
-    return render_template("projects/empty.html", can_manage=can_manage_programme(current_user))
+    can_manage = can_manage_programme(current_user)
+    return render_template(
+        "projects/empty.html", can_manage=can_manage, checklist=_checklist(None, can_manage)
+    )
+
+
+def _checklist(programme_id: int | None, can_manage: bool) -> first_run.Checklist | None:
+    """The first-run guide, for those who set up, while a step of it is still open."""
+    if not can_manage:
+        return None
+    found = first_run.checklist(setup_queries.first_run_facts(programme_id))
+    return None if found.done else found
 
 
 @bp.route("/")
@@ -75,6 +88,9 @@ def programme(programme_id: int):
         as_of=as_of,
         quarter=quarter,
         can_manage=can_manage_programme(current_user),
+        checklist=_checklist(programme.id, can_manage_programme(current_user))
+        if programme.archived_at is None
+        else None,
     )
 
 

@@ -4,11 +4,14 @@ included (the set-up pages are where they are restored), in a fixed number of qu
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from tracker.auth.models import User, subproject_leads
 from tracker.extensions import db
 from tracker.indicators.models import Indicator
-from tracker.projects.models import Municipality, Organisation, Programme, Subproject
+from tracker.milestones.models import Milestone
+from tracker.projects.models import Action, Municipality, Organisation, Programme, Subproject
+from tracker.setup import first_run
 
 
 def programmes() -> list[dict]:
@@ -94,3 +97,58 @@ def programme_indicators(programme_id: int) -> list[Indicator]:
             .order_by(Indicator.name)
         )
     )
+
+
+def first_run_facts(programme_id: int | None) -> first_run.Facts:
+    """The counts the first-run checklist is made of, in one query."""
+    live = (Subproject.programme_id == programme_id, Subproject.archived_at.is_(None))
+    led = (
+        select(func.count(func.distinct(subproject_leads.c.subproject_id)))
+        .join(Subproject, Subproject.id == subproject_leads.c.subproject_id)
+        .where(*live)
+        .scalar_subquery()
+    )
+    municipalities, subprojects, with_lead, indicators = db.session.execute(
+        select(
+            select(func.count(Municipality.id)).scalar_subquery(),
+            select(func.count(Subproject.id)).where(*live).scalar_subquery(),
+            led,
+            select(func.count(Indicator.id))
+            .where(Indicator.programme_id == programme_id)
+            .scalar_subquery(),
+        )
+    ).one()
+    return first_run.Facts(programme_id, municipalities, subprojects, with_lead, indicators)
+
+
+def plan_context(programme_id: int) -> dict:
+    """What a plan-of-action import is matched against, in a fixed number of queries: the
+    programme's subprojects (with their leads), actions, milestones and indicators (with their
+    sources), every organisation and municipality, and the users who may lead."""
+    subprojects = list(
+        db.session.scalars(
+            select(Subproject)
+            .where(Subproject.programme_id == programme_id)
+            .options(selectinload(Subproject.leads))
+        )
+    )
+    ids = [s.id for s in subprojects]
+    return {
+        "municipalities": list(db.session.scalars(select(Municipality))),
+        "organisations": list(db.session.scalars(select(Organisation))),
+        "subprojects": subprojects,
+        "lead_users": list(
+            db.session.scalars(select(User).where(User.role == "lead", User.active.is_(True)))
+        ),
+        "actions": list(db.session.scalars(select(Action).where(Action.subproject_id.in_(ids)))),
+        "milestones": list(
+            db.session.scalars(select(Milestone).where(Milestone.subproject_id.in_(ids)))
+        ),
+        "indicators": list(
+            db.session.scalars(
+                select(Indicator)
+                .where(Indicator.programme_id == programme_id)
+                .options(selectinload(Indicator.sources))
+            )
+        ),
+    }
