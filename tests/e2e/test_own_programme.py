@@ -284,12 +284,12 @@ def fill_workbook(book) -> None:
         book["Deelprojecten"].append([code, f"Techniek in {municipality}", "", municipality, email])
         book["Indicatoren"].append(
             [code, "Vakmensen opgeleid hier", "vakmensen", "", "", "Hoger is beter", 0]
-            + ["01-01-2026", 200, "31-12-2027", "Per kwartaal", "Laatste waarde", None, None]
+            + ["01-01-2026", 200, "31-12-2027", "Elk kwartaal", None, "Laatste waarde", None, None]
         )
         book["Mijlpalen"].append([code, "Werkplaats open", "", "01-09-2027", None])
     book["Indicatoren"].append(
         ["", TOTAL, "vakmensen", "", "", "Hoger is beter", 0, "01-01-2026", 400, "31-12-2027"]
-        + ["Per kwartaal", "Laatste waarde", "Totaal"]
+        + ["Elk kwartaal", None, "Laatste waarde", "Totaal"]
         + ["NOP: Vakmensen opgeleid hier; URK: Vakmensen opgeleid hier"]
     )
     book["Organisaties"].append(["Techniekcollege Noordoost", "School (mbo)", "Noordoostpolder"])

@@ -48,11 +48,12 @@ def _plan(book):
     book["Mijlpalen"].append(["C", "Open dag gehouden", "", "30-06-2026", "Open dag"])
     book["Indicatoren"].append(
         ["C", "Bezoekers", "bezoekers", "", "", "Hoger is beter", 0, date(2026, 1, 1), 300]
-        + [date(2027, 12, 31), "Per kwartaal", "Totaal", None, None]
+        + [date(2027, 12, 31), "Elk kwartaal", None, "Totaal", None, None]
     )
     book["Indicatoren"].append(
         ["", "Bezoekers en stages", "aantal", "", "", "Hoger is beter", 0, date(2026, 1, 1), 400]
-        + [date(2027, 12, 31), "Per kwartaal", "Totaal", "Totaal", "C: Bezoekers; B: Stageplaatsen"]
+        + [date(2027, 12, 31), "Elk kwartaal", None, "Totaal", "Totaal"]
+        + ["C: Bezoekers; B: Stageplaatsen"]
     )
     return book
 
@@ -251,3 +252,30 @@ def test_the_import_pages_speak_english_too(login_as, world):
     client.post("/language/en")
     body = client.get(f"/setup/programmes/{world['programme_id']}/import").get_data(as_text=True)
     assert "Import a plan of action from Excel" in body
+
+
+def test_a_yearly_indicator_takes_the_month_its_source_publishes(app, login_as, world):
+    """A yearly figure (DUO publishes in spring) needs its month; without one the cell is named."""
+    client = login_as("manager")
+    book = _template(client, world["programme_id"])
+    row = ["A", "Instroom techniek", "leerlingen", "", "DUO", "Hoger is beter", 0]
+    book["Indicatoren"].append(
+        row + [date(2026, 1, 1), 90, date(2027, 12, 31), "Eén keer per jaar", None, "Totaal"]
+    )
+    response = _upload(client, world["programme_id"], _bytes(book))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "(Publicatiemaand): Kies de maand waarin de bron publiceert." in body
+    book["Indicatoren"].cell(row=book["Indicatoren"].max_row, column=12, value="april")
+    response = _upload(client, world["programme_id"], _bytes(book))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    confirm = client.post(
+        f"/setup/programmes/{world['programme_id']}/import/apply",
+        data={"payload": _payload(response.get_data(as_text=True))},
+    )
+    assert confirm.status_code == 302
+    with app.app_context():
+        indicator = db.session.scalar(
+            select(Indicator).where(Indicator.name == "Instroom techniek")
+        )
+        assert (indicator.frequency, indicator.publication_month) == ("yearly", 4)

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 
 from tracker.extensions import db
+from tracker.indicators import freshness
 from tracker.indicators import services as indicator_services
 from tracker.indicators import values as indicator_values
 from tracker.milestones import services as milestone_services
@@ -283,6 +284,11 @@ class _Resolver:
             if problem == indicator_values.PERCENT_RANGE:
                 self._error(op, column, _("A percentage lies between 0 and 100."))
         sources = self._sources(op, code, v)
+        yearly = v["frequency"] == freshness.YEARLY
+        if yearly and not v["publication_month"]:
+            self._error(
+                op, "publication_month", _("Choose the month in which the source publishes.")
+            )
         op.values = {
             "_key": key,
             "subproject": _key(code),
@@ -296,6 +302,9 @@ class _Resolver:
             "target_value": v["target_value"],
             "target_date": target_date,
             "frequency": v["frequency"],
+            "publication_month": int(v["publication_month"])
+            if yearly and v["publication_month"]
+            else None,
             "rollup": v["rollup"],
             "aggregation": v["aggregation"],
             "sources": sources,
@@ -308,6 +317,10 @@ class _Resolver:
             for name in indicator_services.INDICATOR_FIELDS
         }
         pairs["aggregation"] = (target.aggregation if target else None, v["aggregation"])
+        pairs["publication_month"] = (
+            target.publication_month if target else None,
+            op.values["publication_month"],
+        )
         if not code:
             now = (
                 sorted((_key(s.subproject.code), _key(s.name)) for s in target.sources)

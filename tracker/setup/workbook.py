@@ -25,12 +25,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker.indicators.excel import MAX_ROWS, UploadRefused
-from tracker.indicators.forms import FREQUENCY_LABELS
 from tracker.labels import (
     ACTION_STATE_LABELS,
     DIRECTION_LABELS,
+    FREQUENCY_LABELS,
     ORGANISATION_KIND_LABELS,
     ROLLUP_LABELS,
+    month_name,
 )
 from tracker.numbers import InvalidNumber, OutOfRange, bounded, parse_number
 from tracker.spreadsheets import neutralise, restore
@@ -92,6 +93,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("target_value", "Streefwaarde", kind="number", required=True, width=12),
         Column("target_date", "Streefdatum", kind="date", required=True, width=12),
         Column("frequency", "Frequentie", kind="choice", choices="frequenties", width=14),
+        Column("publication_month", "Publicatiemaand", kind="choice", choices="maanden", width=14),
         Column("rollup", "Optelling over tijd", kind="choice", choices="optellingen", width=18),
         Column("aggregation", "Berekening", kind="choice", choices="optellingen", width=16),
         Column("sources", "Berekend uit", kind="list", max_length=5000, width=40),
@@ -148,7 +150,8 @@ EXAMPLES: dict[str, list] = {
         date(2026, 1, 1),
         500,
         date(2027, 12, 31),
-        "Per kwartaal",
+        "Elk kwartaal",
+        None,
         "Laatste waarde",
         None,
         None,
@@ -171,7 +174,9 @@ HELP = (
     "Acties en Mijlpalen: de kolom Deelproject neemt de code van een deelproject (uit dit blad "
     "of al in de tracker). De uitvoerder is een organisatie (uit het blad Organisaties of al in "
     "de tracker); de actie van een mijlpaal is de titel van een actie van hetzelfde deelproject.",
-    "Indicatoren: laat Deelproject leeg voor een indicator van het programma zelf. Een "
+    "Indicatoren: een indicator met Frequentie 'Eén keer per jaar' neemt de Publicatiemaand van "
+    "zijn bron (bijvoorbeeld april voor cijfers van DUO); bij de andere blijft die leeg. "
+    "Laat Deelproject leeg voor een indicator van het programma zelf. Een "
     "programma-indicator met een Berekening (Totaal, Gemiddelde of Laatste waarde) wordt per "
     "kwartaal berekend uit de deelprojectindicatoren in Berekend uit, als 'DP1: Leerlingen "
     "bereikt; DP2: Leerlingen bereikt'. Zonder Berekening vul je de waarden zelf in.",
@@ -213,6 +218,7 @@ def vocabularies(municipality_names: list[str]) -> dict[str, dict[str, str]]:
             "standen": {k: str(v) for k, v in ACTION_STATE_LABELS.items()},
             "richtingen": {k: str(v) for k, v in DIRECTION_LABELS.items()},
             "frequenties": {k: str(v) for k, v in FREQUENCY_LABELS.items()},
+            "maanden": {str(month): month_name(month) for month in range(1, 13)},
             "optellingen": {k: str(v) for k, v in ROLLUP_LABELS.items()},
         }
 
