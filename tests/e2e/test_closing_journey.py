@@ -41,6 +41,7 @@ def _approval_decision(live_server) -> None:
 def test_the_manager_closes_a_quarter_naming_the_approving_decision(browser_page, live_server):
     _approval_decision(live_server)
     page = browser_page
+    page.set_default_timeout(60_000)  # the dashboard after the log-in is slow on a busy machine
     log_in(page, live_server, "manager")
     page.click("nav a[href='/reports']")
     row_of(page, PAST).locator("a[href$='/close']").click()
