@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import zipfile
 from datetime import date
 
 from conftest import approval, login
@@ -152,6 +153,11 @@ def test_the_cover_names_the_approving_decision_and_a_draft_never_claims_approva
     # The subproject report made later from the archived snapshot says the same.
     sub = pdf_text(client.get(f"/reports/{pid}/subprojects/{world['a']}/2026-Q3.pdf").data)
     assert f"Vastgesteld door de stuurgroep op 12-10-2026, besluit: {APPROVAL}" in sub
+
+    export = client.get(f"/exports/{pid}/2026-Q3.csv")
+    with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
+        about = archive.read("over-dit-bestand.txt").decode("utf-8")
+    assert "Vastgesteld door de stuurgroep op 12-10-2026, besluit 1" in about
 
     # The decision log may change later: the archive keeps what was approved.
     with app.app_context():
