@@ -275,6 +275,24 @@ def archive_quarter(app, programme_id: int, quarter: str) -> None:
         db.session.commit()
 
 
+def approval(
+    app,
+    programme_id: int,
+    held_on: date = date(2026, 10, 12),
+    text: str = "De kwartaalrapportage 2026-Q3 wordt vastgesteld.",
+) -> dict:
+    """A steering-group meeting after 2026-Q3 with the decision that approved its report:
+    the form data that closes the quarter naming that decision."""
+    from tracker.models import Decision, Meeting
+
+    with app.app_context():
+        meeting = Meeting(programme_id=programme_id, held_on=held_on, title="Stuurgroep oktober")
+        decision = Decision(meeting=meeting, number=1, text=text)
+        db.session.add_all([meeting, decision])
+        db.session.commit()
+        return {"decision": str(decision.id)}
+
+
 def count_queries(app, client, path: str) -> int:
     """How many SQL statements run while ``client`` GETs ``path`` (which must answer 200)."""
     return len(statements_of(app, client, path))

@@ -619,6 +619,19 @@ FORMS = [
         {**USER_FIELDS, "version": _version_or("User", "steering_id")},
         always_refused=True,
     ),
+    FormCase(
+        "close-quarter-as-manager",
+        lambda w: f"/reports/{w['programme_id']}/2026-Q3/close",
+        "manager",
+        {"decision": st.one_of(ID, TEXT)},
+    ),
+    FormCase(
+        "close-quarter-as-steering",
+        lambda w: f"/reports/{w['programme_id']}/2026-Q3/close",
+        "steering",
+        {"decision": ID},
+        always_refused=True,
+    ),
     *SETUP_FORMS,
 ]
 

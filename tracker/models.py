@@ -13,7 +13,7 @@ from tracker.projects.models import (
     Subproject,
     SubprojectOrganisation,
 )
-from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport
+from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport, WithdrawnReport
 from tracker.reports.models import QuarterClosing, StoredReport
 from tracker.security_events.models import SecurityEvent
 from tracker.steering.models import Decision, DecisionSubproject, ExceptionReport, Meeting
@@ -43,6 +43,7 @@ __all__ = [
     "StoredReport",
     "SubprojectOrganisation",
     "User",
+    "WithdrawnReport",
     "indicator_sources",
     "subproject_leads",
 ]

@@ -38,6 +38,7 @@ def test_every_quarter_in_a_url_goes_through_the_converter(app):
         "reports.subproject_pdf",
         "reports.close",
         "reports.reopen",
+        "reports.withdrawn_pdf",
         "reports.programme_export",
         "reports.subproject_export",
     } <= rules
@@ -54,6 +55,7 @@ def _path(rule, world, quarter: str) -> str:
         "programme_id": world["programme_id"],
         "subproject_id": world["a"],
         "quarter": "QUARTER",
+        "report_version": 1,
         "fmt": "xlsx",
     }
     path = rule.rule

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
-from conftest import statements_of
+from conftest import approval, statements_of
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -198,7 +198,7 @@ def test_subproject_section_lists_every_milestone_the_quarter_concerns(app, q3):
 def test_close_quarter_archives_a_byte_identical_report(app, login_as, q3):
     client = login_as("manager")
     pid = q3["programme_id"]
-    response = client.post(f"/reports/{pid}/2026-Q3/close")
+    response = client.post(f"/reports/{pid}/2026-Q3/close", data=approval(app, pid))
     assert response.status_code == 303
     first = get_pdf(client, f"/reports/{pid}/2026-Q3.pdf")
     text = pdf_text(first)
@@ -231,7 +231,7 @@ def test_closed_quarter_subproject_report_is_archived_at_its_first_download(
     client = login_as("manager")
     pid, sid = q3["programme_id"], q3["a"]
     url = f"/reports/{pid}/subprojects/{sid}/2026-Q3.pdf"
-    assert client.post(f"/reports/{pid}/2026-Q3/close").status_code == 303
+    assert client.post(f"/reports/{pid}/2026-Q3/close", data=approval(app, pid)).status_code == 303
     first = client.get(url)
     assert first.status_code == 200
     assert "VASTGESTELD" in pdf_text(first.data)
@@ -272,7 +272,7 @@ def test_closed_quarter_subproject_report_is_archived_at_its_first_download(
 def test_subproject_added_after_closing_has_no_report_of_that_quarter(app, login_as, q3):
     client = login_as("manager")
     pid = q3["programme_id"]
-    assert client.post(f"/reports/{pid}/2026-Q3/close").status_code == 303
+    assert client.post(f"/reports/{pid}/2026-Q3/close", data=approval(app, pid)).status_code == 303
     with app.app_context():
         older = db.session.get(Subproject, q3["a"])
         added = Subproject(
@@ -296,7 +296,7 @@ def test_subproject_added_after_closing_has_no_report_of_that_quarter(app, login
 def test_edits_to_a_closed_quarter_are_refused(app, login_as, q3):
     client = login_as("manager")
     pid = q3["programme_id"]
-    client.post(f"/reports/{pid}/2026-Q3/close")
+    client.post(f"/reports/{pid}/2026-Q3/close", data=approval(app, pid))
     with app.app_context():
         with pytest.raises(lock.QuarterClosed) as refused:
             lock.ensure_quarter_open(pid, "2026-Q3")
@@ -334,7 +334,7 @@ def test_edits_to_a_closed_quarter_are_refused(app, login_as, q3):
 def test_reopen_is_audited_and_allows_edits_again(app, login_as, q3):
     client = login_as("manager")
     pid = q3["programme_id"]
-    client.post(f"/reports/{pid}/2026-Q3/close")
+    client.post(f"/reports/{pid}/2026-Q3/close", data=approval(app, pid))
     confirm = client.get(f"/reports/{pid}/2026-Q3/reopen")
     assert confirm.status_code == 200
     page = confirm.get_data(as_text=True)
@@ -381,14 +381,23 @@ def test_closing_and_reopening_leave_exactly_one_clear_audit_entry_each(app, log
             query = db.session.query(AuditEntry).order_by(AuditEntry.id)
             return [(e.entity, e.action, e.changes) for e in query]
 
+    approved = approval(app, pid)
     before = entries()
-    assert client.post(f"/reports/{pid}/2026-Q3/close").status_code == 303
+    assert client.post(f"/reports/{pid}/2026-Q3/close", data=approved).status_code == 303
     after_close = entries()
     assert len(after_close) == len(before) + 1
     entity, action, changes = after_close[-1]
     assert (entity, action) == ("ClosedQuarter", "create")
-    assert set(changes) == {"programme_id", "quarter", "pdf_sha256"}  # no PDF, no snapshot
+    assert set(changes) == {  # no PDF, no snapshot
+        "programme_id",
+        "quarter",
+        "report_version",
+        "approved_on",
+        "approval_decision",
+        "pdf_sha256",
+    }
     assert changes["quarter"] == [None, "2026-Q3"]
+    assert changes["approved_on"] == [None, "2026-10-12"]
     body = client.get("/history").get_data(as_text=True)
     assert "Vastgesteld kwartaal (gearchiveerd rapport)" in body
     assert "SHA-256 van het rapport" in body and "pdf_sha256" not in body
@@ -405,8 +414,10 @@ def test_running_quarter_cannot_be_closed_and_double_close_is_refused(app, login
     pid = q3["programme_id"]
     response = client.post(f"/reports/{pid}/2026-Q4/close", follow_redirects=True)
     assert "nog niet voorbij" in response.get_data(as_text=True)
-    client.post(f"/reports/{pid}/2026-Q3/close")
-    response = client.post(f"/reports/{pid}/2026-Q3/close", follow_redirects=True)
+    client.post(f"/reports/{pid}/2026-Q3/close", data=approval(app, pid))
+    response = client.post(
+        f"/reports/{pid}/2026-Q3/close", data=approval(app, pid), follow_redirects=True
+    )
     assert "was al vastgesteld" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(ClosedQuarter).count() == 1
@@ -416,12 +427,14 @@ def test_running_quarter_cannot_be_closed_and_double_close_is_refused(app, login
     ("role", "download", "close"),
     [("admin", 200, 303), ("manager", 200, 303), ("steering", 200, 403), ("lead", 403, 403)],
 )
-def test_role_matrix(login_as, world, role, download, close):
+def test_role_matrix(app, login_as, world, role, download, close):
     client = login_as(role)
     pid = world["programme_id"]
     assert client.get(f"/reports/{pid}").status_code == download
     assert client.get(f"/exports/{pid}/2026-Q3.xlsx").status_code == download
-    assert client.post(f"/reports/{pid}/2026-Q3/close").status_code == close
+    assert (
+        client.post(f"/reports/{pid}/2026-Q3/close", data=approval(app, pid)).status_code == close
+    )
     reopen = client.post(f"/reports/{pid}/2026-Q3/reopen", data={"reason": "Correctie"})
     assert reopen.status_code == close
 
@@ -710,7 +723,12 @@ def test_xlsx_export_reads_back_as_typed_with_pandas(login_as, hostile_world):
 
 def test_a_closed_quarters_export_names_its_archived_report(app, login_as, q3):
     client = login_as("manager")
-    assert client.post(f"/reports/{q3['programme_id']}/2026-Q3/close").status_code == 303
+    assert (
+        client.post(
+            f"/reports/{q3['programme_id']}/2026-Q3/close", data=approval(app, q3["programme_id"])
+        ).status_code
+        == 303
+    )
     with app.app_context():
         seal = db.session.query(ClosedQuarter).one().pdf_sha256
     book = load_workbook(io.BytesIO(client.get(f"/exports/{q3['programme_id']}/2026-Q3.xlsx").data))

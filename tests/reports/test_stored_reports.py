@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import login
+from conftest import approval, login
 from sqlalchemy import select, update
 
 from tracker import create_app
@@ -160,13 +160,15 @@ def test_a_data_change_rebuilds_the_concept_reports_in_the_background(
 def test_closing_runs_as_a_job_and_the_reports_page_shows_its_progress(app, worker, world):
     client = as_user(worker, world, "manager")
     pid = world["programme_id"]
-    assert client.post(f"/reports/{pid}/2026-Q3/close").status_code == 303
+    assert client.post(f"/reports/{pid}/2026-Q3/close", data=approval(app, pid)).status_code == 303
     page = client.get(f"/reports/{pid}").get_data(as_text=True)
     assert "Wordt vastgesteld" in page and "data-progress-reload" in page
     assert "wordt vastgesteld: het vastgestelde rapport wordt gemaakt" in page  # the flash
     status = client.get(f"/reports/{pid}/2026-Q3/closing").get_json()
     assert status["done"] is False
-    again = client.post(f"/reports/{pid}/2026-Q3/close", follow_redirects=True)
+    again = client.post(
+        f"/reports/{pid}/2026-Q3/close", data=approval(app, pid), follow_redirects=True
+    )
     assert "wordt al vastgesteld" in again.get_data(as_text=True)
     assert run_queued_jobs(worker) == 1
     assert client.get(f"/reports/{pid}/2026-Q3/closing").get_json()["done"] is True
@@ -179,7 +181,7 @@ def test_closing_runs_as_a_job_and_the_reports_page_shows_its_progress(app, work
 def test_a_failed_closing_says_so_and_may_be_tried_again(app, worker, world, monkeypatch):
     client = as_user(worker, world, "manager")
     pid = world["programme_id"]
-    client.post(f"/reports/{pid}/2026-Q3/close")
+    client.post(f"/reports/{pid}/2026-Q3/close", data=approval(app, pid))
 
     def broken(*args, **kwargs):
         raise RuntimeError("no fonts")
@@ -193,7 +195,7 @@ def test_a_failed_closing_says_so_and_may_be_tried_again(app, worker, world, mon
     assert "Vaststellen is mislukt" in page and f"/reports/{pid}/2026-Q3/close" in page
     with app.app_context():
         assert db.session.scalars(select(ClosedQuarter)).all() == []
-    assert client.post(f"/reports/{pid}/2026-Q3/close").status_code == 303
+    assert client.post(f"/reports/{pid}/2026-Q3/close", data=approval(app, pid)).status_code == 303
     assert run_queued_jobs(worker) == 1
     with app.app_context():
         assert db.session.scalars(select(ClosedQuarter.quarter)).all() == ["2026-Q3"]
@@ -202,7 +204,7 @@ def test_a_failed_closing_says_so_and_may_be_tried_again(app, worker, world, mon
 def test_reopening_withdraws_the_stored_final_reports(app, login_as, world):
     client = login_as("manager")
     pid, sid = world["programme_id"], world["a"]
-    client.post(f"/reports/{pid}/2026-Q3/close")
+    client.post(f"/reports/{pid}/2026-Q3/close", data=approval(app, pid))
     assert client.get(f"/reports/{pid}/subprojects/{sid}/2026-Q3.pdf").status_code == 200
     with app.app_context():
         assert db.session.scalars(select(StoredReport.variant)).all() == [pdf.FINAL]

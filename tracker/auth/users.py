@@ -137,13 +137,15 @@ def authored_records(user: User) -> list[str]:
     from tracker.indicators.models import Measurement
     from tracker.milestones.models import MilestoneDateChange
     from tracker.projects.models import QuarterlyUpdate
-    from tracker.quarters.models import ClosedQuarter
+    from tracker.quarters.models import ClosedQuarter, WithdrawnReport
 
     counts = [
         (Measurement.entered_by_id, _("measurements entered")),
         (MilestoneDateChange.changed_by_id, _("planned-date changes")),
         (QuarterlyUpdate.updated_by_id, _("quarterly updates")),
         (ClosedQuarter.closed_by_id, _("closed quarters")),
+        (WithdrawnReport.closed_by_id, _("withdrawn reports")),
+        (WithdrawnReport.withdrawn_by_id, _("withdrawn reports")),
         (AuditEntry.user_id, _("changes in the history")),
     ]
     found = []

@@ -6,7 +6,7 @@ cannot disagree. No function here runs a query per row.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import select
@@ -165,3 +165,24 @@ def milestones_as_at(
         )
     rows.sort(key=lambda r: (r[4], r[0]))
     return tables.frame(rows, AS_AT_MILESTONE_COLUMNS)
+
+
+def date_change_reasons(
+    programme_id: int, as_at: date, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Each milestone's newest reason for moving its planned date, as recorded by the end of
+    ``as_at``: what a report as at that day says about a slip. One query."""
+    query = (
+        select(Milestone.id, Milestone.subproject_id, MilestoneDateChange.reason)
+        .join(MilestoneDateChange, MilestoneDateChange.milestone_id == Milestone.id)
+        .join(Subproject, Subproject.id == Milestone.subproject_id)
+        .where(
+            Subproject.programme_id == programme_id,
+            MilestoneDateChange.changed_at < as_at + timedelta(days=1),
+        )
+        .order_by(MilestoneDateChange.changed_at, MilestoneDateChange.id)
+    )
+    if subproject_ids is not None:
+        query = query.where(Milestone.subproject_id.in_(subproject_ids))
+    newest = {row[0]: row for row in db.session.execute(query)}
+    return tables.frame(list(newest.values()), ["milestone_id", "subproject_id", "reason"])

@@ -6,17 +6,20 @@ archives it; the reports page shows the quarter as being closed until then.
 From then on that quarter's report is served from the archive, byte for byte, and the data of
 the quarter cannot change (the lock in :mod:`tracker.quarters.lock`). A subproject's report of
 a closed quarter is made from the snapshot by a job at its first download and archived too.
-Reopening deletes the archive rows; both actions leave an audit entry.
+Closing records the meeting and decision of the steering group that approved the report, and
+the cover prints them. Reopening moves the approved PDF to :class:`WithdrawnReport` (still
+downloadable, marked withdrawn) and deletes the archive rows; both actions leave an audit entry.
+A closing after a reopening makes the next report version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker import sqlite, timeutil
@@ -26,9 +29,10 @@ from tracker.extensions import db
 from tracker.jobs import job
 from tracker.quarters import Quarter
 from tracker.quarters.lock import closed_quarter
-from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport
+from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport, WithdrawnReport
 from tracker.reports import pdf, snapshot
 from tracker.reports.models import QuarterClosing, StoredReport
+from tracker.steering.models import Decision
 from tracker.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
@@ -57,8 +61,13 @@ class NotInArchive(LookupError):
     """The subproject was not part of the programme when the quarter was closed."""
 
 
-def request_closing(programme_id: int, quarter: Quarter, user) -> None:
-    """Queue the closing of ``quarter``: the job makes the final report, which takes a while.
+class ApprovalGone(LookupError):
+    """The decision chosen as the report's approval was deleted before the closing ran."""
+
+
+def request_closing(programme_id: int, quarter: Quarter, user, decision_id: int) -> None:
+    """Queue the closing of ``quarter``, approved by the steering group's decision
+    ``decision_id``: the job makes the final report, which takes a while.
     Raises :class:`AlreadyClosed`, or :class:`ClosingUnderway` while an earlier request runs."""
     if closed_quarter(programme_id, quarter) is not None:
         raise AlreadyClosed(str(quarter))
@@ -68,7 +77,12 @@ def request_closing(programme_id: int, quarter: Quarter, user) -> None:
             raise ClosingUnderway(str(quarter))
         db.session.delete(pending)
         db.session.flush()
-    row = QuarterClosing(programme_id=programme_id, quarter=str(quarter), requested_by_id=user.id)
+    row = QuarterClosing(
+        programme_id=programme_id,
+        quarter=str(quarter),
+        requested_by_id=user.id,
+        decision_id=decision_id,
+    )
     db.session.add(row)
     db.session.flush()
     closing_id = row.id
@@ -110,10 +124,13 @@ def close_quarter_job(closing_id: int) -> None:
         return
     programme_id, quarter = pending.programme_id, Quarter.parse(pending.quarter)
     user = db.session.get(User, pending.requested_by_id) if pending.requested_by_id else None
+    decision = db.session.get(Decision, pending.decision_id) if pending.decision_id else None
     try:
         if user is None:
             raise LookupError("the user who asked for the closing no longer exists")
-        close_quarter(programme_id, quarter, user)
+        if decision is None:
+            raise ApprovalGone("the decision chosen as the approval is no longer in the log")
+        close_quarter(programme_id, quarter, user, approval_of(decision))
     except AlreadyClosed:
         db.session.rollback()
         _finish(closing_id, None)
@@ -134,7 +151,33 @@ def _finish(closing_id: int, error: str | None) -> None:
         db.session.commit()
 
 
-def close_quarter(programme_id: int, quarter: Quarter, user) -> ClosedQuarter:
+def approval_of(decision: Decision) -> pdf.Approval:
+    """The approval as the cover prints it, copied from the decision log."""
+    meeting = decision.meeting
+    return pdf.Approval(
+        approved_on=meeting.held_on,
+        meeting=meeting.title,
+        decision_number=decision.number,
+        decision=decision.text,
+        meeting_id=meeting.id,
+        decision_id=decision.id,
+    )
+
+
+def next_version(programme_id: int, quarter: Quarter) -> int:
+    """The version the quarter's next approved report gets: one more than those withdrawn."""
+    withdrawn = db.session.scalar(
+        select(func.max(WithdrawnReport.report_version)).where(
+            WithdrawnReport.programme_id == programme_id,
+            WithdrawnReport.quarter == str(quarter),
+        )
+    )
+    return (withdrawn or 0) + 1
+
+
+def close_quarter(
+    programme_id: int, quarter: Quarter, user, approval: pdf.Approval
+) -> ClosedQuarter:
     """Freeze the quarter: snapshot its data, render the final PDF, store both with the hash.
 
     The PDF takes seconds to make, outside any write transaction; then, holding the writer
@@ -145,18 +188,20 @@ def close_quarter(programme_id: int, quarter: Quarter, user) -> ClosedQuarter:
         if closed_quarter(programme_id, quarter) is not None:
             raise AlreadyClosed(str(quarter))
         data = snapshot.collect(programme_id, quarter)
-        closing = pdf.Closing(closed_on=timeutil.today(), closed_by=user.name)
-        data["closing"] = {
-            "closed_on": closing.closed_on.isoformat(),
-            "closed_by": closing.closed_by,
-        }
+        closing = pdf.Closing(
+            closed_on=timeutil.today(),
+            closed_by=user.name,
+            version=next_version(programme_id, quarter),
+            approval=approval,
+        )
+        data["closing"] = closing.as_json()
         document = pdf.build_pdf(data, state=pdf.FINAL, closing=closing)
         db.session.commit()  # ends the read transaction; the write below begins locked
         with sqlite.writing():
             if closed_quarter(programme_id, quarter) is not None:
                 raise AlreadyClosed(str(quarter))
             if _same_data(snapshot.collect(programme_id, quarter), data):
-                return _archive(programme_id, quarter, user, data, document)
+                return _archive(programme_id, quarter, user, closing, data, document)
             db.session.commit()
     raise DataKeptChanging(str(quarter))
 
@@ -165,7 +210,15 @@ def _same_data(now: dict, archived: dict) -> bool:
     return all(now[key] == archived[key] for key in ("programme", "quarter", "as_at", "frames"))
 
 
-def _archive(programme_id: int, quarter: Quarter, user, data: dict, document: bytes):
+def _archive(
+    programme_id: int,
+    quarter: Quarter,
+    user,
+    closing: pdf.Closing,
+    data: dict,
+    document: bytes,
+):
+    approval = closing.approval
     row = ClosedQuarter(
         programme_id=programme_id,
         quarter=str(quarter),
@@ -173,6 +226,13 @@ def _archive(programme_id: int, quarter: Quarter, user, data: dict, document: by
         snapshot=data,
         pdf=document,
         pdf_sha256=hashlib.sha256(document).hexdigest(),
+        report_version=closing.version,
+        approval_meeting_id=approval.meeting_id,
+        approval_decision_id=approval.decision_id,
+        approved_on=approval.approved_on,
+        approval_meeting=approval.meeting[:200],
+        approval_decision_number=approval.decision_number,
+        approval_decision=approval.decision,
     )
     db.session.add(row)
     db.session.flush()
@@ -242,12 +302,30 @@ def _stored_subproject_report(
 
 
 def reopen_quarter(programme_id: int, quarter: Quarter, user, reason: str) -> None:
-    """Delete the archive (with its subproject reports) so the quarter's data can be corrected;
-    the audit entry keeps the reason and the hash of the programme report that was withdrawn."""
+    """Withdraw the approved report and delete the archive (with its subproject reports) so the
+    quarter's data can be corrected. The programme report's file is kept as a withdrawn version
+    with the reason; the audit entry keeps the reason and the withdrawn report's hash."""
     row = closed_quarter(programme_id, quarter)
     if row is None:
         raise NotClosed(str(quarter))
     _audit(user, "delete", row, reason=reason)
+    db.session.add(
+        WithdrawnReport(
+            programme_id=row.programme_id,
+            quarter=row.quarter,
+            report_version=row.report_version,
+            closed_by_id=row.closed_by_id,
+            closed_at=row.closed_at,
+            approved_on=row.approved_on,
+            approval_meeting=row.approval_meeting,
+            approval_decision_number=row.approval_decision_number,
+            approval_decision=row.approval_decision,
+            withdrawn_by_id=user.id,
+            reason=reason,
+            pdf=row.pdf,
+            pdf_sha256=row.pdf_sha256,
+        )
+    )
     db.session.execute(
         delete(StoredReport).where(
             StoredReport.programme_id == programme_id,
@@ -265,7 +343,14 @@ def _audit(user, action: str, row: ClosedQuarter, reason: str | None = None) -> 
     recorder.py): its entry would hold the whole snapshot and the PDF. This one names the
     quarter and the report's hash, which identifies the archived PDF, and nothing bigger; a
     reopening adds its reason."""
-    facts = {"programme_id": row.programme_id, "quarter": row.quarter, "pdf_sha256": row.pdf_sha256}
+    facts = {
+        "programme_id": row.programme_id,
+        "quarter": row.quarter,
+        "report_version": row.report_version,
+        "approved_on": row.approved_on.isoformat() if row.approved_on else None,
+        "approval_decision": row.approval_decision,
+        "pdf_sha256": row.pdf_sha256,
+    }
     changes = {
         key: [None, value] if action == "create" else [value, None] for key, value in facts.items()
     }
@@ -283,9 +368,53 @@ def _audit(user, action: str, row: ClosedQuarter, reason: str | None = None) -> 
 
 
 def closing_of(row: ClosedQuarter) -> pdf.Closing:
-    """Who closed the quarter and when, as printed on the archived report's cover."""
+    """Who closed the quarter, when, and the approval, as printed on the archived report's
+    cover (a quarter closed before approvals were recorded has none)."""
     closing = row.snapshot.get("closing") or {}
-    return pdf.Closing(
-        closed_on=date.fromisoformat(closing["closed_on"]) if closing else row.closed_at.date(),
-        closed_by=closing.get("closed_by", ""),
+    if not closing:
+        return pdf.Closing(closed_on=row.closed_at.date(), closed_by="")
+    return pdf.Closing.from_json(closing)
+
+
+def withdrawn_reports(programme_id: int) -> dict[str, list[dict]]:
+    """The programme's withdrawn reports per quarter, oldest version first, with who withdrew
+    them, without their files (one query)."""
+    rows = db.session.execute(
+        select(
+            WithdrawnReport.quarter,
+            WithdrawnReport.report_version,
+            WithdrawnReport.withdrawn_at,
+            User.name,
+            WithdrawnReport.reason,
+            WithdrawnReport.approved_on,
+            WithdrawnReport.approval_decision_number,
+            WithdrawnReport.pdf_sha256,
+        )
+        .outerjoin(User, User.id == WithdrawnReport.withdrawn_by_id)
+        .where(WithdrawnReport.programme_id == programme_id)
+        .order_by(WithdrawnReport.quarter, WithdrawnReport.report_version)
+    )
+    found: dict[str, list[dict]] = {}
+    for row in rows:
+        found.setdefault(row.quarter, []).append(
+            {
+                "version": row.report_version,
+                "withdrawn_at": row.withdrawn_at,
+                "withdrawn_by": row.name or "",
+                "reason": row.reason,
+                "approved_on": row.approved_on,
+                "decision_number": row.approval_decision_number,
+                "pdf_sha256": row.pdf_sha256,
+            }
+        )
+    return found
+
+
+def withdrawn_report(programme_id: int, quarter: Quarter, version: int) -> WithdrawnReport | None:
+    return db.session.scalar(
+        select(WithdrawnReport).where(
+            WithdrawnReport.programme_id == programme_id,
+            WithdrawnReport.quarter == str(quarter),
+            WithdrawnReport.report_version == version,
+        )
     )

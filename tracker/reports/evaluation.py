@@ -16,7 +16,9 @@ from tracker.indicators import status as indicator_rules
 from tracker.milestones import status as milestone_rules
 from tracker.projects import status as subproject_rules
 from tracker.quarters import Quarter
+from tracker.reports import summary as first_pages
 from tracker.reports.snapshot import of_subproject
+from tracker.steering.queries import EXCEPTION_COLUMNS
 from tracker.tables import records
 
 RAG_KEYS = (*subproject_rules.RAG_ORDER, None)
@@ -28,12 +30,15 @@ class Summary:
     slipped: list[dict] = field(default_factory=list)
     overdue: list[dict] = field(default_factory=list)
     indicator_counts: dict[str, int] = field(default_factory=dict)
-    off_track: list[dict] = field(default_factory=list)
     stale: list[dict] = field(default_factory=list)
     computed_rag_counts: dict[str | None, int] = field(default_factory=dict)
     lead_rag_counts: dict[str | None, int] = field(default_factory=dict)
     rag_rows: list[dict] = field(default_factory=list)
     decisions: list[dict] = field(default_factory=list)
+    exceptions: first_pages.Listed = field(default_factory=first_pages.Listed)
+    forecast_slips: first_pages.Listed = field(default_factory=first_pages.Listed)
+    lagging: first_pages.Listed = field(default_factory=first_pages.Listed)
+    history: first_pages.StatusHistory = field(default_factory=first_pages.StatusHistory)
 
 
 @dataclass
@@ -82,8 +87,26 @@ def concerns_quarter(row: dict, quarter: Quarter) -> bool:
     )
 
 
-def build(frames: dict[str, pd.DataFrame], quarter: Quarter, subproject_id: int | None = None):
-    """The whole report, or with ``subproject_id`` the report of one subproject."""
+def _with_older_snapshots(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """An archived snapshot from before exception reports and reasons were kept reads as one
+    without any."""
+    defaults = {
+        "exceptions": EXCEPTION_COLUMNS,
+        "milestone_reasons": ["milestone_id", "subproject_id", "reason"],
+    }
+    missing = {name: pd.DataFrame(columns=c) for name, c in defaults.items() if name not in frames}
+    return {**frames, **missing} if missing else frames
+
+
+def build(
+    frames: dict[str, pd.DataFrame],
+    quarter: Quarter,
+    subproject_id: int | None = None,
+    first: Quarter | None = None,
+):
+    """The whole report, or with ``subproject_id`` the report of one subproject. ``first``, the
+    programme's first quarter, bounds the status history."""
+    frames = _with_older_snapshots(frames)
     previous = frames["indicators_previous"]
     if subproject_id is not None:
         frames = of_subproject(frames, subproject_id)
@@ -130,14 +153,26 @@ def build(frames: dict[str, pd.DataFrame], quarter: Quarter, subproject_id: int 
             )
         )
 
+    this_quarter = {
+        u["subproject_id"]: u["rag"] for u in update_rows if u["quarter"] == str(quarter)
+    }
+    history = first_pages.measurement_history(measurements)
+    reasons = {
+        int(r["milestone_id"]): r["reason"] or "" for r in records(frames["milestone_reasons"])
+    }
     summary = Summary(
+        exceptions=first_pages.exceptions(
+            sections, this_quarter, records(frames["exceptions"]), names
+        ),
+        forecast_slips=first_pages.forecast_slips(milestone_rows, reasons),
+        lagging=first_pages.lagging_indicators(indicator_rows, first_pages.newest_notes(history)),
+        history=first_pages.status_history(frames, quarter, first, sections, names, history),
         achieved=[m for m in milestone_rows if _in_quarter(m["achieved_on"], quarter)],
         slipped=[m for m in milestone_rows if slipped_in_quarter(m, quarter)],
         overdue=[m for m in milestone_rows if m["status"] == milestone_rules.OVERDUE],
         indicator_counts={
             s: sum(1 for i in indicator_rows if i["status"] == s) for s in indicator_rules.STATUSES
         },
-        off_track=[i for i in indicator_rows if i["status"] == indicator_rules.OFF_TRACK],
         # a report archived before freshness was judged has no stale_since
         stale=sorted(
             (i for i in indicator_rows if i.get("stale_since")), key=lambda i: i["stale_since"]

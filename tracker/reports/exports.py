@@ -253,6 +253,13 @@ def provenance(snapshot: dict, seal: str | None = None) -> list[str]:
             name=closing["closed_by"],
             hash=seal,
         )
+        approval = closing.get("approval")
+        if approval:
+            state += ". " + _(
+                "Approved by the steering group on %(date)s, decision %(number)s",
+                date=date.fromisoformat(approval["approved_on"]).strftime("%d-%m-%Y"),
+                number=approval["decision_number"],
+            )
     else:
         state = _(
             "Concept of %(date)s: the numbers can change until the quarter is closed",

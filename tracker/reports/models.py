@@ -73,6 +73,8 @@ class QuarterClosing(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     error: Mapped[str | None] = mapped_column(Text)
+    # The decision of the steering group that approved the report, chosen by the manager.
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id", ondelete="SET NULL"))
 
     def lost(self, now: datetime, timeout: timedelta) -> bool:
         return self.error is None and now - self.requested_at > timeout

@@ -36,11 +36,59 @@ FINAL = "vastgesteld"
 
 
 @dataclass
+class Approval:
+    """The steering group's decision that approved the report, copied from the decision log:
+    the cover says "approved by the steering group on <date>, decision: <text>"."""
+
+    approved_on: date
+    meeting: str
+    decision_number: int
+    decision: str
+    meeting_id: int | None = None
+    decision_id: int | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "approved_on": self.approved_on.isoformat(),
+            "meeting": self.meeting,
+            "decision_number": self.decision_number,
+            "decision": self.decision,
+            "meeting_id": self.meeting_id,
+            "decision_id": self.decision_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Approval:
+        return cls(**{**data, "approved_on": date.fromisoformat(data["approved_on"])})
+
+
+@dataclass
 class Closing:
-    """Who set the report and when: printed on the cover of a closed quarter's report."""
+    """Who set the report, when, which version it is and the approval it rests on: printed on
+    the cover of a closed quarter's report. Kept in the archived snapshot as JSON."""
 
     closed_on: date
     closed_by: str
+    version: int = 1
+    approval: Approval | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "closed_on": self.closed_on.isoformat(),
+            "closed_by": self.closed_by,
+            "version": self.version,
+            "approval": self.approval.as_json() if self.approval else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Closing:
+        approval = data.get("approval")
+        return cls(
+            closed_on=date.fromisoformat(data["closed_on"]),
+            closed_by=data.get("closed_by", ""),
+            version=data.get("version", 1),
+            approval=Approval.from_json(approval) if approval else None,
+        )
 
 
 @dataclass
@@ -200,7 +248,8 @@ def render_html(
     quarter = Quarter.parse(snapshot["quarter"])
     frames = snapshots.frames(snapshot)
     with force_locale("nl"):
-        report = evaluation.build(frames, quarter, subproject_id)
+        first = Quarter.of(date.fromisoformat(snapshot["programme"]["start_date"]))
+        report = evaluation.build(frames, quarter, subproject_id, first)
         timings.data += time.perf_counter() - started
         started = time.perf_counter()
         charts = _print(
@@ -280,6 +329,11 @@ def file_name(quarter: Quarter, subproject_code: str | None = None) -> str:
     """E.g. ``kwartaalrapportage-2026-Q3-DP1.pdf``: ASCII, no user text beyond a code."""
     suffix = f"-{_safe(subproject_code)}" if subproject_code else ""
     return f"kwartaalrapportage-{quarter}{suffix}.pdf"
+
+
+def withdrawn_file_name(quarter: Quarter, row) -> str:
+    """E.g. ``kwartaalrapportage-2026-Q3-versie-1-ingetrokken.pdf``."""
+    return f"kwartaalrapportage-{quarter}-versie-{int(row.report_version)}-ingetrokken.pdf"
 
 
 def _safe(text: str) -> str:

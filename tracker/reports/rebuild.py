@@ -46,6 +46,7 @@ def _report_sources() -> tuple[type, ...]:
         models.Indicator,
         models.Measurement,
         models.QuarterlyUpdate,
+        models.ExceptionReport,
     )
 
 

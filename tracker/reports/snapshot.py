@@ -20,8 +20,10 @@ from tracker.milestones import queries as milestone_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Programme
 from tracker.quarters import Quarter
+from tracker.steering import queries as steering_queries
 
-SNAPSHOT_VERSION = 1
+# 2: the exception reports of the quarter and the milestones' newest reasons for a move.
+SNAPSHOT_VERSION = 2
 
 DATE_COLUMNS = {
     "baseline_date",
@@ -33,6 +35,7 @@ DATE_COLUMNS = {
     "start_date",
     "due_date",
     "stale_since",
+    "measure_due",
 }
 DATETIME_COLUMNS = {"updated_at", "entered_at"}
 
@@ -55,6 +58,8 @@ def collect(programme_id: int, quarter: Quarter) -> dict:
         "indicators_previous": indicator_queries.indicators(programme_id, quarter.previous()),
         "measurements": indicator_queries.measurement_details(programme_id, quarter),
         "updates": project_queries.quarterly_updates(programme_id, quarter),
+        "exceptions": steering_queries.exception_reports(programme_id, quarter),
+        "milestone_reasons": milestone_queries.date_change_reasons(programme_id, end),
     }
     return {
         "version": SNAPSHOT_VERSION,

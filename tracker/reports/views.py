@@ -29,11 +29,12 @@ from tracker.quarters.lock import closed_quarter, closed_quarters
 from tracker.quarters.models import ClosedQuarter
 from tracker.quarters.urls import NoSuchQuarter
 from tracker.reports import closing, exports, pdf, snapshot, store
-from tracker.reports.forms import ReopenForm
+from tracker.reports.forms import ClosingForm, ReopenForm
 from tracker.reports.models import BUILDING, FAILED, READY, StoredReport
 from tracker.security_events import recorder as security_log
 from tracker.security_events.kinds import Kind, Outcome
 from tracker.setup.rules import is_reporting_quarter
+from tracker.steering import queries as steering_queries
 
 bp = Blueprint("reports", __name__)
 
@@ -123,6 +124,7 @@ def index(programme_id: int):
         reporting={q for q in quarters if is_reporting_quarter(programme.reporting_frequency, q)},
         closed=closed,
         closings={q: closing.closing_of(row) for q, row in closed.items()},
+        withdrawn=closing.withdrawn_reports(programme.id),
         underway=underway,
         follow_closing=any(underway.values()),
         subprojects=subprojects,
@@ -239,29 +241,63 @@ def _not_in_archive(subproject: Subproject, period: Quarter):
     )
 
 
-@bp.route("/reports/<int:programme_id>/<quarter:quarter>/close", methods=["POST"])
+@bp.route("/reports/<int:programme_id>/<quarter:quarter>/close", methods=["GET", "POST"])
 @roles_required(*MANAGE_ROLES)
 def close(programme_id: int, quarter: Quarter):
+    """A confirmation page on which the manager names the steering group's decision that
+    approved the report; the closing job is queued only on its POST."""
     programme = _programme(programme_id)
     period = _reportable(programme, quarter)
     back = redirect(url_for("reports.index", programme_id=programme.id)), 303
+    refusal = _cannot_close(programme, period)
+    if refusal:
+        flash(refusal, "error")
+        return back
+    candidates = steering_queries.approval_decisions(programme.id, period.end, timeutil.today())
+    form = ClosingForm(candidates)
+    if form.validate_on_submit():
+        try:
+            closing.request_closing(programme.id, period, current_user, form.chosen["id"])
+        except closing.AlreadyClosed:
+            flash(_("%(quarter)s was already closed.", quarter=period), "error")
+            return back
+        except closing.ClosingUnderway:
+            flash(_("%(quarter)s is already being closed.", quarter=period), "error")
+            return back
+        _flash_closed(programme, period)
+        return back
+    return render_template(
+        "reports/close.html",
+        form=form,
+        programme=programme,
+        quarter=period,
+        candidates=candidates,
+        version=closing.next_version(programme.id, period),
+        decision_log_url=decision_log_url(programme),
+    ), (400 if form.errors else 200)
+
+
+def decision_log_url(programme: Programme) -> str:
+    """Where the steering group's meetings and decisions are recorded."""
+    return url_for("dashboard.dashboard", programme=programme.id)
+
+
+def _cannot_close(programme: Programme, period: Quarter) -> str | None:
+    """Why the quarter cannot be closed now, or None."""
     if period.end >= timeutil.today():
-        flash(
-            _(
-                "%(quarter)s has not ended yet; a quarter can be closed once it is over.",
-                quarter=period,
-            ),
-            "error",
+        return _(
+            "%(quarter)s has not ended yet; a quarter can be closed once it is over.",
+            quarter=period,
         )
-        return back
-    try:
-        closing.request_closing(programme.id, period, current_user)
-    except closing.AlreadyClosed:
-        flash(_("%(quarter)s was already closed.", quarter=period), "error")
-        return back
-    except closing.ClosingUnderway:
-        flash(_("%(quarter)s is already being closed.", quarter=period), "error")
-        return back
+    if closed_quarter(programme.id, period) is not None:
+        return _("%(quarter)s was already closed.", quarter=period)
+    pending = closing.closing_underway(programme.id, period)
+    if pending is not None and closing.is_running(pending):
+        return _("%(quarter)s is already being closed.", quarter=period)
+    return None
+
+
+def _flash_closed(programme: Programme, period: Quarter) -> None:
     row = closed_quarter(programme.id, period)
     if row is None:
         flash(
@@ -272,7 +308,7 @@ def close(programme_id: int, quarter: Quarter):
             ),
             "info",
         )
-        return back
+        return
     flash(
         _(
             "%(quarter)s is closed. Its report is archived (SHA-256 %(hash)s…) and its data can "
@@ -282,7 +318,6 @@ def close(programme_id: int, quarter: Quarter):
         ),
         "success",
     )
-    return back
 
 
 @bp.route("/reports/<int:programme_id>/<quarter:quarter>/closing")
@@ -334,6 +369,28 @@ def reopen(programme_id: int, quarter: Quarter):
         archived=archived,
         closed=closing.closing_of(archived),
     ), (400 if form.errors else 200)
+
+
+@bp.route("/reports/<int:programme_id>/<quarter:quarter>/versions/<int:report_version>.pdf")
+@roles_required(*READ_ROLES)
+def withdrawn_pdf(programme_id: int, quarter: Quarter, report_version: int):
+    """An approved report withdrawn by reopening its quarter, as it was archived."""
+    programme = _programme(programme_id)
+    period = _reportable(programme, quarter)
+    row = closing.withdrawn_report(programme.id, period, report_version)
+    if row is None:
+        return render_error(
+            404,
+            _(
+                "%(quarter)s has no withdrawn report version %(version)s. The reports page lists "
+                "the versions there are.",
+                quarter=period,
+                version=report_version,
+            ),
+        )
+    response = _download(row.pdf, "application/pdf", pdf.withdrawn_file_name(period, row))
+    response.headers["X-Report-SHA256"] = row.pdf_sha256
+    return response
 
 
 def _not_closed(programme: Programme, period: Quarter):

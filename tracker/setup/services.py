@@ -26,7 +26,7 @@ from tracker.projects.models import (
     Subproject,
     SubprojectOrganisation,
 )
-from tracker.quarters.models import ClosedQuarter
+from tracker.quarters.models import ClosedQuarter, WithdrawnReport
 from tracker.steering.models import DecisionSubproject, Meeting
 from tracker.timeutil import utcnow
 
@@ -73,7 +73,9 @@ def programme_dependents(programme: Programme) -> list[str]:
     subprojects = count(Subproject, Subproject.programme_id)
     indicators = count(Indicator, Indicator.programme_id)
     meetings = count(Meeting, Meeting.programme_id)
-    closed = count(ClosedQuarter, ClosedQuarter.programme_id)
+    closed = count(ClosedQuarter, ClosedQuarter.programme_id) + count(
+        WithdrawnReport, WithdrawnReport.programme_id
+    )
     return _counted(
         [
             (subprojects, ngettext("%(num)d subproject", "%(num)d subprojects", subprojects)),

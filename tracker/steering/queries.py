@@ -18,7 +18,7 @@ from tracker.projects.models import Action, Programme, QuarterlyUpdate, Subproje
 from tracker.quarters import Quarter
 from tracker.steering import rules
 from tracker.steering.models import Decision, ExceptionReport, Meeting
-from tracker.steering.status import ANSWERED, STILL_OPEN
+from tracker.steering.status import ANSWERED, STILL_OPEN, DecisionStatus
 
 
 def previous_meeting(programme_id: int, before: date) -> dict | None:
@@ -191,3 +191,57 @@ def open_decisions(programme_id: int) -> pd.DataFrame:
             "action_due_date",
         ],
     )
+
+
+def approval_decisions(programme_id: int, held_after: date, held_until: date) -> list[dict]:
+    """Decisions of the programme's meetings held after ``held_after`` up to ``held_until``,
+    newest meeting first: the ones that can have approved a report of a quarter that ended on
+    ``held_after``. A lapsed decision approved nothing and is left out."""
+    query = (
+        select(
+            Decision.id,
+            Decision.number,
+            Decision.text,
+            Meeting.id,
+            Meeting.held_on,
+            Meeting.title,
+        )
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .where(
+            Meeting.programme_id == programme_id,
+            Meeting.held_on > held_after,
+            Meeting.held_on <= held_until,
+            Decision.status != DecisionStatus.LAPSED,
+        )
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc(), Decision.number)
+    )
+    columns = ("id", "number", "text", "meeting_id", "held_on", "meeting_title")
+    return [dict(zip(columns, row, strict=True)) for row in db.session.execute(query)]
+
+
+EXCEPTION_COLUMNS = [
+    "subproject_id",
+    "cause",
+    "consequence_time",
+    "consequence_result",
+    "consequence_money",
+    "measure",
+    "measure_owner",
+    "measure_due",
+]
+
+
+def exception_reports(
+    programme_id: int, quarter: Quarter, subproject_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """The exception reports of ``quarter``: cause, consequences and corrective measure per
+    subproject, for the quarterly report's summary. One query."""
+    query = (
+        select(*(getattr(ExceptionReport, name) for name in EXCEPTION_COLUMNS))
+        .join(Subproject, Subproject.id == ExceptionReport.subproject_id)
+        .where(Subproject.programme_id == programme_id, ExceptionReport.quarter == str(quarter))
+        .order_by(Subproject.code)
+    )
+    if subproject_ids is not None:
+        query = query.where(ExceptionReport.subproject_id.in_(subproject_ids))
+    return tables.frame(db.session.execute(query), EXCEPTION_COLUMNS)
