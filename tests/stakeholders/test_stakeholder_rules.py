@@ -29,6 +29,8 @@ def test_a_name_is_trimmed_and_its_inner_spaces_made_one():
         ("ftp://example.org", None),
         ("nodot", None),
         ("www.example .org", None),
+        ("[", None),
+        ("https://[::1", None),
     ],
 )
 def test_a_website_is_a_safe_http_link_or_refused(typed, stored):

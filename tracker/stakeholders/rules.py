@@ -33,9 +33,16 @@ def normalise_website(text: str | None) -> str | None:
         return ""
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    host = parts.hostname or ""
-    if parts.scheme.lower() not in ("http", "https") or "." not in host or " " in text:
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:  # "[" reads as half an IPv6 address
+        return None
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or "." not in host
+        or any(c.isspace() for c in text)
+    ):
         return None
     return text
 
