@@ -257,7 +257,7 @@ def test_purge_erases_old_contacts_with_their_audit_data(app, runner, contact_id
     recent = _second_contact(app)
     result = runner.invoke(args=["purge-contacts", "--older-than", age])
     assert result.exit_code == 0, result.output
-    assert "Erased 1 contact persons" in result.output
+    assert "Erased 1 contact person not confirmed since" in result.output
     with app.app_context():
         assert db.session.get(Contact, contact_id) is None
         assert db.session.get(Contact, recent) is not None

@@ -20,6 +20,10 @@ def _cutoff(text: str):
         ) from None
 
 
+def _persons(count: int) -> str:
+    return f"{count} contact person" + ("" if count == 1 else "s")
+
+
 @click.command("purge-contacts")
 @with_appcontext
 @click.option(
@@ -33,6 +37,7 @@ def purge_contacts_command(older_than: str, dry_run: bool) -> None:
     """Erase the contact persons whose details were not saved or confirmed for longer than the
     retention period, with their personal data in the audit trail (AVG). Audited."""
     before = _cutoff(older_than)
+    since = before.strftime("%d-%m-%Y")
     stale = privacy.stale_contacts(before)
     verb = "Would erase" if dry_run else "Erasing"
     for item in stale:
@@ -42,13 +47,13 @@ def purge_contacts_command(older_than: str, dry_run: bool) -> None:
         )
     if dry_run:
         click.echo(
-            f"Dry run: {len(stale)} contact persons not confirmed since "
-            f"{before:%d-%m-%Y} would be erased; nothing was changed."
+            f"Dry run: {_persons(len(stale))} not confirmed since {since} would be erased; "
+            "nothing was changed."
         )
         return
     privacy.purge(stale)
     db.session.commit()
     click.echo(
-        f"Erased {len(stale)} contact persons not confirmed since {before:%d-%m-%Y}, "
+        f"Erased {_persons(len(stale))} not confirmed since {since}, "
         "with their personal data in the audit trail."
     )
