@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tracker import models
 from tracker.audit.queries import Entry
+from tracker.audit.recorder import ERASED, REDACTED
 from tracker.extensions import db
 
 # A field holding the id of another record: the kind of record it points to.
@@ -211,7 +212,7 @@ def _recorded_name(entry: Entry) -> str | None:
         pair = entry.changes.get(field)
         if pair:
             value = pair[1] if pair[1] is not None else pair[0]
-            if value:
+            if value and value not in (REDACTED, ERASED):  # an erased person leaves no name
                 return str(value)
     return None
 

@@ -57,7 +57,8 @@ def organisations(
     taking_part = (
         select(SubprojectOrganisation.organisation_id, func.count().label("n"))
         .join(Subproject, Subproject.id == SubprojectOrganisation.subproject_id)
-        .where(Subproject.archived_at.is_(None))
+        .join(Programme, Programme.id == Subproject.programme_id)
+        .where(Subproject.archived_at.is_(None), Programme.archived_at.is_(None))
         .group_by(SubprojectOrganisation.organisation_id)
         .subquery()
     )

@@ -21,7 +21,8 @@ def duplicate_of(name: str, municipality_id: int | None, own_id: int | None) -> 
     """The organisation that is already in the register under this name (any case, spaces
     aside) in this municipality, other than the one being edited."""
     query = select(Organisation).where(
-        func.lower(Organisation.name) == rules.normalise_name(name).lower(),
+        # the database's lower(), as the unique index uses, so the check and the index agree
+        func.lower(Organisation.name) == func.lower(rules.normalise_name(name)),
         Organisation.municipality_id.is_(None)
         if municipality_id is None
         else Organisation.municipality_id == municipality_id,

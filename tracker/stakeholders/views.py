@@ -252,7 +252,11 @@ def municipality(municipality_id: int):
 @login_required
 def contacts():
     require_programme_manager()
-    return render_template("stakeholders/contacts.html", rows=queries.contacts())
+    return render_template(
+        "stakeholders/contacts.html",
+        rows=queries.contacts(),
+        municipalities=queries.municipalities(),
+    )
 
 
 @bp.route("/<int:organisation_id>/contacts/new", methods=["GET", "POST"])
