@@ -89,6 +89,8 @@ def hostile_world(app, world):
                 select(Milestone.id).where(Milestone.subproject_id == world["a"]).limit(1)
             ),
             "lead": db.session.scalar(select(User.id).where(User.role == "lead")),
+            "organisation": db.session.scalar(select(Organisation.id).limit(1)),
+            "municipality": db.session.scalar(select(Organisation.municipality_id).limit(1)),
         }
         db.session.remove()
     return world | ids
@@ -114,6 +116,9 @@ PAGES = [
     "/history",
     "/users",
     "/users/{lead}/edit",
+    "/organisations",
+    "/organisations/{organisation}",
+    "/organisations/municipalities/{municipality}",
 ]
 
 

@@ -364,6 +364,68 @@ SETUP_FORMS = [
     ),
 ]
 
+ORGANISATION_FIELDS = {
+    "name": TEXT,
+    "kind": choice(["school_vmbo", "company", "technet_circle"]),
+    "municipality_id": ID,
+    "sector": choice(["", "ict", "maritime"]),
+    "website": st.one_of(TEXT, st.sampled_from(["www.example.org", "javascript:alert(1)"])),
+}
+CONTACT_FIELDS = {
+    "name": TEXT,
+    "function": TEXT,
+    "email": st.one_of(TEXT, st.just("a.b@example.org")),
+    "phone": st.one_of(TEXT, st.just("0320 123 456")),
+    "purpose": TEXT,
+}
+
+STAKEHOLDER_FORMS = [
+    FormCase(
+        "new-organisation-as-manager",
+        lambda w: "/organisations/new",
+        "manager",
+        ORGANISATION_FIELDS,
+        valid=lambda w: {
+            "name": "Scheepswerf <b>Urk</b>",
+            "kind": "company",
+            "municipality_id": str(w["almere"]),
+            "sector": "maritime",
+            "website": "www.example.org",
+        },
+        shown_on=lambda w: ["/organisations", f"/organisations/municipalities/{w['almere']}"],
+        must_accept=True,
+    ),
+    FormCase(
+        "new-organisation-as-lead",
+        lambda w: "/organisations/new",
+        "lead",
+        ORGANISATION_FIELDS,
+        always_refused=True,
+    ),
+    FormCase(
+        "new-contact-as-manager",
+        lambda w: f"/organisations/{w['school']}/contacts/new",
+        "manager",
+        CONTACT_FIELDS,
+        valid=lambda w: {
+            "name": "Anna <i>de Boer</i>",
+            "function": "Stagecoördinator",
+            "email": "anna@example.org",
+            "phone": "0320 123 456",
+            "purpose": "Stages <script>",
+        },
+        shown_on=lambda w: [f"/organisations/{w['school']}", "/organisations/contacts"],
+        must_accept=True,
+    ),
+    FormCase(
+        "new-contact-as-steering",
+        lambda w: f"/organisations/{w['school']}/contacts/new",
+        "steering",
+        CONTACT_FIELDS,
+        always_refused=True,
+    ),
+]
+
 FORMS = [
     FormCase(
         "login",
@@ -633,6 +695,7 @@ FORMS = [
         always_refused=True,
     ),
     *SETUP_FORMS,
+    *STAKEHOLDER_FORMS,
 ]
 
 # Pages whose path ids and query parameters are fuzzed: (path with {} for an id, role, the
@@ -650,6 +713,9 @@ PAGES = [
     ("/users/{}/edit", "admin", []),
     ("/dashboard", "steering", ["programme", "municipality", "subproject", "quarter"]),
     ("/history", "manager", ["user", "start", "end", "page"]),
+    ("/organisations", "steering", ["kind", "municipality", "sector", "archived"]),
+    ("/organisations/{}", "manager", []),
+    ("/organisations/municipalities/{}", "lead", []),
 ]
 
 # Paths with a quarter in them: (template with {} for the quarter, role, examples). PDFs take a
@@ -674,6 +740,7 @@ def _world_ids(app, world) -> dict:
         Measurement,
         Milestone,
         Municipality,
+        Organisation,
         SubprojectOrganisation,
         User,
     )
@@ -699,6 +766,7 @@ def _world_ids(app, world) -> dict:
         )
         w["link"] = one(select(SubprojectOrganisation.id))
         w["almere"] = one(select(Municipality.id).where(Municipality.name == "Almere"))
+        w["school"] = one(select(Organisation.id).where(Organisation.name == "Vmbo Almere"))
         for role in ("admin", "steering", "lead"):
             w[f"{role}_id"] = one(select(User.id).where(User.email == world["users"][role]))
         db.session.remove()

@@ -18,6 +18,7 @@ FEATURES = (
     "setup",
     "steering",
     "security_events",
+    "stakeholders",
 )
 GROUND = ("vocabulary.py", "tables.py", "spreadsheets.py", "numbers.py", "timeutil.py")
 

@@ -13,6 +13,7 @@ from tracker.models import (
     Indicator,
     Measurement,
     Milestone,
+    Organisation,
     SubprojectOrganisation,
     User,
 )
@@ -40,6 +41,7 @@ def _ids(app, world) -> dict:
                 .where(Indicator.subproject_id == a)
             ),
             "lead": db.session.scalar(select(User.id).where(User.role == "lead")),
+            "organisation": first(select(Organisation.id)),
         }
 
 
@@ -50,6 +52,7 @@ EDIT_PAGES = [
     ("manager", "/organisation-links/{link}/edit"),
     ("manager", "/milestones/{milestone}/edit"),
     ("manager", "/indicators/{indicator}/edit"),
+    ("manager", "/organisations/{organisation}/edit"),
     ("lead", "/measurements/{measurement}/edit"),
     ("lead", "/subprojects/{subproject}/quarter/2026-Q3"),
 ]

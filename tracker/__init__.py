@@ -65,6 +65,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.security_events.views import bp as security_events_bp
     from tracker.setup import import_views  # noqa: F401  (its routes join the set-up blueprint)
     from tracker.setup.views import bp as setup_bp
+    from tracker.stakeholders.views import bp as stakeholders_bp
     from tracker.steering.views import bp as steering_bp
 
     app.register_blueprint(auth_bp)
@@ -76,6 +77,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(indicators_bp)
     app.register_blueprint(setup_bp)
     app.register_blueprint(steering_bp)
+    app.register_blueprint(stakeholders_bp)
     app.register_blueprint(security_events_bp)
     recorder.install()
 

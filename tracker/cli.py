@@ -1,4 +1,5 @@
-"""Command-line commands: seed-demo, create-user, purge-security-events."""
+"""Command-line commands: seed-demo, create-user, purge-security-events (purge-contacts lives
+with the stakeholder register)."""
 
 from __future__ import annotations
 
@@ -122,6 +123,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_security_events_command)
     app.cli.add_command(create_user_command)
     from tracker.backup import backup_command, restore_command
+    from tracker.stakeholders.commands import purge_contacts_command
+
+    app.cli.add_command(purge_contacts_command)
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

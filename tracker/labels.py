@@ -45,9 +45,22 @@ ORGANISATION_KIND_LABELS = {
     "school_mbo": _l("School (mbo)"),
     "school_hbo": _l("School (hbo)"),
     "company": _l("Company"),
-    "government": _l("Government"),
+    "government": _l("Municipality or government"),
     "knowledge_institute": _l("Knowledge institute"),
     "intermediary": _l("Intermediary"),
+    "technet_circle": _l("TechNet circle"),
+}
+
+ORGANISATION_SECTOR_LABELS = {
+    "industry": _l("Engineering and industry"),
+    "construction": _l("Construction and installation"),
+    "ict": _l("ICT"),
+    "care_technology": _l("Care technology"),
+    "agrifood": _l("Agri and food"),
+    "logistics": _l("Logistics"),
+    "maritime": _l("Maritime"),
+    "energy": _l("Energy"),
+    "other": _l("Other"),
 }
 
 DIRECTION_LABELS = {"up": _l("Higher is better"), "down": _l("Lower is better")}
@@ -140,6 +153,7 @@ def register(app) -> None:
             "ROLE_LABELS": ROLE_LABELS,
             "ACTION_STATE_LABELS": ACTION_STATE_LABELS,
             "ORGANISATION_KIND_LABELS": ORGANISATION_KIND_LABELS,
+            "ORGANISATION_SECTOR_LABELS": ORGANISATION_SECTOR_LABELS,
             "DIRECTION_LABELS": DIRECTION_LABELS,
             "ROLLUP_LABELS": ROLLUP_LABELS,
             "FREQUENCY_LABELS": FREQUENCY_LABELS,

@@ -16,13 +16,16 @@ from tracker.projects.models import (
 from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport, WithdrawnReport
 from tracker.reports.models import QuarterClosing, StoredReport
 from tracker.security_events.models import SecurityEvent
+from tracker.stakeholders.models import CircleMembership, Contact
 from tracker.steering.models import Decision, DecisionSubproject, ExceptionReport, Meeting
 
 __all__ = [
     "Action",
     "AuditEntry",
+    "CircleMembership",
     "ClosedQuarter",
     "ClosedSubprojectReport",
+    "Contact",
     "Decision",
     "DecisionSubproject",
     "ExceptionReport",

@@ -11,10 +11,13 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import (
     Action,
+    CircleMembership,
+    Contact,
     Indicator,
     Measurement,
     Milestone,
     Municipality,
+    Organisation,
     StoredReport,
     SubprojectOrganisation,
     User,
@@ -105,6 +108,31 @@ EXPECTED = {
     ("setup.plan_import_page", "GET"): MANAGERS,
     ("setup.plan_import_page", "POST"): MANAGERS,
     ("setup.plan_import_apply", "POST"): MANAGERS,
+    ("stakeholders.index", "GET"): EVERYONE,
+    ("stakeholders.organisation", "GET"): EVERYONE,
+    ("stakeholders.municipality", "GET"): EVERYONE,
+    ("stakeholders.new_organisation", "GET"): MANAGERS,
+    ("stakeholders.new_organisation", "POST"): MANAGERS,
+    ("stakeholders.edit_organisation", "GET"): MANAGERS,
+    ("stakeholders.edit_organisation", "POST"): MANAGERS,
+    ("stakeholders.archive_organisation", "GET"): MANAGERS,
+    ("stakeholders.archive_organisation", "POST"): MANAGERS,
+    ("stakeholders.restore_organisation", "POST"): MANAGERS,
+    ("stakeholders.new_participation", "GET"): MANAGERS,
+    ("stakeholders.new_participation", "POST"): MANAGERS,
+    ("stakeholders.new_member", "GET"): MANAGERS,
+    ("stakeholders.new_member", "POST"): MANAGERS,
+    ("stakeholders.delete_membership", "GET"): MANAGERS,
+    ("stakeholders.delete_membership", "POST"): MANAGERS,
+    ("stakeholders.contacts", "GET"): MANAGERS,
+    ("stakeholders.new_contact", "GET"): MANAGERS,
+    ("stakeholders.new_contact", "POST"): MANAGERS,
+    ("stakeholders.edit_contact", "GET"): MANAGERS,
+    ("stakeholders.edit_contact", "POST"): MANAGERS,
+    ("stakeholders.confirm_contact", "POST"): MANAGERS,
+    ("stakeholders.export_contact", "GET"): MANAGERS,
+    ("stakeholders.erase_contact", "GET"): MANAGERS,
+    ("stakeholders.erase_contact", "POST"): MANAGERS,
     ("audit.search", "GET"): MANAGERS,
     ("audit.subproject_history", "GET"): EVERYONE,
     ("audit.milestone_history", "GET"): EVERYONE,
@@ -179,12 +207,30 @@ def _stored_report(programme_id: int) -> int:
     return row.id
 
 
+def _circle_and_contact() -> tuple[int, int, int]:
+    """A TechNet circle with the school as member, and a contact person of the school: the
+    stakeholder routes' ids (the circle's id is the organisation id, so its member routes work)."""
+    school = db.session.scalar(select(Organisation).where(Organisation.name == "Vmbo Almere"))
+    circle = Organisation(name="TechNet kring Almere", kind="technet_circle")
+    db.session.add(circle)
+    db.session.flush()
+    membership = CircleMembership(circle_id=circle.id, member_id=school.id)
+    contact = Contact(organisation_id=school.id, name="Anna de Boer", purpose="Stages")
+    db.session.add_all([membership, contact])
+    db.session.commit()
+    return circle.id, membership.id, contact.id
+
+
 def _values(app, world) -> dict:
     """A record of subproject A (led by the lead) for every kind of id a route takes."""
     a = world["a"]
     with app.app_context():
         first = lambda query: db.session.scalar(query.limit(1))  # noqa: E731
+        circle_id, membership_id, contact_id = _circle_and_contact()
         return {
+            "organisation_id": circle_id,
+            "membership_id": membership_id,
+            "contact_id": contact_id,
             "programme_id": world["programme_id"],
             "subproject_id": a,
             "action_id": first(select(Action.id).where(Action.subproject_id == a)),

@@ -29,6 +29,7 @@ from tracker.projects.models import (
     Programme,
     QuarterlyUpdate,
     Subproject,
+    SubprojectOrganisation,
 )
 from tracker.projects.status import computed_rag
 from tracker.quarters import Quarter
@@ -272,7 +273,7 @@ def test_named_organisations_exist(s):
     assert kinds["Provinciaal Platform Arbeidsmarkt"] == "government"
     assert kinds["Provincie Flevoland"] == "government"
     technet = [name for name in kinds if name.startswith("TechNet kring")]
-    assert len(technet) == 5 and all(kinds[name] == "intermediary" for name in technet)
+    assert len(technet) == 5 and all(kinds[name] == "technet_circle" for name in technet)
     assert {"school_vmbo", "school_mbo", "school_hbo", "company"} <= set(kinds.values())
     assert kinds["Installatiebedrijf Zeewolde"] == "company"
     assert kinds["Scheepswerf Urk"] == "company"
@@ -383,3 +384,22 @@ def test_demo_stays_current_and_mixed_on_other_days(today):
         assert len(logins) == 9
     finally:
         session.close()
+
+
+def test_the_register_has_circles_with_members_and_fictitious_contacts(s):
+    from tracker.stakeholders.models import CircleMembership, Contact
+
+    circles = {m.circle.name for m in s.scalars(select(CircleMembership))}
+    assert len(circles) == 5
+    assert all(m.circle.kind == "technet_circle" for m in s.scalars(select(CircleMembership)))
+    contacts = list(s.scalars(select(Contact)))
+    assert contacts and all(c.email == "" or c.email.endswith(".example.org") for c in contacts)
+    assert all(c.purpose and c.recorded_by is not None for c in contacts)
+    # one is over two years unconfirmed, so the purge's dry run has something to show
+    assert any((date(2026, 11, 24) - c.confirmed_at.date()).days > 730 for c in contacts)
+    companies = list(s.scalars(select(Organisation).where(Organisation.kind == "company")))
+    assert all(c.sector for c in companies)
+    linked = {o.organisation_id for o in s.scalars(select(SubprojectOrganisation))}
+    assert any(o.id not in linked for o in s.scalars(select(Organisation)) if o.municipality_id), (
+        "someone in the register does not take part yet"
+    )

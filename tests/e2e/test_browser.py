@@ -65,7 +65,16 @@ def live_server(tmp_path_factory):
     from tracker import create_app
     from tracker.demo.seed import seed_demo
     from tracker.extensions import db
-    from tracker.models import Indicator, Milestone, Programme, Subproject, User
+    from tracker.models import (
+        Contact,
+        Indicator,
+        Milestone,
+        Municipality,
+        Organisation,
+        Programme,
+        Subproject,
+        User,
+    )
 
     folder = tmp_path_factory.mktemp("e2e")
     database, queue = folder / "e2e.db", folder / "jobs.db"
@@ -100,6 +109,13 @@ def live_server(tmp_path_factory):
         )
         ids["computed"] = db.session.scalar(
             select(Indicator.id).where(Indicator.aggregation.is_not(None))
+        )
+        ids["circle"] = db.session.scalar(
+            select(Organisation.id).where(Organisation.name == "TechNet kring Dronten")
+        )
+        ids["contact"] = db.session.scalar(select(Contact.id).order_by(Contact.id))
+        ids["lelystad"] = db.session.scalar(
+            select(Municipality.id).where(Municipality.name == "Lelystad")
         )
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -362,6 +378,22 @@ PAGES = [
         200,
     ),
     ("computed indicator", "steering", lambda ids: f"/indicators/{ids['computed']}", 200),
+    ("organisations", "steering", lambda ids: "/organisations?kind=company", 200),
+    ("organisation with contacts", "manager", lambda ids: f"/organisations/{ids['circle']}", 200),
+    (
+        "participation per municipality",
+        "lead.almere@toptechniek.example",
+        lambda ids: f"/organisations/municipalities/{ids['lelystad']}",
+        200,
+    ),
+    ("contact persons", "manager", lambda ids: "/organisations/contacts", 200),
+    ("new organisation", "manager", lambda ids: "/organisations/new", 200),
+    (
+        "erase contact",
+        "manager",
+        lambda ids: f"/organisations/contacts/{ids['contact']}/erase",
+        200,
+    ),
     ("security log", "admin", lambda ids: "/security-events", 200),
     ("my account", "steering", lambda ids: "/account", 200),
     ("two-step set-up", "steering", lambda ids: "/account/two-step", 200),

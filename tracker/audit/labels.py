@@ -10,6 +10,8 @@ ENTITY_LABELS = {
     "QuarterlyUpdate": _l("Quarterly update"),
     "Organisation": _l("Organisation"),
     "SubprojectOrganisation": _l("Organisation link"),
+    "CircleMembership": _l("Membership of a TechNet circle"),
+    "Contact": _l("Contact person"),
     "Subproject": _l("Subproject"),
     "Programme": _l("Programme"),
     "Meeting": _l("Meeting"),
@@ -19,6 +21,9 @@ ENTITY_LABELS = {
     "User": _l("User"),
     "ClosedQuarter": _l("Closed quarter (archived report)"),
 }
+
+# The stand-ins an entry holds instead of a value it may not keep (tracker/audit/recorder.py).
+MARKERS = {"(changed)": _l("(changed, not shown)"), "(erased)": _l("(erased under the AVG)")}
 
 ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
 
@@ -34,6 +39,7 @@ FIELD_LABELS = {
     "answer": _l("Answer"),
     "approval_decision": _l("Decision that approved the report"),
     "approved_on": _l("Approved by the steering group on"),
+    "archived_at": _l("Archived at"),
     "at_risk": _l("At risk"),
     "attendees": _l("Attendees"),
     "baseline_date": _l("Baseline date"),
@@ -41,7 +47,9 @@ FIELD_LABELS = {
     "cause": _l("Cause"),
     "changed_at": _l("Changed at"),
     "changed_by_id": _l("Changed by"),
+    "circle_id": _l("TechNet circle"),
     "code": _l("Code"),
+    "confirmed_at": _l("Last confirmed"),
     "consequence_money": _l("Consequence for money"),
     "consequence_result": _l("Consequence for the result"),
     "consequence_time": _l("Consequence for time"),
@@ -59,6 +67,7 @@ FIELD_LABELS = {
     "forecast_date": _l("Forecast date"),
     "frequency": _l("New value expected"),
     "from_date": _l("From"),
+    "function": _l("Function"),
     "held_on": _l("Held on"),
     "indicator_id": _l("Indicator"),
     "kind": _l("Kind"),
@@ -66,6 +75,7 @@ FIELD_LABELS = {
     "measure_due": _l("Measure ready by"),
     "measure_owner": _l("Owner of the measure"),
     "meeting_id": _l("Meeting"),
+    "member_id": _l("Member"),
     "milestone_id": _l("Milestone"),
     "municipality_id": _l("Municipality"),
     "name": _l("Name"),
@@ -79,6 +89,7 @@ FIELD_LABELS = {
     "password_hash": _l("Password"),
     "pdf_sha256": _l("SHA-256 of the report"),
     "period": _l("Quarter"),
+    "phone": _l("Phone"),
     "planned_date": _l("Planned date"),
     "programme_id": _l("Programme"),
     "progress": _l("Progress (%)"),
@@ -87,10 +98,14 @@ FIELD_LABELS = {
     "rag": _l("RAG status"),
     "reason": _l("Reason"),
     "report_version": _l("Report version"),
+    "purpose": _l("Purpose of processing"),
+    "recorded_at": _l("Recorded at"),
+    "recorded_by_id": _l("Recorded by"),
     "request_id": _l("Request answered"),
     "risks": _l("Risks"),
     "role": _l("Role"),
     "rollup": _l("Roll-up"),
+    "sector": _l("Sector"),
     "source": _l("Source"),
     "start_date": _l("Start date"),
     "state": _l("State"),
@@ -107,6 +122,7 @@ FIELD_LABELS = {
     "updated_by_id": _l("Updated by"),
     "value": _l("Value"),
     "version": _l("Version"),
+    "website": _l("Website"),
 }
 
 
@@ -137,6 +153,8 @@ def value_labels(field: str, entity: str | None) -> dict | None:
         return labels.FREQUENCY_LABELS
     if field == "kind":
         return labels.ORGANISATION_KIND_LABELS
+    if field == "sector":
+        return labels.ORGANISATION_SECTOR_LABELS
     if field == "status" and entity == "Decision":
         from tracker.steering.status import DecisionStatus
 

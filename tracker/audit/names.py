@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tracker import models
 from tracker.audit.queries import Entry
+from tracker.audit.recorder import ERASED, REDACTED
 from tracker.extensions import db
 
 # A field holding the id of another record: the kind of record it points to.
@@ -26,6 +27,9 @@ REFERENCES = {
     "user_id": "User",
     "owner_id": "Organisation",
     "organisation_id": "Organisation",
+    "circle_id": "Organisation",
+    "member_id": "Organisation",
+    "recorded_by_id": "User",
     "municipality_id": "Municipality",
     "subproject_id": "Subproject",
     "indicator_id": "Indicator",
@@ -143,9 +147,40 @@ def _links(ids: set[int]) -> dict[int, Name]:
     return {i: Name(n, url_for("projects.subproject", subproject_id=s)) for i, n, s in rows}
 
 
+def _organisations(ids: set[int]) -> dict[int, Name]:
+    rows = _rows(
+        select(models.Organisation.id, models.Organisation.name).where(
+            models.Organisation.id.in_(ids)
+        )
+    )
+    return {i: Name(n, url_for("stakeholders.organisation", organisation_id=i)) for i, n in rows}
+
+
+def _memberships(ids: set[int]) -> dict[int, Name]:
+    membership = models.CircleMembership
+    rows = _rows(
+        select(membership.id, models.Organisation.name, membership.circle_id)
+        .join(models.Organisation, models.Organisation.id == membership.member_id)
+        .where(membership.id.in_(ids))
+    )
+    return {i: Name(n, url_for("stakeholders.organisation", organisation_id=c)) for i, n, c in rows}
+
+
+def _contacts(ids: set[int]) -> dict[int, Name]:
+    """Contact persons by name: only the programme manager and the admin read the history
+    pages that show them (personal data); an erased one is gone from this table."""
+    contact = models.Contact
+    rows = _rows(
+        select(contact.id, contact.name, contact.organisation_id).where(contact.id.in_(ids))
+    )
+    return {i: Name(n, url_for("stakeholders.organisation", organisation_id=o)) for i, n, o in rows}
+
+
 LOOK_UPS: dict[str, Callable[[set[int]], dict[int, Name]]] = {
     "User": _simple(models.User, models.User.name),
-    "Organisation": _simple(models.Organisation, models.Organisation.name),
+    "Organisation": _organisations,
+    "CircleMembership": _memberships,
+    "Contact": _contacts,
     "Municipality": _simple(models.Municipality, models.Municipality.name),
     "Programme": _simple(models.Programme, models.Programme.name),
     "Subproject": _subprojects,
@@ -177,7 +212,7 @@ def _recorded_name(entry: Entry) -> str | None:
         pair = entry.changes.get(field)
         if pair:
             value = pair[1] if pair[1] is not None else pair[0]
-            if value:
+            if value and value not in (REDACTED, ERASED):  # an erased person leaves no name
                 return str(value)
     return None
 

@@ -18,13 +18,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import has_request_context
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from tracker import timeutil
 from tracker.audit.models import AuditEntry
 
 REDACTED = "(changed)"
+# What an audit entry holds where personal data was erased at the person's request (AVG).
+ERASED = "(erased)"
 SECRET_FIELDS = {"password_hash", "totp_secret"}
 # Not worth an entry of their own: timestamps that change with every save.
 NOISE_FIELDS = {"updated_at"}
@@ -62,6 +64,8 @@ def _audited_classes():
         models.QuarterlyUpdate,
         models.Organisation,
         models.SubprojectOrganisation,
+        models.CircleMembership,
+        models.Contact,
         models.Subproject,
         models.Programme,
         models.Municipality,
@@ -269,3 +273,27 @@ def record_link_change(session: Session, obj, field: str, before, after, subproj
             changes={field: [before or None, after or None]},
         )
     )
+
+
+def erase_values(session: Session, entity: str, entity_id: int, fields) -> int:
+    """The one change the audit trail allows: when a person's data is erased (AVG art. 17),
+    the values of ``fields`` in every entry of that record become ERASED, in the same
+    transaction as the erasure itself (flushed first, so its own delete entry is blanked too).
+    Who changed what and when stays. Returns how many entries were blanked."""
+    session.flush()
+    table = AuditEntry.__table__
+    rows = session.execute(
+        select(table.c.id, table.c.changes).where(
+            table.c.entity == entity, table.c.entity_id == entity_id
+        )
+    ).all()
+    blanked = 0
+    for entry_id, changes in rows:
+        erased = {
+            key: [None if v is None else ERASED for v in pair] if key in fields else pair
+            for key, pair in (changes or {}).items()
+        }
+        if erased != changes:
+            session.execute(update(table).where(table.c.id == entry_id).values(changes=erased))
+            blanked += 1
+    return blanked

@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from tracker.audit import queries
 from tracker.audit.forms import HistoryFilterForm
-from tracker.audit.labels import ACTION_LABELS, ENTITY_LABELS, field_label, value_labels
+from tracker.audit.labels import (
+    ACTION_LABELS,
+    ENTITY_LABELS,
+    MARKERS,
+    field_label,
+    value_labels,
+)
 from tracker.audit.names import REFERENCES, names_for
 from tracker.auth.models import User
 from tracker.auth.permissions import roles_required
@@ -33,6 +39,8 @@ def audit_value(value, field: str = "", entity: str | None = None) -> str:
     """A stored before/after value as a person reads it: 30-09-2026, 1.234,5, labels of codes."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, str) and value in MARKERS:
+        return str(MARKERS[value])
     if value is True:
         return _("yes")
     if value is False:

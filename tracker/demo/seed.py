@@ -36,6 +36,7 @@ from tracker.projects.models import (
     SubprojectOrganisation,
 )
 from tracker.quarters import Quarter, quarter_range
+from tracker.stakeholders.models import CircleMembership, Contact
 from tracker.steering.models import Decision, DecisionSubproject, Meeting
 
 MEASURED_QUARTERS = 6
@@ -160,11 +161,11 @@ ORGANISATIONS = (
     # name, kind, municipality
     (TASKFORCE, "intermediary", None),
     (TECHNOCENTRUM, "intermediary", "Lelystad"),
-    ("TechNet kring Almere", "intermediary", "Almere"),
-    ("TechNet kring Lelystad", "intermediary", "Lelystad"),
-    ("TechNet kring Dronten", "intermediary", "Dronten"),
-    ("TechNet kring Noordoostpolder-Urk", "intermediary", "Noordoostpolder"),
-    ("TechNet kring Zeewolde", "intermediary", "Zeewolde"),
+    ("TechNet kring Almere", "technet_circle", "Almere"),
+    ("TechNet kring Lelystad", "technet_circle", "Lelystad"),
+    ("TechNet kring Dronten", "technet_circle", "Dronten"),
+    ("TechNet kring Noordoostpolder-Urk", "technet_circle", "Noordoostpolder"),
+    ("TechNet kring Zeewolde", "technet_circle", "Zeewolde"),
     (PLATFORM, "government", None),
     (PROVINCE, "government", "Lelystad"),
     *((f"Gemeente {name}", "government", name) for name, _ in MUNICIPALITIES),
@@ -194,6 +195,79 @@ ORGANISATIONS = (
     ("Scheepsinstallateur Urk", "company", "Urk"),
     ("Machinefabriek Emmeloord", "company", "Noordoostpolder"),
     ("Akkerbouwmechanisatie Noordoostpolder", "company", "Noordoostpolder"),
+    # In the register, not (yet) in a subproject: "Doet nog niet mee" on Deelname per gemeente.
+    ("ROC Flevoland", "school_mbo", "Almere"),
+    ("Vmbo Techniek Lelystad-Zuid", "school_vmbo", "Lelystad"),
+    ("Softwarebedrijf Almere Haven", "company", "Almere"),
+    ("Zorgtechnologie Lelystad", "company", "Lelystad"),
+    ("Transportbedrijf Flevopolder", "company", "Dronten"),
+    ("Bouwbedrijf Zeewolde-Noord", "company", "Zeewolde"),
+    ("Visverwerker Urk", "company", "Urk"),
+)
+
+SECTORS = {
+    "Elektrotechnisch installateur Almere": "construction",
+    "Hightech assemblagebedrijf Almere": "industry",
+    "Vliegtuigonderhoudsbedrijf Lelystad": "industry",
+    "Metaalbewerkingsbedrijf Lelystad": "industry",
+    "Agrotechnisch loonbedrijf Dronten": "agrifood",
+    "Machinebouwer precisielandbouw Dronten": "agrifood",
+    "Installatiebedrijf Zeewolde": "construction",
+    "Warmtepompspecialist Zeewolde": "energy",
+    "Scheepswerf Urk": "maritime",
+    "Scheepsinstallateur Urk": "maritime",
+    "Machinefabriek Emmeloord": "industry",
+    "Akkerbouwmechanisatie Noordoostpolder": "agrifood",
+    "Softwarebedrijf Almere Haven": "ict",
+    "Zorgtechnologie Lelystad": "care_technology",
+    "Transportbedrijf Flevopolder": "logistics",
+    "Bouwbedrijf Zeewolde-Noord": "construction",
+    "Visverwerker Urk": "agrifood",
+}
+
+# Each TechNet circle and the companies and schools of its region that are members.
+CIRCLE_MEMBERS = {
+    "TechNet kring Almere": (
+        "Elektrotechnisch installateur Almere", "Hightech assemblagebedrijf Almere",
+        "Mbo Techniekcollege Almere", "Softwarebedrijf Almere Haven",
+    ),
+    "TechNet kring Lelystad": (
+        "Vliegtuigonderhoudsbedrijf Lelystad", "Metaalbewerkingsbedrijf Lelystad",
+        "Vmbo-school Lelystad Centrum",
+    ),
+    "TechNet kring Dronten": (
+        "Agrotechnisch loonbedrijf Dronten", "Machinebouwer precisielandbouw Dronten",
+        "Agrarisch mbo Dronten", "Transportbedrijf Flevopolder",
+    ),
+    "TechNet kring Zeewolde": ("Installatiebedrijf Zeewolde", "Warmtepompspecialist Zeewolde"),
+    "TechNet kring Noordoostpolder-Urk": (
+        "Scheepswerf Urk", "Scheepsinstallateur Urk", "Machinefabriek Emmeloord",
+        "Akkerbouwmechanisatie Noordoostpolder",
+    ),
+}
+
+# Contact persons: fictitious people, example.org addresses, numbers that reach nobody. One was
+# last confirmed over two years ago, so `flask purge-contacts --older-than 24m --dry-run` lists it.
+CONTACTS = (
+    # organisation, name, function, email, phone, purpose, months since last confirmed
+    ("Vmbo-school Lelystad Centrum", "Sanne Visser", "Teamleider techniek",
+     "s.visser@vmbo-lelystad.example.org", "0320 000 101",
+     "Contactpersoon voor gastlessen en bedrijfsbezoeken in deelproject Lelystad.", 2),
+    ("Mbo Techniekcollege Almere", "Ruud Hoekstra", "Coördinator beroepspraktijkvorming",
+     "r.hoekstra@techniekcollege.example.org", "036 000 0202",
+     "Afstemming van stageplaatsen tussen school en bedrijven in deelproject Almere.", 5),
+    ("ROC Flevoland", "Yasmina El Idrissi", "Opleidingsmanager techniek",
+     "y.elidrissi@roc.example.org", "",
+     "Verkennen van deelname aan het programma (nog geen deelproject).", 1),
+    ("Scheepswerf Urk", "Klaas Romkes", "Bedrijfsleider",
+     "k.romkes@scheepswerf-urk.example.org", "0527 000 303",
+     "Contact over leerwerkplekken maritieme techniek in deelproject Urk.", 8),
+    ("TechNet kring Dronten", "Marleen de Wit", "Kringcoördinator",
+     "m.dewit@technet-dronten.example.org", "0321 000 404",
+     "Uitnodigen van de kring voor demonstratiedagen agrotechniek.", 3),
+    ("Installatiebedrijf Zeewolde", "Peter Bakker", "Directeur",
+     "p.bakker@installatie-zeewolde.example.org", "",
+     "Deelname aan het regionaal opleidingsplan installatietechniek.", 26),
 )
 
 # Every subproject: the province finances, Technocentrum Flevoland facilitates the process.
@@ -1086,7 +1160,10 @@ def seed_demo(session: Session, today: date) -> list[DemoLogin]:
     municipalities = {name: Municipality(name=name, cbs_code=code) for name, code in MUNICIPALITIES}
     organisations = {
         name: Organisation(
-            name=name, kind=kind, municipality=municipalities[place] if place else None
+            name=name,
+            kind=kind,
+            municipality=municipalities[place] if place else None,
+            sector=SECTORS.get(name),
         )
         for name, kind, place in ORGANISATIONS
     }
@@ -1130,6 +1207,7 @@ def seed_demo(session: Session, today: date) -> list[DemoLogin]:
         leads[spec.code] = lead
     session.add_all(subprojects.values())
     session.flush()
+    _register(session, organisations, users["manager"], cal)
 
     decisions = _meetings(session, programme, subprojects, cal, quarters)
     created: dict[str, Indicator] = {}
@@ -1175,6 +1253,32 @@ def seed_demo(session: Session, today: date) -> list[DemoLogin]:
     session.add(_rolled_up(programme, [created[name] for name in PROGRAMME_ROLLUP[5]], cal))
     session.flush()
     return logins
+
+
+def _register(
+    session: Session, organisations: dict[str, Organisation], manager: User, cal: _Calendar
+) -> None:
+    """The stakeholder register beyond the subprojects' links: circle members and contacts."""
+    for circle, members in CIRCLE_MEMBERS.items():
+        session.add_all(
+            CircleMembership(circle=organisations[circle], member=organisations[name])
+            for name in members
+        )
+    for organisation, name, function, email, phone, purpose, months in CONTACTS:
+        confirmed = cal.stamp(cal.today - timedelta(days=months * 30 + 3), 10)
+        session.add(
+            Contact(
+                organisation=organisations[organisation],
+                name=name,
+                function=function,
+                email=email,
+                phone=phone,
+                purpose=purpose,
+                recorded_by=manager,
+                recorded_at=confirmed,
+                confirmed_at=confirmed,
+            )
+        )
 
 
 def _rolled_up(programme: Programme, sources: list[Indicator], cal: _Calendar) -> Indicator:

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import subproject_leads
@@ -21,6 +30,18 @@ ORGANISATION_KINDS = (
     "government",
     "knowledge_institute",
     "intermediary",
+    "technet_circle",
+)
+ORGANISATION_SECTORS = (
+    "industry",
+    "construction",
+    "ict",
+    "care_technology",
+    "agrifood",
+    "logistics",
+    "maritime",
+    "energy",
+    "other",
 )
 
 
@@ -101,19 +122,37 @@ class Subproject(db.Model):
 
 
 class Organisation(db.Model):
+    """A stakeholder of the programme (tracker/stakeholders/ keeps the register). The same
+    organisation is one record: its name is unique within its municipality, whatever the case.
+    An archived one leaves the choice lists and the register, its history and links stay."""
+
     __tablename__ = "organisation"
     __table_args__ = (
         CheckConstraint(
             "kind IN ('school_vmbo', 'school_mbo', 'school_hbo', 'company', 'government', "
-            "'knowledge_institute', 'intermediary')",
+            "'knowledge_institute', 'intermediary', 'technet_circle')",
             name="kind",
+        ),
+        CheckConstraint(
+            "sector IS NULL OR sector IN ('industry', 'construction', 'ict', 'care_technology', "
+            "'agrifood', 'logistics', 'maritime', 'energy', 'other')",
+            name="sector",
+        ),
+        Index(
+            "uq_organisation_name_place",
+            text("lower(name)"),
+            text("coalesce(municipality_id, 0)"),
+            unique=True,
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    sector: Mapped[str | None] = mapped_column(String(30))
+    website: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    archived_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 

@@ -27,8 +27,16 @@ ACTION_FIELDS = ("title", "description", "owner_id", "start_date", "due_date", "
 UPDATE_FIELDS = ("rag", "achieved", "next_steps", "risks", "decisions_requested")
 
 
-def organisations() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+def organisations(keep_id: int | None = None) -> list[Organisation]:
+    """The organisations to choose from: those not archived, and ``keep_id`` (the one a
+    record names already, archived or not) so that saving it unchanged still works."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.archived_at.is_(None) | (Organisation.id == keep_id))
+            .order_by(Organisation.name)
+        )
+    )
 
 
 def save_action(action: Action | None, subproject_id: int, data: dict) -> Action:
@@ -57,7 +65,7 @@ def link_organisation(
 ) -> SubprojectOrganisation:
     """Link an existing organisation, or a new one created on the spot, with a role."""
     if organisation_id == "new":
-        name = new_name.strip()
+        name = " ".join(new_name.split())
         exists = db.session.scalar(
             select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
         )

@@ -175,7 +175,9 @@ def edit_action(action_id: int):
 
 
 def _action_form(subproject: Subproject, action: Action | None, title: str):
-    form = ActionForm(obj=action, organisations=services.organisations())
+    form = ActionForm(
+        obj=action, organisations=services.organisations(action.owner_id if action else None)
+    )
     return save_form(
         form,
         action,

@@ -1,0 +1,91 @@
+"""Rules of the stakeholder register, apart from Flask so they can be tested alone: how a name,
+a website, an email address and a phone number are read, and how long contact data is kept."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
+# "730d", "24m", "2y": an age as a number and a unit (days, months, years).
+AGE = re.compile(r"^\s*(\d{1,4})\s*([dmy])\s*$", re.IGNORECASE)
+
+
+def normalise_name(text: str | None) -> str:
+    """A name as it is stored: trimmed, inner runs of spaces made one ("ROC  Flevoland "
+    reads as "ROC Flevoland"), so the duplicate check sees what a person sees."""
+    return " ".join((text or "").split())
+
+
+def name_key(text: str | None) -> str:
+    """What two names must share to be the same organisation (in one municipality)."""
+    return normalise_name(text).casefold()
+
+
+def normalise_website(text: str | None) -> str | None:
+    """The website as a link that is safe to follow: ``www.rocflevoland.nl`` reads as
+    ``https://www.rocflevoland.nl``; "" stays empty; anything not http(s) with a host (a
+    ``javascript:`` link, a typo without a dot) is None, refused."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:  # "[" reads as half an IPv6 address
+        return None
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or "." not in host
+        or any(c.isspace() for c in text)
+    ):
+        return None
+    return text
+
+
+def is_email(text: str | None) -> bool:
+    return bool(EMAIL.match((text or "").strip()))
+
+
+def normalise_phone(text: str | None) -> str | None:
+    """A phone number as typed but trimmed (06-12345678, +31 320 123 456, (0320) 123456), or
+    None when it holds anything but digits, spaces, brackets, dashes and one leading plus."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    return text if PHONE.match(text) and sum(c.isdigit() for c in text) >= 6 else None
+
+
+class BadAge(ValueError):
+    """An age that is not a number followed by d, m or y."""
+
+
+def parse_age(text: str) -> tuple[int, str]:
+    """``"24m"`` as (24, "m"): a number of days (d), months (m) or years (y), at least 1."""
+    match = AGE.match(text or "")
+    if not match or int(match.group(1)) < 1:
+        raise BadAge(text)
+    return int(match.group(1)), match.group(2).lower()
+
+
+def _months_back(moment: datetime, months: int) -> datetime:
+    """``moment`` the given number of calendar months earlier; 31 March less one month is 28
+    or 29 February (the last day of the shorter month)."""
+    total = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    following = datetime(year + (month == 12), month % 12 + 1, 1)
+    last_day = (following - datetime(year, month, 1)).days
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+def cutoff(now: datetime, text: str) -> datetime:
+    """The moment before which contact data counts as older than ``text`` (e.g. "24m")."""
+    amount, unit = parse_age(text)
+    if unit == "d":
+        return now - timedelta(days=amount)
+    return _months_back(now, amount * 12 if unit == "y" else amount)
