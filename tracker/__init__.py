@@ -64,6 +64,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.reports.views import bp as reports_bp
     from tracker.security_events.views import bp as security_events_bp
     from tracker.setup.views import bp as setup_bp
+    from tracker.steering import decision_views, meeting_views  # noqa: F401  (routes of steering)
     from tracker.steering.views import bp as steering_bp
 
     app.register_blueprint(auth_bp)

@@ -16,7 +16,13 @@ from tracker.projects.models import (
 from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport
 from tracker.reports.models import QuarterClosing, StoredReport
 from tracker.security_events.models import SecurityEvent
-from tracker.steering.models import Decision, DecisionSubproject, ExceptionReport, Meeting
+from tracker.steering.models import (
+    Decision,
+    DecisionSubproject,
+    ExceptionReport,
+    Meeting,
+    RequestAdvice,
+)
 
 __all__ = [
     "Action",
@@ -38,6 +44,7 @@ __all__ = [
     "QuarterClosing",
     "QuarterlyUpdate",
     "RecoveryCode",
+    "RequestAdvice",
     "Subproject",
     "SecurityEvent",
     "StoredReport",
