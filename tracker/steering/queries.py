@@ -326,12 +326,9 @@ def newest_meeting(programme_id: int) -> Meeting | None:
     )
 
 
-def decision_log(
-    programme_id: int, status: str | None = None, subproject_ids: set[int] | None = None
-) -> list[Decision]:
+def decision_log(programme_id: int, status: str | None = None) -> list[Decision]:
     """The decision log, newest meeting first, with everything a row shows loaded in a fixed
-    number of queries. ``subproject_ids`` narrows it to the decisions concerning those
-    subprojects (by a link or by a follow-up action in them): what a lead may read."""
+    number of queries."""
     query = (
         select(Decision)
         .join(Meeting, Meeting.id == Decision.meeting_id)
@@ -346,20 +343,7 @@ def decision_log(
     )
     if status:
         query = query.where(Decision.status == status)
-    if subproject_ids is not None:
-        query = query.where(Decision.id.in_(concerning(subproject_ids)))
     return list(db.session.scalars(query))
-
-
-def concerning(subproject_ids: set[int]):
-    """The ids of the decisions that concern any of ``subproject_ids``, as a subquery."""
-    linked = select(DecisionSubproject.decision_id).where(
-        DecisionSubproject.subproject_id.in_(subproject_ids)
-    )
-    followed = select(Action.decision_id).where(
-        Action.subproject_id.in_(subproject_ids), Action.decision_id.is_not(None)
-    )
-    return linked.union(followed)
 
 
 def concerns(decision_id: int, subproject_ids: set[int]) -> bool:
