@@ -426,6 +426,88 @@ STAKEHOLDER_FORMS = [
     ),
 ]
 
+MEETING_FIELDS = {
+    "held_on": DATE,
+    "quarter": QUARTER,
+    "title": TEXT,
+    "attendees": TEXT,
+    "agenda": TEXT,
+    "notes": TEXT,
+    "draft": st.sampled_from(["", "draft"]),
+}
+MEETING_VALID = {
+    "held_on": "10-11-2026",
+    "quarter": "2026-Q3",
+    "title": "Stuurgroep <b>november</b>",
+    "agenda": "1. Opening",
+}
+DECISION_FIELDS = {
+    "text": TEXT,
+    "owner": TEXT,
+    "due_date": DATE,
+    "status": choice(["open", "in_progress", "completed", "lapsed"]),
+    "subproject_ids": ID,
+    "request_id": ID,
+    "answer": choice(["", "taken", "rejected", "postponed"]),
+}
+FOLLOW_UP_FIELDS = {
+    "subproject_id": ID,
+    "title": TEXT,
+    "description": TEXT,
+    "start_date": DATE,
+    "due_date": DATE,
+}
+
+STEERING_FORMS = [
+    FormCase(
+        "new-meeting-as-manager",
+        lambda w: f"/programmes/{w['programme_id']}/meetings/new",
+        "manager",
+        MEETING_FIELDS,
+        valid=lambda w: MEETING_VALID,
+        shown_on=lambda w: [f"/programmes/{w['programme_id']}/meetings"],
+        must_accept=True,
+    ),
+    FormCase(
+        "new-meeting-as-lead",
+        lambda w: f"/programmes/{w['programme_id']}/meetings/new",
+        "lead",
+        MEETING_FIELDS,
+        valid=lambda w: MEETING_VALID,
+        always_refused=True,
+    ),
+    FormCase(
+        "new-decision-as-manager",
+        lambda w: f"/meetings/{w['meeting']}/decisions/new",
+        "manager",
+        DECISION_FIELDS,
+        valid=lambda w: {
+            "text": "Besluit <script>alert(1)</script>",
+            "status": "open",
+            "subproject_ids": str(w["a"]),
+        },
+        shown_on=lambda w: [
+            f"/meetings/{w['meeting']}",
+            f"/programmes/{w['programme_id']}/decisions",
+        ],
+        must_accept=True,
+    ),
+    FormCase(
+        "new-follow-up-as-manager",
+        lambda w: f"/decisions/{w['decision']}/follow-ups/new",
+        "manager",
+        FOLLOW_UP_FIELDS,
+        valid=lambda w: {
+            "subproject_id": str(w["a"]),
+            "title": "Vervolg <b>x</b>",
+            "start_date": "01-12-2026",
+            "due_date": "31-12-2026",
+        },
+        shown_on=lambda w: [f"/decisions/{w['decision']}", f"/subprojects/{w['a']}"],
+        must_accept=True,
+    ),
+]
+
 FORMS = [
     FormCase(
         "login",
@@ -696,6 +778,7 @@ FORMS = [
     ),
     *SETUP_FORMS,
     *STAKEHOLDER_FORMS,
+    *STEERING_FORMS,
 ]
 
 # Pages whose path ids and query parameters are fuzzed: (path with {} for an id, role, the
@@ -716,6 +799,9 @@ PAGES = [
     ("/organisations", "steering", ["kind", "municipality", "sector", "archived"]),
     ("/organisations/{}", "manager", []),
     ("/organisations/municipalities/{}", "lead", []),
+    ("/programmes/{}/decisions", "steering", ["status"]),
+    ("/programmes/{}/decisions/history", "steering", ["page"]),
+    ("/meetings/{}", "steering", []),
 ]
 
 # Paths with a quarter in them: (template with {} for the quarter, role, examples). PDFs take a
@@ -736,8 +822,10 @@ def _world_ids(app, world) -> dict:
     """The world's ids plus the records the forms edit."""
     from tracker.models import (
         Action,
+        Decision,
         Indicator,
         Measurement,
+        Meeting,
         Milestone,
         Municipality,
         Organisation,
@@ -767,6 +855,13 @@ def _world_ids(app, world) -> dict:
         w["link"] = one(select(SubprojectOrganisation.id))
         w["almere"] = one(select(Municipality.id).where(Municipality.name == "Almere"))
         w["school"] = one(select(Organisation.id).where(Organisation.name == "Vmbo Almere"))
+        meeting = Meeting(
+            programme_id=world["programme_id"], held_on=date(2026, 11, 10), title="Stuurgroep"
+        )
+        decision = Decision(meeting=meeting, number=1, text="Besluit")
+        db.session.add_all([meeting, decision])
+        db.session.commit()
+        w["meeting"], w["decision"] = meeting.id, decision.id
         for role in ("admin", "steering", "lead"):
             w[f"{role}_id"] = one(select(User.id).where(User.email == world["users"][role]))
         db.session.remove()

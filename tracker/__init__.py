@@ -66,6 +66,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.setup import import_views  # noqa: F401  (its routes join the set-up blueprint)
     from tracker.setup.views import bp as setup_bp
     from tracker.stakeholders.views import bp as stakeholders_bp
+    from tracker.steering import decision_views, meeting_views  # noqa: F401  (routes of steering)
     from tracker.steering.views import bp as steering_bp
 
     app.register_blueprint(auth_bp)

@@ -17,7 +17,13 @@ from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport, Withd
 from tracker.reports.models import QuarterClosing, StoredReport
 from tracker.security_events.models import SecurityEvent
 from tracker.stakeholders.models import CircleMembership, Contact
-from tracker.steering.models import Decision, DecisionSubproject, ExceptionReport, Meeting
+from tracker.steering.models import (
+    Decision,
+    DecisionSubproject,
+    ExceptionReport,
+    Meeting,
+    RequestAdvice,
+)
 
 __all__ = [
     "Action",
@@ -41,6 +47,7 @@ __all__ = [
     "QuarterClosing",
     "QuarterlyUpdate",
     "RecoveryCode",
+    "RequestAdvice",
     "Subproject",
     "SecurityEvent",
     "StoredReport",

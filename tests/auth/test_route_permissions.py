@@ -3,6 +3,7 @@ sent to the login page. A route added without an entry in ``EXPECTED`` fails the
 page can ship without a decision on who may use it (least privilege per role, DESIGN.md)."""
 
 import re
+from datetime import date
 
 import pytest
 from conftest import login
@@ -13,11 +14,15 @@ from tracker.models import (
     Action,
     CircleMembership,
     Contact,
+    Decision,
+    DecisionSubproject,
     Indicator,
     Measurement,
+    Meeting,
     Milestone,
     Municipality,
     Organisation,
+    QuarterlyUpdate,
     StoredReport,
     SubprojectOrganisation,
     User,
@@ -154,6 +159,27 @@ EXPECTED = {
     ("reports.reopen", "POST"): MANAGERS,
     ("steering.tolerances", "GET"): MANAGERS,
     ("steering.tolerances", "POST"): MANAGERS,
+    ("steering.meetings", "GET"): READERS,
+    ("steering.meeting", "GET"): READERS,
+    ("steering.new_meeting", "GET"): MANAGERS,
+    ("steering.new_meeting", "POST"): MANAGERS,
+    ("steering.edit_meeting", "GET"): MANAGERS,
+    ("steering.edit_meeting", "POST"): MANAGERS,
+    ("steering.delete_meeting", "GET"): MANAGERS,
+    ("steering.delete_meeting", "POST"): MANAGERS,
+    ("steering.decision_log", "GET"): READERS,
+    ("steering.decision_history", "GET"): READERS,
+    # the lead of a subproject the decision concerns ("A" here); others are refused
+    ("steering.decision", "GET"): EVERYONE,
+    ("steering.new_decision", "GET"): MANAGERS,
+    ("steering.new_decision", "POST"): MANAGERS,
+    ("steering.edit_decision", "GET"): MANAGERS,
+    ("steering.edit_decision", "POST"): MANAGERS,
+    ("steering.new_follow_up", "GET"): MANAGERS,
+    ("steering.new_follow_up", "POST"): MANAGERS,
+    ("steering.advice", "GET"): MANAGERS,
+    ("steering.advice", "POST"): MANAGERS,
+    ("reports.steering_pack_pdf", "GET"): READERS,
     ("auth.users", "GET"): {"admin"},
     ("auth.new_user", "GET"): {"admin"},
     ("auth.new_user", "POST"): {"admin"},
@@ -221,10 +247,27 @@ def _circle_and_contact() -> tuple[int, int, int]:
     return circle.id, membership.id, contact.id
 
 
+def _meeting_with_decision(programme_id: int, subproject_id: int) -> tuple[int, int, int]:
+    """A meeting, a decision concerning ``subproject_id`` and a request its lead asked."""
+    update = db.session.scalar(
+        select(QuarterlyUpdate).where(QuarterlyUpdate.subproject_id == subproject_id)
+    )
+    update.decisions_requested = "Meer budget"
+    meeting = Meeting(
+        programme_id=programme_id, held_on=date(2026, 11, 10), title="Stuurgroep", quarter="2026-Q3"
+    )
+    decision = Decision(meeting=meeting, number=1, text="Besluit")
+    decision.subproject_links.append(DecisionSubproject(subproject_id=subproject_id))
+    db.session.add_all([meeting, decision])
+    db.session.commit()
+    return meeting.id, decision.id, update.id
+
+
 def _values(app, world) -> dict:
     """A record of subproject A (led by the lead) for every kind of id a route takes."""
     a = world["a"]
     with app.app_context():
+        meeting_id, decision_id, request_id = _meeting_with_decision(world["programme_id"], a)
         first = lambda query: db.session.scalar(query.limit(1))  # noqa: E731
         circle_id, membership_id, contact_id = _circle_and_contact()
         return {
@@ -247,6 +290,9 @@ def _values(app, world) -> dict:
             "user_id": first(select(User.id).where(User.role == "steering")),
             "municipality_id": first(select(Municipality.id)),
             "report_id": _stored_report(world["programme_id"]),
+            "meeting_id": meeting_id,
+            "decision_id": decision_id,
+            "request_id": request_id,
             "quarter": "2026-Q3",
             "report_version": 1,
             "fmt": "csv",

@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker import models
 from tracker.audit.queries import Entry
 from tracker.audit.recorder import ERASED, REDACTED
 from tracker.extensions import db
+from tracker.i18n import date_format
 
 # A field holding the id of another record: the kind of record it points to.
 REFERENCES = {
@@ -36,6 +38,9 @@ REFERENCES = {
     "milestone_id": "Milestone",
     "action_id": "Action",
     "programme_id": "Programme",
+    "meeting_id": "Meeting",
+    "decision_id": "Decision",
+    "request_id": "QuarterlyUpdate",
 }
 
 
@@ -176,6 +181,33 @@ def _contacts(ids: set[int]) -> dict[int, Name]:
     return {i: Name(n, url_for("stakeholders.organisation", organisation_id=o)) for i, n, o in rows}
 
 
+def _meetings(ids: set[int]) -> dict[int, Name]:
+    rows = _rows(
+        select(models.Meeting.id, models.Meeting.title, models.Meeting.held_on).where(
+            models.Meeting.id.in_(ids)
+        )
+    )
+    return {
+        i: Name(f"{title} {date_format(held_on)}", url_for("steering.meeting", meeting_id=i))
+        for i, title, held_on in rows
+    }
+
+
+def _decisions(ids: set[int]) -> dict[int, Name]:
+    rows = _rows(
+        select(models.Decision.id, models.Decision.number, models.Meeting.held_on)
+        .join(models.Meeting, models.Meeting.id == models.Decision.meeting_id)
+        .where(models.Decision.id.in_(ids))
+    )
+    return {
+        i: Name(
+            _("Decision %(number)s of %(date)s", number=number, date=date_format(held_on)),
+            url_for("steering.decision", decision_id=i),
+        )
+        for i, number, held_on in rows
+    }
+
+
 LOOK_UPS: dict[str, Callable[[set[int]], dict[int, Name]]] = {
     "User": _simple(models.User, models.User.name),
     "Organisation": _organisations,
@@ -191,6 +223,8 @@ LOOK_UPS: dict[str, Callable[[set[int]], dict[int, Name]]] = {
     "MilestoneDateChange": _date_changes,
     "Action": _actions,
     "SubprojectOrganisation": _links,
+    "Meeting": _meetings,
+    "Decision": _decisions,
 }
 
 

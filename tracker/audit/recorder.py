@@ -72,6 +72,7 @@ def _audited_classes():
         models.Meeting,
         models.Decision,
         models.DecisionSubproject,
+        models.RequestAdvice,
         models.ExceptionReport,
         models.User,
     )

@@ -39,8 +39,10 @@ from tracker.quarters import Quarter
 from tracker.quarters.lock import QuarterClosed, is_closed
 from tracker.setup import first_run
 from tracker.setup import queries as setup_queries
+from tracker.steering import access as steering_access
 from tracker.steering import exceptions
 from tracker.steering.exceptions import ExceptionReportIncomplete
+from tracker.steering.models import Decision
 
 bp = Blueprint("projects", __name__)
 
@@ -104,7 +106,9 @@ def subproject(subproject_id: int):
             joinedload(Subproject.programme),
             joinedload(Subproject.municipality),
             selectinload(Subproject.leads),
-            selectinload(Subproject.actions).joinedload(Action.owner),
+            selectinload(Subproject.actions).options(
+                joinedload(Action.owner), joinedload(Action.decision).joinedload(Decision.meeting)
+            ),
             selectinload(Subproject.updates),
             selectinload(Subproject.organisation_links).joinedload(
                 SubprojectOrganisation.organisation
@@ -127,6 +131,8 @@ def subproject(subproject_id: int):
         quarter=quarter,
         can_edit=can_edit_subproject(current_user, subproject.id),
         can_manage=can_manage_programme(current_user),
+        can_read_decisions=steering_access.reads_everything(current_user)
+        or subproject.id in steering_access.led_ids(current_user),
     )
 
 

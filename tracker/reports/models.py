@@ -38,8 +38,11 @@ class StoredReport(db.Model):
     subproject_id: Mapped[int | None] = mapped_column(
         ForeignKey("subproject.id", ondelete="CASCADE")
     )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
     quarter: Mapped[str] = mapped_column(String(7))
-    variant: Mapped[str] = mapped_column(String(20))  # pdf.CONCEPT or pdf.FINAL
+    variant: Mapped[str] = mapped_column(String(20))  # pdf.CONCEPT, pdf.FINAL or a steering pack
     status: Mapped[str] = mapped_column(String(10), default=QUEUED)
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True

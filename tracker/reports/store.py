@@ -30,7 +30,7 @@ from tracker.extensions import db
 from tracker.jobs import job
 from tracker.quarters import Quarter
 from tracker.quarters.lock import closed_quarter
-from tracker.reports import closing, pdf, snapshot
+from tracker.reports import closing, pdf, snapshot, steering_pack
 from tracker.reports.models import BUILDING, FAILED, QUEUED, READY, WAITING, StoredReport
 from tracker.timeutil import utcnow
 
@@ -72,6 +72,7 @@ class Wanted:
     subproject_id: int | None
     variant: str
     snapshot: dict
+    meeting_id: int | None = None  # a meeting's steering pack
 
     @functools.cached_property
     def input_hash(self) -> str:
@@ -81,6 +82,8 @@ class Wanted:
             "variant": self.variant,
             "software": software_version(),
         }
+        if self.meeting_id is not None:
+            material["meeting_id"] = self.meeting_id
         text = json.dumps(material, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -95,6 +98,13 @@ def final(archived, subproject_id: int) -> Wanted:
     """A subproject's report of a closed quarter, from the archived snapshot."""
     quarter = Quarter.parse(archived.quarter)
     return Wanted(archived.programme_id, quarter, subproject_id, pdf.FINAL, archived.snapshot)
+
+
+def pack(meeting_id: int) -> Wanted:
+    """A meeting's steering pack, of the data as they are now."""
+    data = steering_pack.collect(meeting_id)
+    quarter = Quarter.parse(data["meeting"]["quarter"])
+    return Wanted(data["programme"]["id"], quarter, None, steering_pack.VARIANT, data, meeting_id)
 
 
 def find(digest: str) -> StoredReport | None:
@@ -162,6 +172,7 @@ def insert_queued(wanted: Wanted, user_id: int | None) -> int | None:
             input_hash=wanted.input_hash,
             programme_id=wanted.programme_id,
             subproject_id=wanted.subproject_id,
+            meeting_id=wanted.meeting_id,
             quarter=str(wanted.quarter),
             variant=wanted.variant,
             status=QUEUED,
@@ -190,9 +201,10 @@ def build(row: StoredReport) -> None:
     the request are built too (the download link then finds them under their new hash)."""
     report_id = row.id
     kind = (row.programme_id, Quarter.parse(row.quarter), row.subproject_id, row.variant)
+    meeting_id = row.meeting_id
     _set(report_id, status=BUILDING, started_at=utcnow())
     try:
-        wanted, body = _make(*kind)
+        wanted, body = _make_pack(meeting_id) if meeting_id is not None else _make(*kind)
     except Exception as error:
         db.session.rollback()
         logger.exception("report %s could not be built", report_id)
@@ -210,6 +222,11 @@ def _make(programme_id: int, quarter: Quarter, subproject_id: int | None, varian
         return final(archived, subproject_id), body
     wanted = concept(programme_id, quarter, subproject_id)
     return wanted, pdf.build_pdf(wanted.snapshot, subproject_id=subproject_id)
+
+
+def _make_pack(meeting_id: int):
+    wanted = pack(meeting_id)
+    return wanted, steering_pack.build_pdf(wanted.snapshot)
 
 
 def _set(report_id: int, **values) -> None:
@@ -246,6 +263,11 @@ def _forget_older(row: StoredReport) -> None:
         if row.subproject_id is None
         else StoredReport.subproject_id == row.subproject_id
     )
+    same_meeting = (
+        StoredReport.meeting_id.is_(None)
+        if row.meeting_id is None
+        else StoredReport.meeting_id == row.meeting_id
+    )
     db.session.execute(
         delete(StoredReport).where(
             StoredReport.id != row.id,
@@ -254,5 +276,6 @@ def _forget_older(row: StoredReport) -> None:
             StoredReport.variant == row.variant,
             StoredReport.status == READY,
             same_subproject,
+            same_meeting,
         )
     )

@@ -28,13 +28,14 @@ from tracker.quarters import Quarter, quarter_range
 from tracker.quarters.lock import closed_quarter, closed_quarters
 from tracker.quarters.models import ClosedQuarter
 from tracker.quarters.urls import NoSuchQuarter
-from tracker.reports import closing, exports, pdf, snapshot, store
+from tracker.reports import closing, exports, pdf, snapshot, steering_pack, store
 from tracker.reports.forms import ClosingForm, ReopenForm
 from tracker.reports.models import BUILDING, FAILED, READY, StoredReport
 from tracker.security_events import recorder as security_log
 from tracker.security_events.kinds import Kind, Outcome
 from tracker.setup.rules import is_reporting_quarter
 from tracker.steering import queries as steering_queries
+from tracker.steering.models import Meeting
 
 bp = Blueprint("reports", __name__)
 
@@ -171,6 +172,14 @@ def subproject_pdf(programme_id: int, subproject_id: int, quarter: Quarter):
     return response
 
 
+@bp.route("/meetings/<int:meeting_id>/steering-pack.pdf")
+@roles_required(*READ_ROLES)
+def steering_pack_pdf(meeting_id: int):
+    """A meeting's steering pack, built once per state of its data like the quarterly reports."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    return _deliver(store.pack(meeting.id), steering_pack.file_name(meeting))
+
+
 def _deliver(wanted: store.Wanted, filename: str):
     """The stored PDF at once, or a page that follows the job building it: no request waits
     for WeasyPrint."""
@@ -278,8 +287,8 @@ def close(programme_id: int, quarter: Quarter):
 
 
 def decision_log_url(programme: Programme) -> str:
-    """Where the steering group's meetings and decisions are recorded."""
-    return url_for("dashboard.dashboard", programme=programme.id)
+    """Where the steering group's meetings and their decisions are recorded."""
+    return url_for("steering.meetings", programme_id=programme.id)
 
 
 def _cannot_close(programme: Programme, period: Quarter) -> str | None:

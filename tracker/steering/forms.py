@@ -4,12 +4,14 @@ programme's tolerances, meetings and decisions."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from tracker.fields import DutchDateField
+from tracker.editing import VersionedForm
+from tracker.fields import ChoiceField, DutchDateField, IdsField
 from tracker.i18n import lazy_gettext as _l
 from tracker.steering import rules
+from tracker.steering.status import DecisionStatus, RequestAnswer
 
 TEXT = [Length(max=5000, message=_l("At most 5000 characters."))]
 NAME = [Length(max=200, message=_l("At most 200 characters."))]
@@ -68,3 +70,107 @@ class ToleranceForm(FlaskForm):
         ],
     )
     opened_on = HiddenField()
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class MeetingForm(VersionedForm):
+    """A steering-group meeting. *Draft the agenda* fills the agenda from the chosen quarter's
+    data without saving, so the manager edits the proposal before saving it."""
+
+    held_on = DutchDateField(
+        _l("Date"), validators=[InputRequired(_l("Fill in the date of the meeting."))]
+    )
+    quarter = ChoiceField(
+        _l("Quarter discussed"),
+        description=_l("The agenda is drafted from this quarter's data."),
+        validators=[InputRequired(_l("Choose the quarter the meeting discusses."))],
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Fill in a title.")), *NAME])
+    attendees = TextAreaField(
+        _l("Attendees"), description=_l("One name per line."), validators=TEXT
+    )
+    agenda = TextAreaField(
+        _l("Agenda"), validators=[Length(max=20000, message=_l("At most 20000 characters."))]
+    )
+    notes = TextAreaField(
+        _l("Minutes"), validators=[Length(max=20000, message=_l("At most 20000 characters."))]
+    )
+    draft = SubmitField(_l("Draft the agenda from the quarter"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, quarters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarter.choices = [(str(q), str(q)) for q in reversed(quarters)]
+
+
+class DecisionForm(VersionedForm):
+    """A decision of the decision log; it may answer what a lead asked."""
+
+    text = TextAreaField(
+        _l("Decision"), validators=[DataRequired(_l("Write down what was decided.")), *TEXT]
+    )
+    owner = StringField(_l("Owner"), description=_l("Who carries it out."), validators=NAME)
+    due_date = DutchDateField(_l("Due date"))
+    status = ChoiceField(
+        _l("Status"), validators=[DataRequired(_l("Choose a status."))], default="open"
+    )
+    subproject_ids = IdsField(
+        _l("Subprojects concerned"),
+        message=_l("Choose subprojects from the list."),
+        choices=[],
+    )
+    request_id = ChoiceField(_l("Answers the request"), coerce=_optional_int)
+    answer = ChoiceField(_l("Answer to the request"), coerce=lambda v: v or None)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, subprojects=(), requests=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [(s.value, s.label) for s in DecisionStatus]
+        self.subproject_ids.choices = [(s.id, f"{s.code} {s.name}") for s in subprojects]
+        self.request_id.choices = [("", _l("(none)"))] + [
+            (r["id"], f"{r['code']} {r['quarter']}: {r['text'][:120]}") for r in requests
+        ]
+        self.answer.choices = [("", "–")] + [(a.value, a.label) for a in RequestAnswer]
+
+    def validate_answer(self, field):
+        if self.request_id.data and not field.data:
+            raise ValidationError(_l("Choose how the decision answers the request."))
+        if field.data and not self.request_id.data:
+            raise ValidationError(_l("An answer needs the request it answers."))
+
+
+class FollowUpForm(FlaskForm):
+    """A follow-up action of a decision, created in a subproject as an ordinary action."""
+
+    subproject_id = ChoiceField(
+        _l("Subproject"),
+        coerce=_optional_int,
+        validators=[InputRequired(_l("Choose the subproject that carries it out."))],
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Fill in a title.")), *NAME])
+    description = TextAreaField(_l("Description"), validators=TEXT)
+    start_date = DutchDateField(_l("Start date"), validators=[InputRequired(_l("Fill in a date."))])
+    due_date = DutchDateField(_l("Due date"), validators=[InputRequired(_l("Fill in a date."))])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, subprojects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subproject_id.choices = [("", "–")] + [
+            (s.id, f"{s.code} {s.name}") for s in subprojects
+        ]
+
+    def validate_due_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The due date cannot be before the start date."))
+
+
+class AdviceForm(VersionedForm):
+    advice = TextAreaField(
+        _l("Advice of the programme manager"),
+        description=_l("Printed beside the request in the steering pack."),
+        validators=TEXT,
+    )
+    submit = SubmitField(_l("Save"))

@@ -8,19 +8,29 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
+from tracker.quarters import Quarter
 from tracker.quarters.lock import QuarterLocked
 from tracker.timeutil import utcnow
 
 
+def _quarter_before_meeting(context) -> str:
+    """A meeting discusses the quarter that ended last before it, unless told otherwise."""
+    held_on = context.get_current_parameters()["held_on"]
+    return str(Quarter.of(held_on).previous())
+
+
 class Meeting(db.Model):
-    """A steering-group meeting; ``notes`` holds its minutes."""
+    """A steering-group meeting; ``notes`` holds its minutes, ``quarter`` the quarter whose
+    report it discusses (the agenda is drafted from it)."""
 
     __tablename__ = "meeting"
+    __table_args__ = (CheckConstraint("quarter LIKE '____-Q_'", name="quarter"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     held_on: Mapped[date]
     title: Mapped[str] = mapped_column(String(200))
+    quarter: Mapped[str] = mapped_column(String(7), default=_quarter_before_meeting)
     attendees: Mapped[str] = mapped_column(Text, default="")
     agenda: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -85,6 +95,23 @@ class DecisionSubproject(db.Model):
 
     decision: Mapped[Decision] = relationship(back_populates="subproject_links")
     subproject: Mapped[Subproject] = relationship()  # noqa: F821
+
+
+class RequestAdvice(db.Model):
+    """The programme manager's advice to the steering group on what a lead asked: a record of its
+    own, because the request sits in a quarterly update that closing its quarter locks."""
+
+    __tablename__ = "request_advice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("quarterly_update.id", ondelete="CASCADE"), unique=True
+    )
+    advice: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    request: Mapped[QuarterlyUpdate] = relationship()  # noqa: F821
 
 
 class ExceptionReport(QuarterLocked, db.Model):

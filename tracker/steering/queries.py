@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from tracker import tables
 from tracker.extensions import db
@@ -16,8 +17,14 @@ from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import Action, Programme, QuarterlyUpdate, Subproject
 from tracker.quarters import Quarter
-from tracker.steering import rules
-from tracker.steering.models import Decision, ExceptionReport, Meeting
+from tracker.steering import agenda, rules
+from tracker.steering.models import (
+    Decision,
+    DecisionSubproject,
+    ExceptionReport,
+    Meeting,
+    RequestAdvice,
+)
 from tracker.steering.status import ANSWERED, STILL_OPEN, DecisionStatus
 
 
@@ -245,3 +252,206 @@ def exception_reports(
     if subproject_ids is not None:
         query = query.where(ExceptionReport.subproject_id.in_(subproject_ids))
     return tables.frame(db.session.execute(query), EXCEPTION_COLUMNS)
+
+
+def exception_reports_by_subproject(programme_id: int, quarter: Quarter) -> dict[int, dict]:
+    """The exception reports of ``quarter`` per subproject, every field (the agenda's draft)."""
+    fields = ("subproject_id", *rules.REQUIRED_FIELDS)
+    rows = db.session.execute(
+        select(*(getattr(ExceptionReport, name) for name in fields))
+        .join(Subproject, Subproject.id == ExceptionReport.subproject_id)
+        .where(Subproject.programme_id == programme_id, ExceptionReport.quarter == str(quarter))
+    ).all()
+    return {row[0]: dict(zip(fields, row, strict=True)) for row in rows}
+
+
+def requests_up_to(programme_id: int, quarter: Quarter) -> list[dict]:
+    """Every decision a lead asked of the steering group in ``quarter`` or before, with the
+    subproject's code (live subprojects only)."""
+    rows = db.session.execute(
+        select(
+            QuarterlyUpdate.id,
+            QuarterlyUpdate.subproject_id,
+            Subproject.code,
+            QuarterlyUpdate.quarter,
+            QuarterlyUpdate.decisions_requested,
+        )
+        .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
+        .where(
+            Subproject.programme_id == programme_id,
+            Subproject.archived_at.is_(None),
+            QuarterlyUpdate.quarter <= str(quarter),
+            QuarterlyUpdate.decisions_requested != "",
+        )
+        .order_by(QuarterlyUpdate.quarter, Subproject.code)
+    ).all()
+    keys = ("id", "subproject_id", "code", "quarter", "text")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def request_answers(programme_id: int) -> dict[int, list[str]]:
+    """Per request the answers decisions gave it (several: postponed, then taken)."""
+    rows = db.session.execute(
+        select(Decision.request_id, Decision.answer)
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .where(Meeting.programme_id == programme_id, Decision.request_id.is_not(None))
+        .order_by(Meeting.held_on, Decision.number)
+    ).all()
+    answers: dict[int, list[str]] = {}
+    for request_id, answer in rows:
+        answers.setdefault(request_id, []).append(answer)
+    return answers
+
+
+def advice_texts(programme_id: int) -> dict[int, str]:
+    """The programme manager's advice per request."""
+    rows = db.session.execute(
+        select(RequestAdvice.request_id, RequestAdvice.advice)
+        .join(QuarterlyUpdate, QuarterlyUpdate.id == RequestAdvice.request_id)
+        .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
+        .where(Subproject.programme_id == programme_id)
+    ).all()
+    return dict(rows)
+
+
+def decision_rows(programme_id: int) -> list[dict]:
+    """Every decision of the programme with the meeting it was taken in, oldest first."""
+    rows = db.session.execute(
+        select(
+            Decision.id,
+            Meeting.id,
+            Meeting.held_on,
+            Decision.number,
+            Decision.text,
+            Decision.owner,
+            Decision.due_date,
+            Decision.status,
+        )
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .where(Meeting.programme_id == programme_id)
+        .order_by(Meeting.held_on, Meeting.id, Decision.number)
+    ).all()
+    keys = ("id", "meeting_id", "held_on", "number", "text", "owner", "due_date", "status")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def follow_ups(programme_id: int) -> dict[int, list[agenda.FollowUp]]:
+    """The follow-up actions of the programme's decisions, per decision, by due date."""
+    rows = db.session.execute(
+        select(
+            Action.decision_id,
+            Action.id,
+            Action.subproject_id,
+            Subproject.code,
+            Action.title,
+            Action.state,
+            Action.progress,
+            Action.due_date,
+        )
+        .join(Subproject, Subproject.id == Action.subproject_id)
+        .where(Subproject.programme_id == programme_id, Action.decision_id.is_not(None))
+        .order_by(Action.due_date, Action.id)
+    ).all()
+    found: dict[int, list[agenda.FollowUp]] = {}
+    for decision_id, *values in rows:
+        found.setdefault(decision_id, []).append(agenda.FollowUp(*values))
+    return found
+
+
+def meetings(programme_id: int) -> list[dict]:
+    """The programme's meetings, newest first, each with how many decisions it took."""
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.held_on, Meeting.title, Meeting.quarter, func.count(Decision.id))
+        .outerjoin(Decision, Decision.meeting_id == Meeting.id)
+        .where(Meeting.programme_id == programme_id)
+        .group_by(Meeting.id, Meeting.held_on, Meeting.title, Meeting.quarter)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    ).all()
+    keys = ("id", "held_on", "title", "quarter", "decisions")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def newest_meeting(programme_id: int) -> Meeting | None:
+    return db.session.scalar(
+        select(Meeting)
+        .where(Meeting.programme_id == programme_id)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(1)
+    )
+
+
+def decision_log(programme_id: int, status: str | None = None) -> list[Decision]:
+    """The decision log, newest meeting first, with everything a row shows loaded in a fixed
+    number of queries."""
+    query = (
+        select(Decision)
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .where(Meeting.programme_id == programme_id)
+        .options(
+            contains_eager(Decision.meeting),
+            selectinload(Decision.subprojects),
+            selectinload(Decision.follow_up_actions).joinedload(Action.subproject),
+            selectinload(Decision.request).joinedload(QuarterlyUpdate.subproject),
+        )
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc(), Decision.number)
+    )
+    if status:
+        query = query.where(Decision.status == status)
+    return list(db.session.scalars(query))
+
+
+def concerns(decision_id: int, subproject_ids: set[int]) -> bool:
+    """Whether the decision concerns one of ``subproject_ids`` (linked or followed up there)."""
+    if not subproject_ids:
+        return False
+    linked = (
+        select(DecisionSubproject.id)
+        .where(
+            DecisionSubproject.decision_id == decision_id,
+            DecisionSubproject.subproject_id.in_(subproject_ids),
+        )
+        .exists()
+    )
+    followed = (
+        select(Action.id)
+        .where(Action.decision_id == decision_id, Action.subproject_id.in_(subproject_ids))
+        .exists()
+    )
+    return bool(db.session.scalar(select(or_(linked, followed))))
+
+
+def next_number(meeting_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.coalesce(func.max(Decision.number), 0)).where(
+                Decision.meeting_id == meeting_id
+            )
+        )
+        + 1
+    )
+
+
+def decision_records(programme_id: int) -> dict[str, list[int]]:
+    """The ids of the programme's meetings, decisions, their subproject links and the advice on
+    its requests: what its decision history lists."""
+    meeting_ids = select(Meeting.id).where(Meeting.programme_id == programme_id)
+    decision_ids = select(Decision.id).where(Decision.meeting_id.in_(meeting_ids))
+    return {
+        "Meeting": list(db.session.scalars(meeting_ids)),
+        "Decision": list(db.session.scalars(decision_ids)),
+        "DecisionSubproject": list(
+            db.session.scalars(
+                select(DecisionSubproject.id).where(
+                    DecisionSubproject.decision_id.in_(decision_ids)
+                )
+            )
+        ),
+        "RequestAdvice": list(
+            db.session.scalars(
+                select(RequestAdvice.id)
+                .join(QuarterlyUpdate, QuarterlyUpdate.id == RequestAdvice.request_id)
+                .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
+                .where(Subproject.programme_id == programme_id)
+            )
+        ),
+    }
