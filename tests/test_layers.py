@@ -18,6 +18,8 @@ FEATURES = (
     "setup",
     "steering",
     "security_events",
+    "season",
+    "mail",
 )
 GROUND = ("vocabulary.py", "tables.py", "spreadsheets.py", "numbers.py", "timeutil.py")
 

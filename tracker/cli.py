@@ -1,4 +1,4 @@
-"""Command-line commands: seed-demo, create-user, purge-security-events."""
+"""Command-line commands: seed-demo, create-user, purge-security-events, send-reminders."""
 
 from __future__ import annotations
 
@@ -112,3 +112,6 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from tracker.season.cli import send_reminders_command
+
+    app.cli.add_command(send_reminders_command)

@@ -10,6 +10,7 @@ from tracker.i18n import lazy_gettext as _l
 from tracker.indicators.status import IndicatorStatus
 from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
+from tracker.season.status import SubmissionState
 from tracker.steering.status import DecisionStatus, RequestAnswer
 from tracker.vocabulary import NoStatus, RichStrEnum
 
@@ -20,6 +21,7 @@ STATUS_KINDS: dict[str, type[RichStrEnum]] = {
     "rag": Rag,
     "decision": DecisionStatus,
     "answer": RequestAnswer,
+    "submission": SubmissionState,
 }
 
 ROLE_LABELS = {

@@ -69,6 +69,8 @@ def _audited_classes():
         models.Decision,
         models.DecisionSubproject,
         models.ExceptionReport,
+        models.Submission,
+        models.SeasonSetting,
         models.User,
     )
 
