@@ -80,10 +80,11 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(season_bp)
     recorder.install()
 
-    from tracker import cli, errors, jobs, security, sqlite
+    from tracker import cli, errors, jobs, mail, security, sqlite
     from tracker.reports import rebuild
 
     jobs.init_app(app)
+    mail.init_app(app)
     rebuild.install()
 
     errors.init_app(app)

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_mail import Connection, Mail, Message
 from sqlalchemy import select
@@ -39,14 +39,19 @@ def language_of(user) -> str:
 
 
 def compose(template: str, locale: str, subject: Callable[[], str], **context) -> Composed:
-    """Render ``template`` (text and HTML) and ``subject()`` in ``locale``, with ``url_for``
-    giving links under ``BASE_URL``."""
-    base_url = current_app.config["BASE_URL"].rstrip("/") + "/"
-    with current_app.test_request_context("/", base_url=base_url), force_locale(locale):
+    """Render ``template`` (text and HTML) and ``subject()`` in ``locale``; in the templates,
+    ``link(endpoint, ...)`` is the page's absolute address under ``BASE_URL`` (which holds any
+    path prefix the app is served under)."""
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+
+    def link(endpoint: str, **values) -> str:
+        return base_url + url_for(endpoint, **values)
+
+    with current_app.test_request_context("/"), force_locale(locale):
         return Composed(
             subject=subject(),
-            text=render_template(f"mail/{template}.txt", **context),
-            html=render_template(f"mail/{template}.html", **context),
+            text=render_template(f"mail/{template}.txt", link=link, **context),
+            html=render_template(f"mail/{template}.html", link=link, **context),
         )
 
 

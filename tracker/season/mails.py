@@ -114,6 +114,9 @@ def after_return(subproject: Subproject, quarter: Quarter, occasion: int) -> Non
 def _enqueue(kind, user_id, programme_id, quarter, subproject_id, occasion=0, today=None):
     """Queue one mail. A queue that is down costs the mail, never the step already saved: the
     daily run queues reminders again, and the log says what was lost."""
+    # End this session's transaction first: a job run at once (TRACKER_JOBS_IMMEDIATE) works on
+    # a connection of its own, and SQLite lets one writer at a time.
+    db.session.commit()
     try:
         day = (today or timeutil.today()).isoformat()
         send_season_mail.enqueue(
