@@ -118,7 +118,9 @@ def _rows(query, quarter_of, terms: dict[int, Terms], today: date) -> list[Seaso
     return rows
 
 
-def _season_select(*where_submission):
+def _season_select(submission_condition):
+    """Subprojects with the submission that meets ``submission_condition`` (if any) and the
+    names of who submitted and who decided."""
     submitter = aliased(User)
     decider = aliased(User)
     return (
@@ -135,7 +137,7 @@ def _season_select(*where_submission):
             Submission.decided_at,
             decider.name.label("decided_by"),
         )
-        .outerjoin(Submission, (Submission.subproject_id == Subproject.id) & where_submission[0])
+        .outerjoin(Submission, (Submission.subproject_id == Subproject.id) & submission_condition)
         .outerjoin(submitter, submitter.id == Submission.submitted_by_id)
         .outerjoin(decider, decider.id == Submission.decided_by_id)
     )
