@@ -67,6 +67,15 @@ class Config:
     JOB_TIMEOUT_MINUTES = int(_env("JOB_TIMEOUT_MINUTES", "30"))
     # Seconds after a data change before the concept reports are rebuilt; empty: never.
     REPORT_REBUILD_DELAY = _seconds(_env("REPORT_REBUILD_DELAY", "30"))
+    # Where the app is reached: the links in mails start with it.
+    BASE_URL = _env("BASE_URL", "http://localhost:5000")
+    # Mail (tracker/mail) through this SMTP server; without one, mails are written to the log.
+    MAIL_SERVER = _env("MAIL_SERVER", "")
+    MAIL_PORT = int(_env("MAIL_PORT", "25"))
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "0") == "1"
+    MAIL_DEFAULT_SENDER = _env("MAIL_SENDER", "tracker@localhost")
 
 
 class DevelopmentConfig(Config):
@@ -78,6 +87,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     JOBS_IMMEDIATE = True
     REPORT_REBUILD_DELAY = None
+    MAIL_SERVER = ""
 
 
 class ProductionConfig(Config):

@@ -386,13 +386,15 @@ class _FormReader(HTMLParser):
 
 def form_as_sent(html: str) -> MultiDict:
     """The page's main form (the one POST form that is not the header's language or log-out
-    form) as the browser sends it when the user presses save without changing anything."""
+    form, nor the quarter page's submit or review step) as the browser sends it when the user
+    presses save without changing anything."""
     reader = _FormReader()
     reader.feed(html)
     forms = [
         f
         for f in reader.forms
-        if "/language/" not in f["action"] and not f["action"].endswith("/logout")
+        if "/language/" not in f["action"]
+        and not f["action"].endswith(("/logout", "/submit", "/review"))
     ]
     assert len(forms) == 1, [f["action"] for f in reader.forms]
     return MultiDict(forms[0]["fields"])

@@ -19,6 +19,8 @@ FEATURES = (
     "steering",
     "security_events",
     "stakeholders",
+    "season",
+    "mail",
 )
 GROUND = ("vocabulary.py", "tables.py", "spreadsheets.py", "numbers.py", "timeutil.py")
 

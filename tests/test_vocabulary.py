@@ -14,6 +14,7 @@ from tracker.indicators.status import IndicatorStatus
 from tracker.labels import STATUS_KINDS, any_status, status_of
 from tracker.milestones.status import MilestoneStatus
 from tracker.projects.status import Rag
+from tracker.season.status import SubmissionState
 from tracker.steering.status import DecisionStatus, RequestAnswer
 from tracker.vocabulary import NoStatus, RichStrEnum, Tone
 
@@ -23,7 +24,15 @@ STYLESHEETS = {
     ROOT / "static" / "css" / "app.css": "background",
     ROOT / "static" / "css" / "report.css": "color",
 }
-ENUMS = (MilestoneStatus, IndicatorStatus, Rag, DecisionStatus, RequestAnswer, NoStatus)
+ENUMS = (
+    MilestoneStatus,
+    IndicatorStatus,
+    Rag,
+    DecisionStatus,
+    RequestAnswer,
+    SubmissionState,
+    NoStatus,
+)
 MEMBERS = [member for enum in ENUMS for member in enum]
 PLOTLY_PATTERNS = {"", "/", "\\", "x", "-", "|", "+", "."}
 

@@ -62,6 +62,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.projects.views import bp as projects_bp
     from tracker.reports.dashboard import bp as dashboard_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.season.views import bp as season_bp
     from tracker.security_events.views import bp as security_events_bp
     from tracker.setup import import_views  # noqa: F401  (its routes join the set-up blueprint)
     from tracker.setup.views import bp as setup_bp
@@ -80,12 +81,14 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(steering_bp)
     app.register_blueprint(stakeholders_bp)
     app.register_blueprint(security_events_bp)
+    app.register_blueprint(season_bp)
     recorder.install()
 
-    from tracker import cli, errors, jobs, security, sqlite
+    from tracker import cli, errors, jobs, mail, security, sqlite
     from tracker.reports import rebuild
 
     jobs.init_app(app)
+    mail.init_app(app)
     rebuild.install()
 
     errors.init_app(app)

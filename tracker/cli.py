@@ -1,5 +1,5 @@
-"""Command-line commands: seed-demo, create-user, purge-security-events (purge-contacts lives
-with the stakeholder register)."""
+"""Command-line commands: seed-demo, create-user, purge-security-events, send-reminders
+(purge-contacts lives with the stakeholder register)."""
 
 from __future__ import annotations
 
@@ -129,3 +129,6 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from tracker.season.cli import send_reminders_command
+
+    app.cli.add_command(send_reminders_command)

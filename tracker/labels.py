@@ -14,6 +14,7 @@ from tracker.indicators import freshness
 from tracker.indicators.status import IndicatorStatus
 from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
+from tracker.season.status import SubmissionState
 from tracker.steering.status import DecisionStatus, RequestAnswer
 from tracker.vocabulary import NoStatus, RichStrEnum
 
@@ -24,6 +25,7 @@ STATUS_KINDS: dict[str, type[RichStrEnum]] = {
     "rag": Rag,
     "decision": DecisionStatus,
     "answer": RequestAnswer,
+    "submission": SubmissionState,
 }
 
 ROLE_LABELS = {

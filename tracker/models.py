@@ -3,6 +3,7 @@
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import LoginThrottle, RecoveryCode, User, subproject_leads
 from tracker.indicators.models import Indicator, Measurement, indicator_sources
+from tracker.mail.models import ReminderOptOut, SentMail
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import (
     Action,
@@ -15,6 +16,7 @@ from tracker.projects.models import (
 )
 from tracker.quarters.models import ClosedQuarter, ClosedSubprojectReport, WithdrawnReport
 from tracker.reports.models import QuarterClosing, StoredReport
+from tracker.season.models import SeasonSetting, Submission
 from tracker.security_events.models import SecurityEvent
 from tracker.stakeholders.models import CircleMembership, Contact
 from tracker.steering.models import (
@@ -48,6 +50,10 @@ __all__ = [
     "QuarterlyUpdate",
     "RecoveryCode",
     "RequestAdvice",
+    "ReminderOptOut",
+    "SeasonSetting",
+    "SentMail",
+    "Submission",
     "Subproject",
     "SecurityEvent",
     "StoredReport",

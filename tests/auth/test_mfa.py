@@ -319,7 +319,9 @@ def test_the_admin_resets_a_users_second_factor(app, client, world, lead_with_mf
         assert db.session.scalars(select(RecoveryCode)).all() == []
         event = db.session.scalar(select(SecurityEvent).where(SecurityEvent.kind == "mfa_reset"))
         assert event.account == email and event.user_id != lead.id
-    assert login(client, email).headers["Location"].endswith("/")  # the password alone again
+    assert (
+        login(client, email).headers["Location"].endswith("/my-subproject")
+    )  # the password alone again
 
 
 # --- The own password ----------------------------------------------------------------------------

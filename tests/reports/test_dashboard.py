@@ -193,7 +193,12 @@ def test_anonymous_is_sent_to_login(client, world):
 
 @pytest.mark.parametrize(
     ("role", "landing"),
-    [("steering", "/dashboard"), ("manager", "/dashboard"), ("admin", "/dashboard"), ("lead", "/")],
+    [
+        ("steering", "/dashboard"),
+        ("manager", "/dashboard"),
+        ("admin", "/dashboard"),
+        ("lead", "/my-subproject"),
+    ],
 )
 def test_landing_page_after_login(client, world, role, landing):
     response = login(client, world["users"][role])

@@ -19,6 +19,8 @@ ENTITY_LABELS = {
     "DecisionSubproject": _l("Subproject of a decision"),
     "RequestAdvice": _l("Advice on a request"),
     "ExceptionReport": _l("Exception report"),
+    "Submission": _l("Submission of a quarterly update"),
+    "SeasonSetting": _l("Due date of the quarterly updates"),
     "User": _l("User"),
     "ClosedQuarter": _l("Closed quarter (archived report)"),
 }
@@ -52,16 +54,20 @@ FIELD_LABELS = {
     "circle_id": _l("TechNet circle"),
     "code": _l("Code"),
     "confirmed_at": _l("Last confirmed"),
+    "comment": _l("Comment"),
     "consequence_money": _l("Consequence for money"),
     "consequence_result": _l("Consequence for the result"),
     "consequence_time": _l("Consequence for time"),
     "created_at": _l("Created at"),
+    "decided_at": _l("Decided at"),
+    "decided_by_id": _l("Decided by"),
     "decision_id": _l("Decision"),
     "decisions_requested": _l("Decisions asked of the steering group"),
     "definition": _l("Definition"),
     "description": _l("Description"),
     "direction": _l("Direction"),
     "due_date": _l("Due date"),
+    "due_days": _l("Days after the quarter ends"),
     "email": _l("Email address"),
     "entered_at": _l("Entered at"),
     "entered_by_id": _l("Entered by"),
@@ -103,7 +109,9 @@ FIELD_LABELS = {
     "purpose": _l("Purpose of processing"),
     "recorded_at": _l("Recorded at"),
     "recorded_by_id": _l("Recorded by"),
+    "reminder_days": _l("Days before the due date that reminders start"),
     "request_id": _l("Request answered"),
+    "returns": _l("Times returned"),
     "risks": _l("Risks"),
     "role": _l("Role"),
     "rollup": _l("Roll-up"),
@@ -112,6 +120,8 @@ FIELD_LABELS = {
     "start_date": _l("Start date"),
     "state": _l("State"),
     "status": _l("Status"),
+    "submitted_at": _l("Submitted at"),
+    "submitted_by_id": _l("Submitted by"),
     "subproject_id": _l("Subproject"),
     "target_date": _l("Target date"),
     "target_value": _l("Target"),
@@ -145,6 +155,10 @@ def value_labels(field: str, entity: str | None) -> dict | None:
 
     if field == "rag":
         return Rag.labels()
+    if field == "state" and entity == "Submission":
+        from tracker.season.status import SubmissionState
+
+        return SubmissionState.labels()
     if field == "state":
         return labels.ACTION_STATE_LABELS
     if field == "direction":

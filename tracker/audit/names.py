@@ -25,6 +25,8 @@ REFERENCES = {
     "updated_by_id": "User",
     "entered_by_id": "User",
     "changed_by_id": "User",
+    "submitted_by_id": "User",
+    "decided_by_id": "User",
     "closed_by_id": "User",
     "user_id": "User",
     "owner_id": "Organisation",
@@ -124,6 +126,15 @@ def _updates(ids: set[int]) -> dict[int, Name]:
     }
 
 
+def _submissions(ids: set[int]) -> dict[int, Name]:
+    rows = _rows(
+        select(models.Submission.id, models.Submission.quarter, models.Subproject.code)
+        .join(models.Subproject, models.Subproject.id == models.Submission.subproject_id)
+        .where(models.Submission.id.in_(ids))
+    )
+    return {i: Name(f"{code} {quarter}") for i, quarter, code in rows}
+
+
 def _date_changes(ids: set[int]) -> dict[int, Name]:
     rows = _rows(
         select(models.MilestoneDateChange.id, models.Milestone.id, models.Milestone.title)
@@ -220,6 +231,7 @@ LOOK_UPS: dict[str, Callable[[set[int]], dict[int, Name]]] = {
     "Indicator": _indicators,
     "Measurement": _measurements,
     "QuarterlyUpdate": _updates,
+    "Submission": _submissions,
     "MilestoneDateChange": _date_changes,
     "Action": _actions,
     "SubprojectOrganisation": _links,

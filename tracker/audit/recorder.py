@@ -74,6 +74,8 @@ def _audited_classes():
         models.DecisionSubproject,
         models.RequestAdvice,
         models.ExceptionReport,
+        models.Submission,
+        models.SeasonSetting,
         models.User,
     )
 

@@ -14,6 +14,8 @@ from tracker.auth.permissions import roles_required
 from tracker.auth.users import change_own_password, led_by
 from tracker.auth.views import _landing_url, _safe_next, _throttled, bp
 from tracker.extensions import db
+from tracker.mail import preferences
+from tracker.season.forms import ReminderForm
 from tracker.security_events import recorder as security_log
 from tracker.security_events.kinds import Kind, Outcome
 
@@ -94,6 +96,7 @@ def account():
         codes_left=second_factor.unused_recovery_codes(current_user) if current_user.has_mfa else 0,
         code_form=CodeForm(),
         led=led_by(current_user),
+        reminder_form=ReminderForm(reminders=preferences.reminders_on(current_user.id)),
     )
 
 

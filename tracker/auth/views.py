@@ -47,13 +47,15 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-# Who lands on the dashboard after logging in; leads land on the programme overview.
+# Who lands on the dashboard after logging in; leads land on "My subproject" (what is due).
 DASHBOARD_FIRST_ROLES = ("admin", "manager", "steering")
 
 
 def _landing_url(user) -> str:
     if user.role in DASHBOARD_FIRST_ROLES:
         return url_for("dashboard.dashboard")
+    if user.role == "lead":
+        return url_for("season.mine")
     return url_for("projects.overview")
 
 

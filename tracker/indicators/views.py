@@ -2,7 +2,16 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -38,6 +47,7 @@ from tracker.indicators.models import Indicator, Measurement
 from tracker.projects.models import Programme, Subproject
 from tracker.quarters import Quarter
 from tracker.quarters.lock import QuarterClosed, is_closed
+from tracker.season import services as season_services
 
 bp = Blueprint("indicators", __name__)
 
@@ -331,6 +341,8 @@ def excel_template(subproject_id: int, quarter: Quarter):
 @login_required
 def excel_upload(subproject_id: int, quarter: Quarter):
     subproject = _excel_context(subproject_id, quarter)
+    if request.method == "POST":
+        season_services.refuse_if_approved(current_user, subproject.id, quarter)
     form = UploadForm()
     context = {"subproject": subproject, "quarter": quarter, "form": form, "closed": None}
     if is_closed(subproject.programme_id, quarter):
@@ -383,6 +395,7 @@ def excel_upload(subproject_id: int, quarter: Quarter):
 @login_required
 def excel_apply(subproject_id: int, quarter: Quarter):
     subproject = _excel_context(subproject_id, quarter)
+    season_services.refuse_if_approved(current_user, subproject.id, quarter)
     form = ConfirmUploadForm()
     upload_page = url_for("indicators.excel_upload", subproject_id=subproject.id, quarter=quarter)
     if not form.validate_on_submit():

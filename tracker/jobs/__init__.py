@@ -59,7 +59,8 @@ class Job:
 
 def job(**options) -> Callable[[Callable], Job]:
     """Mark a function as a job. Its module and name are how the queue's storage refers to it:
-    keep them while jobs of the old name may still be waiting."""
+    keep them while jobs of the old name may still be waiting. ``periodic=crontab(...)`` (from
+    huey) also runs it on that schedule wherever a consumer runs."""
 
     def register(function: Callable) -> Job:
         entry = Job(f"{function.__module__}.{function.__name__}", function, options)

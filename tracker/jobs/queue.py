@@ -64,10 +64,21 @@ class JobQueue:
                 )
             for entry in self._jobs():
                 if entry.name not in self._tasks:
-                    # huey names a task by the function's module and this name
-                    task = self._huey.task(name=entry.function.__name__, **entry.options)
-                    self._tasks[entry.name] = task(self._in_app_context(entry.function))
+                    self._tasks[entry.name] = self._register(entry)
             return self._huey
+
+    def _register(self, entry: Job) -> Callable:
+        """A job with a ``periodic`` option (a huey ``crontab``) also runs on that schedule,
+        started by the consumer's scheduler; huey names a task by the function's module and
+        this name."""
+        options = dict(entry.options)
+        schedule = options.pop("periodic", None)
+        name = entry.function.__name__
+        if schedule is None:
+            decorator = self._huey.task(name=name, **options)
+        else:
+            decorator = self._huey.periodic_task(schedule, name=name, **options)
+        return decorator(self._in_app_context(entry.function))
 
     @property
     def immediate(self) -> bool:

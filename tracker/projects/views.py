@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -37,6 +37,8 @@ from tracker.projects.models import (
 )
 from tracker.quarters import Quarter
 from tracker.quarters.lock import QuarterClosed, is_closed
+from tracker.season import services as season_services
+from tracker.season.panel import quarter_panel
 from tracker.setup import first_run
 from tracker.setup import queries as setup_queries
 from tracker.steering import access as steering_access
@@ -288,6 +290,8 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
     quarter = quarter or current
     if quarter > current:
         return render_error(404, _("This quarter has not begun yet."))
+    if request.method == "POST":
+        season_services.refuse_if_approved(current_user, subproject.id, quarter)
     records = quarter_service.load(subproject.id, quarter)
     form = quarter_service.build_form(
         records.indicators,
@@ -351,6 +355,7 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
         form=form,
         records=records,
         previous={row["id"]: row for row in previous.to_dict("records")},
+        season=quarter_panel(current_user, subproject, quarter, timeutil.today()),
     ), status
 
 
