@@ -6,10 +6,12 @@ stored status code stands for, so templates never keep a table of their own.
 
 from flask_babel import ngettext
 
+from tracker.fields import field_text
 from tracker.i18n import lazy_gettext as _l
 from tracker.indicators.status import IndicatorStatus
 from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
+from tracker.quarters.display import quarter_text
 from tracker.steering.status import DecisionStatus, RequestAnswer
 from tracker.vocabulary import NoStatus, RichStrEnum
 
@@ -50,6 +52,15 @@ DIRECTION_LABELS = {"up": _l("Higher is better"), "down": _l("Lower is better")}
 ROLLUP_LABELS = {"sum": _l("Sum"), "mean": _l("Mean"), "last": _l("Last value")}
 
 
+# What the value rolled up over the quarters is, beside the number: "62,5 gemiddelde".
+ROLLED_UP_NAMES = {"sum": _l("total"), "mean": _l("average"), "last": _l("latest")}
+
+
+def rolled_up_name(rollup: object) -> str:
+    """ "total", "average" or "latest": what an indicator's rolled-up value is."""
+    return str(ROLLED_UP_NAMES.get(rollup, "")) if isinstance(rollup, str) else ""
+
+
 def status_of(code: object, kind: str) -> RichStrEnum:
     """The member a stored code of ``kind`` stands for, or ``NoStatus.NONE`` where there is
     none (no quarterly update, NaN from a frame, the "none" bucket of a count), so a page
@@ -82,6 +93,9 @@ def register(app) -> None:
     app.jinja_env.globals["any_status"] = any_status
     app.jinja_env.globals["status_kinds"] = STATUS_KINDS
     app.jinja_env.globals["aggregation_rule"] = aggregation_rule
+    app.jinja_env.globals["rolled_up_name"] = rolled_up_name
+    app.jinja_env.globals["field_text"] = field_text
+    app.jinja_env.filters["quarter"] = quarter_text
 
     @app.context_processor
     def inject_labels():

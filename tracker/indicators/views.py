@@ -38,7 +38,8 @@ from tracker.indicators.forms import (
 from tracker.indicators.models import Indicator, Measurement
 from tracker.projects.models import Programme, Subproject
 from tracker.quarters import Quarter
-from tracker.quarters.lock import QuarterClosed, is_closed
+from tracker.quarters.display import quarter_text
+from tracker.quarters.lock import QuarterClosed, closure
 
 bp = Blueprint("indicators", __name__)
 
@@ -131,6 +132,7 @@ def indicator(indicator_id: int):
     return render_template(
         "indicators/indicator.html",
         indicator=indicator,
+        quarter=quarter,
         row=row,
         measurements=measurements,
         computed=computed,
@@ -334,9 +336,8 @@ def excel_template(subproject_id: int, quarter: Quarter):
 def excel_upload(subproject_id: int, quarter: Quarter):
     subproject = _excel_context(subproject_id, quarter)
     form = UploadForm()
-    context = {"subproject": subproject, "quarter": quarter, "form": form, "closed": None}
-    if is_closed(subproject.programme_id, quarter):
-        context["closed"] = QuarterClosed(str(quarter)).message
+    closed = closure(subproject.programme_id, quarter)
+    context = {"subproject": subproject, "quarter": quarter, "form": form, "closed": closed}
     if not form.validate_on_submit():
         return render_template("indicators/upload.html", **context), 400 if form.errors else 200
     if context["closed"]:
@@ -511,7 +512,7 @@ def programme_quarter(programme_id: int, quarter: Quarter | None = None):
                 )
                 status = 409
             else:
-                flash(_("Quarter %(quarter)s saved.", quarter=str(quarter)), "success")
+                flash(_("Quarter %(quarter)s saved.", quarter=quarter_text(quarter)), "success")
                 return redirect(
                     url_for("setup.programme", programme_id=programme.id, _anchor="indicators")
                 )
@@ -519,12 +520,15 @@ def programme_quarter(programme_id: int, quarter: Quarter | None = None):
         status = 400
         flash(_("Nothing was saved: correct the fields marked below."), "error")
     previous = indicator_queries.programme_indicators(programme.id, quarter.previous())
+    closed = closure(programme.id, quarter)
     return render_template(
         "indicators/programme_quarter.html",
         programme=programme,
         quarter=quarter,
         current=current,
-        closed=QuarterClosed(str(quarter)).message if is_closed(programme.id, quarter) else None,
+        closed=closed,
+        # after a save refused because the quarter was closed meanwhile, the typed form stays
+        read_only=closed is not None and not form.is_submitted(),
         form=form,
         records=records,
         value_of=programme_quarter_service.value_of,

@@ -36,7 +36,8 @@ from tracker.projects.models import (
     SubprojectOrganisation,
 )
 from tracker.quarters import Quarter
-from tracker.quarters.lock import QuarterClosed, is_closed
+from tracker.quarters.display import quarter_text
+from tracker.quarters.lock import QuarterClosed, closure
 from tracker.steering import exceptions
 from tracker.steering.exceptions import ExceptionReportIncomplete
 
@@ -252,6 +253,12 @@ def delete_organisation_link(link_id: int):
     )
 
 
+def _read_only(closed, form) -> bool:
+    """A closed quarter's page shows its values as text; after a save refused because the
+    quarter was closed meanwhile, the form stays, so what was typed is not lost."""
+    return closed is not None and not form.is_submitted()
+
+
 @bp.route("/subprojects/<int:subproject_id>/quarter")
 @bp.route("/subprojects/<int:subproject_id>/quarter/<quarter:quarter>", methods=["GET", "POST"])
 @login_required
@@ -306,7 +313,7 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
                 )
                 status = 409
             else:
-                flash(_("Quarter %(quarter)s saved.", quarter=str(quarter)), "success")
+                flash(_("Quarter %(quarter)s saved.", quarter=quarter_text(quarter)), "success")
                 return redirect(_back(subproject.id, "updates"))
     elif form.errors:
         status = 400
@@ -314,15 +321,15 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
     previous = indicator_queries.indicators(
         subproject.programme_id, quarter.previous(), [subproject.id]
     )
+    closed = closure(subproject.programme_id, quarter)
     return render_template(
         "projects/quarter.html",
         exception=exceptions.listing(subproject, quarter, timeutil.today()),
         subproject=subproject,
         quarter=quarter,
         current=current,
-        closed=QuarterClosed(str(quarter)).message
-        if is_closed(subproject.programme_id, quarter)
-        else None,
+        closed=closed,
+        read_only=_read_only(closed, form),
         form=form,
         records=records,
         previous={row["id"]: row for row in previous.to_dict("records")},
