@@ -16,6 +16,7 @@ from sqlalchemy import select
 from tracker import models
 from tracker.audit.queries import Entry
 from tracker.extensions import db
+from tracker.quarters.display import quarter_text
 
 # A field holding the id of another record: the kind of record it points to.
 REFERENCES = {
@@ -93,7 +94,10 @@ def _measurements(ids: set[int]) -> dict[int, Name]:
         .where(models.Measurement.id.in_(ids))
     )
     return {
-        i: Name(f"{name} {period}", url_for("indicators.indicator", indicator_id=indicator_id))
+        i: Name(
+            f"{name} {quarter_text(period, short=True)}",
+            url_for("indicators.indicator", indicator_id=indicator_id),
+        )
         for i, period, indicator_id, name in rows
     }
 
@@ -110,7 +114,10 @@ def _updates(ids: set[int]) -> dict[int, Name]:
         .where(models.QuarterlyUpdate.id.in_(ids))
     )
     return {
-        i: Name(f"{code} {quarter}", url_for("projects.subproject", subproject_id=sid))
+        i: Name(
+            f"{code} {quarter_text(quarter, short=True)}",
+            url_for("projects.subproject", subproject_id=sid),
+        )
         for i, quarter, sid, code in rows
     }
 
@@ -178,7 +185,7 @@ def _recorded_name(entry: Entry) -> str | None:
         if pair:
             value = pair[1] if pair[1] is not None else pair[0]
             if value:
-                return str(value)
+                return quarter_text(value) if field in ("quarter", "period") else str(value)
     return None
 
 
