@@ -27,7 +27,7 @@ def test_subproject_page_shows_milestones_with_slip_and_status(login_as, world):
     assert '+40 <span class="slip-kind">(te laat behaald)</span>' in body
     assert "Gastlessen organiseren" in body and "60 %" in body
     assert "Vmbo Almere" in body and "trekker" in body
-    assert "2026-Q3" in body and "Veel" in body
+    assert "K3 2026" in body and "Veel" in body
 
 
 def test_subproject_page_shows_indicator_values_in_dutch_format(app, login_as, world):

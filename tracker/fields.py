@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from numbers import Number
 
 from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 
+from tracker.i18n import date_format, number_format
 from tracker.i18n import lazy_gettext as _l
-from tracker.i18n import number_format
 from tracker.numbers import MAX_MAGNITUDE, InvalidNumber, OutOfRange, parse_number
 
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
@@ -107,3 +108,23 @@ class IdsField(SelectMultipleField):
         allowed = {int(value) for value, *_ in (self.choices or [])}
         if getattr(self, "_malformed", False) or any(v not in allowed for v in self.data or []):
             raise ValidationError(self.message)
+
+
+def field_text(field) -> str:
+    """A form field's value as text, for a page shown read-only (a closed quarter): the label of
+    a chosen option, a date as 30-09-2026, a number as 1.234,5, "–" for nothing."""
+    data = field.data
+    if isinstance(data, bool):
+        return str(_l("Yes") if data else _l("No"))
+    if data is None or data == "" or data != data:
+        return "–"
+    for value, label, *_rest in getattr(field, "iter_choices", lambda: [])() or []:
+        if str(value) == str(data):
+            return str(label)
+    if isinstance(data, datetime):
+        return date_format(data.date())
+    if isinstance(data, date):
+        return date_format(data)
+    if isinstance(data, Number):
+        return number_format(float(data), 3)
+    return str(data)

@@ -8,12 +8,14 @@ from babel.dates import get_month_names
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
+from tracker.fields import field_text
 from tracker.i18n import _missing, date_format
 from tracker.i18n import lazy_gettext as _l
 from tracker.indicators import freshness
 from tracker.indicators.status import IndicatorStatus
 from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
+from tracker.quarters.display import quarter_text
 from tracker.season.status import SubmissionState
 from tracker.steering.status import DecisionStatus, RequestAnswer
 from tracker.vocabulary import NoStatus, RichStrEnum
@@ -108,10 +110,19 @@ def stale_note(row) -> str:
         )
     return _(
         "last value %(period)s, expected %(expected)s (due %(due)s)",
-        period=latest,
+        period=quarter_text(latest),
         expected=expected,
         due=date_format(since),
     )
+
+
+# What the value rolled up over the quarters is, beside the number: "62,5 gemiddelde".
+ROLLED_UP_NAMES = {"sum": _l("total"), "mean": _l("average"), "last": _l("latest")}
+
+
+def rolled_up_name(rollup: object) -> str:
+    """ "total", "average" or "latest": what an indicator's rolled-up value is."""
+    return str(ROLLED_UP_NAMES.get(rollup, "")) if isinstance(rollup, str) else ""
 
 
 def status_of(code: object, kind: str) -> RichStrEnum:
@@ -148,6 +159,9 @@ def register(app) -> None:
     app.jinja_env.globals["aggregation_rule"] = aggregation_rule
     app.jinja_env.globals["stale_note"] = stale_note
     app.jinja_env.globals["expected_label"] = expected_label
+    app.jinja_env.globals["rolled_up_name"] = rolled_up_name
+    app.jinja_env.globals["field_text"] = field_text
+    app.jinja_env.filters["quarter"] = quarter_text
 
     @app.context_processor
     def inject_labels():

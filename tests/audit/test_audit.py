@@ -152,7 +152,7 @@ def test_milestone_and_indicator_history_pages(app, login_as, world):
     assert "Risico" in body and "at_risk" not in body and "<del>ja</del> → nee" in body
     assert "Convenant getekend" not in body
     body = client.get(f"/indicators/{indicator_id}/history").get_data(as_text=True)
-    assert "16,5" in body and "16.5" not in body and "2026-Q4" in body
+    assert "16,5" in body and "16.5" not in body and "4e kwartaal 2026" in body
     assert "Leerlingen techniek" not in body
 
 
@@ -212,7 +212,7 @@ def test_history_shows_dutch_field_names_and_formatted_values(app, login_as, wor
     assert "<del>01-03-2027</del> → 30-09-2026" in body
     body = _squeezed(client.get(f"/indicators/{indicator_id}/history"))
     assert "Waarde</span>: 1.234,5" in body and "1234.5" not in body
-    assert "Kwartaal</span>: 2026-Q4" in body and "indicator_id" not in body
+    assert "Kwartaal</span>: 4e kwartaal 2026" in body and "indicator_id" not in body
 
 
 def test_history_shows_labels_of_coded_values(app, login_as, world):
@@ -235,7 +235,7 @@ def test_a_field_is_named_for_the_record_it_belongs_to(app):
 
 
 def test_history_names_records_and_people_instead_of_ids(app, login_as, world):
-    """ "Uitval 2026-Q4" with a link, "Ingevoerd door: Deelprojectleider A", never "#7" or "4"."""
+    """ "Uitval K4 2026" with a link, "Ingevoerd door: Deelprojectleider A", never "#7" or "4"."""
     with app.app_context():
         indicator = db.session.scalar(select(Indicator).where(Indicator.name == "Uitval"))
         lead = db.session.scalar(select(User).where(User.email == world["users"]["lead"]))
@@ -248,7 +248,7 @@ def test_history_names_records_and_people_instead_of_ids(app, login_as, world):
         indicator_id = indicator.id
     body = login_as("manager").get(f"/subprojects/{world['a']}/history").get_data(as_text=True)
     text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
-    assert f'<a href="/indicators/{indicator_id}">Uitval 2026-Q4</a>' in body
+    assert f'<a href="/indicators/{indicator_id}">Uitval K4 2026</a>' in body
     assert "Ingevoerd door : Deelprojectleider A" in text
     assert "Mijlpaal: Evaluatie" in text  # deleted, named by its deletion entry
     assert not re.search(r"#\d+", text)

@@ -155,7 +155,7 @@ def test_a_computed_indicator_is_the_sum_of_its_sources_per_quarter(app, client,
     login(client, world["users"]["steering"])
     page = client.get(f"/indicators/{total_id}").get_data(as_text=True)
     assert "som van 2 deelprojectindicatoren" in page
-    assert "2026-Q3" in page and "210" in page  # 180 + 30
+    assert "K3 2026" in page and "210" in page  # 180 + 30
     assert "1 van 2 deelprojectindicatoren" in page  # 2026-Q2: only A had a value
     assert "Nieuwe meting" not in page
     overview = client.get(f"/programmes/{world['programme_id']}").get_data(as_text=True)

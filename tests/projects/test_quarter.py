@@ -78,7 +78,7 @@ def test_quarter_page_defaults_to_the_current_quarter(login_as, world):
     response = client.get(f"/subprojects/{world['a']}/quarter")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert "Kwartaal 2026-Q4" in body
+    assert "4e kwartaal 2026" in body
     assert "Leerlingen techniek" in body and "Eerste cohort gestart" in body
     assert "Convenant getekend" not in body  # achieved already
     assert "180" in body  # last value, of 2026-Q3
@@ -115,7 +115,7 @@ def test_saving_the_quarter_stores_everything_at_once(app, login_as, world):
         update = db.session.scalar(select(QuarterlyUpdate).filter_by(quarter="2026-Q4"))
         assert (update.rag, update.decisions_requested) == ("amber", "Extra budget")
     body = client.get(f"/subprojects/{world['a']}").get_data(as_text=True)
-    assert "Kwartaal 2026-Q4 opgeslagen." in body and "Docententekort" in body
+    assert "Het 4e kwartaal 2026 is opgeslagen." in body and "Docententekort" in body
 
 
 def test_saving_again_changes_the_values_of_the_quarter(app, login_as, world):

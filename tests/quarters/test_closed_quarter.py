@@ -12,7 +12,7 @@ from tracker.extensions import db
 from tracker.indicators import excel
 from tracker.models import Indicator, Measurement, Milestone, QuarterlyUpdate
 
-REFUSAL = "Kwartaal 2026-Q3 is vastgesteld"
+REFUSAL = "Het 3e kwartaal 2026 is vastgesteld"
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_new_measurement_in_a_closed_quarter_is_refused_beside_the_period(app, l
     assert response.status_code == 400
     body = _text(response)
     assert REFUSAL in body and "heropenen" in body
-    assert re.search(r'id="period-error"[^>]*>[^<]*2026-Q3 is vastgesteld', body)
+    assert re.search(r'id="period-error"[^>]*>[^<]*3e kwartaal 2026 is vastgesteld', body)
     assert (
         "Getypte notitie</textarea>" in body
         and 'name="value" required type="text" value="12"' in body

@@ -12,7 +12,7 @@ from tracker.extensions import db
 from tracker.models import Milestone
 from tracker.quarters.lock import QuarterClosed
 
-REFUSAL = "Kwartaal 2026-Q2 is vastgesteld"
+REFUSAL = "Het 2e kwartaal 2026 is vastgesteld"
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_an_achievement_date_in_a_closed_quarter_is_refused_beside_the_field(
     response = login_as("lead").post(f"/milestones/{milestone.id}/edit", data=data)
     assert response.status_code == 400
     body = _text(response)
-    assert re.search(r'id="achieved_on-error"[^>]*>[^<]*2026-Q2 is vastgesteld', body)
+    assert re.search(r'id="achieved_on-error"[^>]*>[^<]*2e kwartaal 2026 is vastgesteld', body)
     assert f'value="{achieved_on}"' in body  # what was typed is kept
     assert _milestone(app, title).achieved_on == milestone.achieved_on
 

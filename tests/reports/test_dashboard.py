@@ -111,8 +111,8 @@ def test_indicator_progress_against_expected(login_as):
 def test_indicator_trend_follows_the_quarters(login_as):
     body = page(login_as("steering"))
     trend = chart(body, "indicator_trend")
-    actual = [t for t in trend["data"] if t["name"] == "Werkelijk (opgeteld)"]
-    assert [t["x"] for t in actual] == [["2026-Q2", "2026-Q3"], ["2026-Q3"]]
+    actual = [t for t in trend["data"] if t["name"] == "Werkelijk tot en met de periode"]
+    assert [t["x"] for t in actual] == [["K2 2026", "K3 2026"], ["K3 2026"]]
     assert actual[0]["y"] == [140.0, 180.0]
     expected = [t for t in trend["data"] if t["name"] == "Verwacht pad"]
     # 30-06-2026 is 180 of 365 days on: 100 + 100 × 180/365 = 149.3; 30-09: 20 − 10 × 272/365
@@ -254,7 +254,7 @@ def test_changes_since_the_previous_meeting(app, login_as, world):
     assert "Verschoven geplande data (1)" in changes
     assert "01-10-2026 → 01-12-2026" in changes and "Te weinig aanmeldingen" in changes
     assert "Oude wijziging" not in changes
-    assert "Nieuwe metingen (1)" in changes and "Stageplaatsen 2026-Q3: 12 plaatsen" in changes
+    assert "Nieuwe metingen (1)" in changes and "Stageplaatsen K3 2026: 12 plaatsen" in changes
 
 
 def test_changes_follow_the_quarter_filter(app, login_as, world):
@@ -292,7 +292,7 @@ def test_changes_follow_the_quarter_filter(app, login_as, world):
     changes = page(login_as("steering"), "?quarter=2026-Q3").split('id="changes-title"')[1]
     changes = changes.split("</section>")[0]
     assert "Zomer" in changes and "Herfst" not in changes
-    assert "Stageplaatsen 2026-Q3: 12 plaatsen" in changes
+    assert "Stageplaatsen K3 2026: 12 plaatsen" in changes
     assert "2026-Q4" not in changes and "Werkplaats open" not in changes
 
 

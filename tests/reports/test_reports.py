@@ -113,7 +113,8 @@ def test_programme_report_summary_matches_the_fixture(login_as, q3):
     reader = PdfReader(io.BytesIO(body))
     cover, contents = (reader.pages[i].extract_text() for i in (0, 1))
     # Headers and footers from page 2 on; the cover holds no hidden copy of their texts.
-    assert "Kwartaalrapportage 2026-Q3" in contents and "Concept – niet vastgesteld" in contents
+    assert "Kwartaalrapportage 3e kwartaal 2026" in contents
+    assert "Concept – niet vastgesteld" in contents
     assert "Concept – niet vastgesteld" not in cover
 
 
@@ -288,7 +289,7 @@ def test_subproject_added_after_closing_has_no_report_of_that_quarter(app, login
         response = client.get(url)
         assert response.status_code == 404
         page = response.get_data(as_text=True)
-        assert "2026-Q3 is vastgesteld voordat deelproject C" in page
+        assert "3e kwartaal 2026 is vastgesteld voordat deelproject C" in page
     # The quarter it was added in has its report.
     assert "C Nieuw" in pdf_text(get_pdf(client, f"/reports/{pid}/subprojects/{cid}/2026-Q4.pdf"))
 
@@ -328,7 +329,7 @@ def test_edits_to_a_closed_quarter_are_refused(app, login_as, q3):
             response = app.make_response(app.handle_user_exception(refused.value))
         assert response.status_code == 409
         page = response.get_data(as_text=True)
-        assert "2026-Q3 is vastgesteld" in page and "heropenen" in page
+        assert "3e kwartaal 2026 is vastgesteld" in page and "heropenen" in page
 
 
 def test_reopen_is_audited_and_allows_edits_again(app, login_as, q3):
@@ -362,7 +363,7 @@ def test_reopen_is_audited_and_allows_edits_again(app, login_as, q3):
     assert "Cijfer &lt;b&gt;DP1&lt;/b&gt; gecorrigeerd" in history
     # Once reopened, the confirmation page sends the manager back with a message.
     again = client.get(f"/reports/{pid}/2026-Q3/reopen", follow_redirects=True)
-    assert "2026-Q3 is niet vastgesteld" in again.get_data(as_text=True)
+    assert "3e kwartaal 2026 is niet vastgesteld" in again.get_data(as_text=True)
     with app.app_context():
         lock.ensure_quarter_open(pid, "2026-Q3")
         update = db.session.query(QuarterlyUpdate).filter_by(quarter="2026-Q3").one()
@@ -461,8 +462,8 @@ def test_close_without_csrf_token_is_refused(app, login_as, world):
     [
         ("2026-Q9.pdf", "is geen kwartaal"),
         ("kwartaal.pdf", "is geen kwartaal"),
-        ("2031-Q1.pdf", "Er is geen rapportage voor 2031-Q1"),
-        ("2024-Q4.pdf", "Er is geen rapportage voor 2024-Q4"),
+        ("2031-Q1.pdf", "Er is geen rapportage voor het 1e kwartaal 2031"),
+        ("2024-Q4.pdf", "Er is geen rapportage voor het 4e kwartaal 2024"),
     ],
 )
 def test_bad_quarter_gives_a_clear_404(login_as, world, path, message):
@@ -489,7 +490,7 @@ def test_reports_page_lists_quarters_with_state_and_links(login_as, world):
     assert f"/exports/{world['programme_id']}/2026-Q3.xlsx" in page
     sub = f"/exports/{world['programme_id']}/subprojects/{world['a']}/2026-Q3"
     assert f"{sub}.xlsx" in page and f"{sub}.csv" in page
-    assert "2026-Q3 vaststellen" in page
+    assert "3e kwartaal 2026 vaststellen" in page
     client = login_as("manager")
     client.post("/logout")
     steering = login_as("steering").get(f"/reports/{world['programme_id']}").get_data(as_text=True)
@@ -589,7 +590,8 @@ def test_report_is_a_tagged_pdf_for_screen_readers(login_as, world):
     for tag in ("/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/L", "/LI", "/Figure"):
         assert tag in tags, tag
     figures = [alt for tag, alt in elements if tag == "/Figure"]
-    assert "Mijlpalen per status" in figures and all(figures)  # every chart has its text
+    assert all(figures)  # every chart has its text: title, quarter and numbers
+    assert any(f.startswith("Mijlpalen per status, 3e kwartaal 2026: ") for f in figures)
 
 
 def test_a_chart_that_cannot_be_drawn_becomes_a_table(login_as, world, monkeypatch):
@@ -663,7 +665,7 @@ def test_xlsx_export_has_dutch_sheets_real_types_and_no_formulas(login_as, hosti
         "Kwartaalrapportages",
     ]
     for sheet in book.worksheets:  # each sheet says what it is
-        assert sheet["A1"].value == "Testprogramma, kwartaal 2026-Q3, stand per 30-09-2026"
+        assert sheet["A1"].value == "Testprogramma, 3e kwartaal 2026, stand per 30-09-2026"
         assert sheet["A2"].value.startswith("Concept van 24-11-2026")
     milestones = book["Mijlpalen"]
     headers, *rows = _table(milestones)
@@ -693,9 +695,9 @@ def test_xlsx_export_has_dutch_sheets_real_types_and_no_formulas(login_as, hosti
     assert abs(values["Voortgang"] - 0.1) < 1e-9
 
     _header, *mrows = _table(book["Metingen"])
-    assert all(r[4] <= "2026-Q3" for r in mrows)  # as at the quarter: no Q4 value
+    assert "K4 2026" not in {r[4] for r in mrows}  # as at the quarter: no Q4 value
     assert not any(r[5] == 999 for r in mrows)
-    q3 = next(r for r in mrows if r[4] == "2026-Q3" and r[2] == "Leerlingen techniek")
+    q3 = next(r for r in mrows if r[4] == "K3 2026" and r[2] == "Leerlingen techniek")
     assert q3[5] == 180.0 and q3[6] == INJECTIONS["note"] and q3[7] == "\tverborgen"
 
     _header, urow, *_rest = _table(book["Kwartaalrapportages"])

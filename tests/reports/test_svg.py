@@ -285,7 +285,7 @@ def test_every_pdf_chart_of_the_dashboard_specs_is_drawn(app):
     progress = texts(parse(drawn["progress"]))
     assert "50 %" in progress and any(t.startswith("DP1 · Stages <b>") for t in progress)
     trend = texts(parse(drawn["trend"]))
-    assert "2026-Q1" in trend and "leerlingen" in trend
+    assert "K1 2026" in trend and "leerlingen" in trend
 
 
 def test_a_negative_bar_keeps_its_value_clear_of_the_category_labels():

@@ -48,12 +48,13 @@ def test_the_first_screen_names_amber_and_red_subprojects_and_what_is_late(app, 
     attention = _first_screen(login_as("steering").get("/dashboard").get_data(as_text=True))
     assert "Vraagt aandacht van de stuurgroep" in attention
     assert f'href="/subprojects/{world["a"]}"' in attention and "Leerlijn" in attention
-    assert "Nog geen afwijkingsrapportage over 2026-Q4." in attention
+    assert "Nog geen afwijkingsrapportage over het 4e kwartaal 2026." in attention
     assert "Eerste cohort gestart" in attention and "54 dagen" in attention
     assert "Aanbesteding vertraagd" in attention
     assert "Uitval" in attention and "Buiten koers" in attention
     # neither A nor B has an update for 2026-Q4 yet
-    assert "Geen kwartaalrapportage over 2026-Q4" in attention and "Maritiem" in attention
+    assert "Geen kwartaalrapportage over het 4e kwartaal 2026" in attention
+    assert "Maritiem" in attention
 
 
 def test_a_status_change_since_the_previous_quarter_is_shown_as_such(app, login_as, world):
@@ -77,8 +78,8 @@ def test_a_status_change_since_the_previous_quarter_is_shown_as_such(app, login_
         )
         db.session.commit()
     attention = _first_screen(login_as("steering").get("/dashboard").get_data(as_text=True))
-    assert "Statuswijzigingen sinds 2026-Q3" in attention
-    changes = attention.split("Statuswijzigingen sinds 2026-Q3", 1)[1]
+    assert "Statuswijzigingen sinds het 3e kwartaal 2026" in attention
+    changes = attention.split("Statuswijzigingen sinds het 3e kwartaal 2026", 1)[1]
     assert changes.index("Groen") < changes.index("→") < changes.index("Oranje")
     assert "Oorzaak: Docententekort" in attention and "Maatregel: Gastdocenten" in attention
     assert "31-01-2027" in attention

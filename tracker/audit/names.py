@@ -19,6 +19,7 @@ from tracker.audit.queries import Entry
 from tracker.audit.recorder import ERASED, REDACTED
 from tracker.extensions import db
 from tracker.i18n import date_format
+from tracker.quarters.display import quarter_text
 
 # A field holding the id of another record: the kind of record it points to.
 REFERENCES = {
@@ -104,7 +105,10 @@ def _measurements(ids: set[int]) -> dict[int, Name]:
         .where(models.Measurement.id.in_(ids))
     )
     return {
-        i: Name(f"{name} {period}", url_for("indicators.indicator", indicator_id=indicator_id))
+        i: Name(
+            f"{name} {quarter_text(period, short=True)}",
+            url_for("indicators.indicator", indicator_id=indicator_id),
+        )
         for i, period, indicator_id, name in rows
     }
 
@@ -121,7 +125,10 @@ def _updates(ids: set[int]) -> dict[int, Name]:
         .where(models.QuarterlyUpdate.id.in_(ids))
     )
     return {
-        i: Name(f"{code} {quarter}", url_for("projects.subproject", subproject_id=sid))
+        i: Name(
+            f"{code} {quarter_text(quarter, short=True)}",
+            url_for("projects.subproject", subproject_id=sid),
+        )
         for i, quarter, sid, code in rows
     }
 
@@ -259,7 +266,7 @@ def _recorded_name(entry: Entry) -> str | None:
         if pair:
             value = pair[1] if pair[1] is not None else pair[0]
             if value and value not in (REDACTED, ERASED):  # an erased person leaves no name
-                return str(value)
+                return quarter_text(value) if field in ("quarter", "period") else str(value)
     return None
 
 

@@ -27,6 +27,7 @@ from tracker.i18n import date_format, datetime_format, number_format
 from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import Subproject
+from tracker.quarters.display import quarter_text
 
 bp = Blueprint("audit", __name__)
 
@@ -48,6 +49,8 @@ def audit_value(value, field: str = "", entity: str | None = None) -> str:
     coded = value_labels(field, entity)
     if coded is not None and isinstance(value, str) and value in coded:
         return str(coded[value])
+    if field in ("period", "quarter") and isinstance(value, str):
+        return quarter_text(value)
     if isinstance(value, str) and _ISO_DATE.match(value):
         return date_format(date.fromisoformat(value))
     if isinstance(value, str) and _ISO_DATETIME.match(value):

@@ -44,6 +44,7 @@ INDICATOR_COLUMNS = [
     "sources",
     "latest_period",
     "latest_value",
+    "quarter_value",
     "actual",
     "progress",
     "expected",
@@ -150,7 +151,9 @@ def indicators(
     subproject_ids: list[int] | None = None,
     as_of: date | None = None,
 ) -> pd.DataFrame:
-    """Each indicator with its rolled-up value over the periods up to ``quarter`` and its status.
+    """Each indicator with its value of ``quarter`` itself (``quarter_value``, None when that
+    quarter has no measurement), its value rolled up over the periods up to it (``actual``) and
+    its status, both from :func:`indicator_rules.quarter_figures`.
 
     A value is judged against the progress expected at the end of its newest period. The
     programme's own indicators are included when no subprojects are named. ``stale_since`` is
@@ -209,29 +212,33 @@ def _judged(scope, quarter: Quarter, with_computed: bool, as_of: date | None) ->
             target_date=row.target_date,
             rollup=row.rollup,
         )
-        own = by_indicator.get(row.id)
-        latest_period = own[-1][0] if own else None
-        stale = freshness.stale_since(
-            latest_period, row.baseline_date, row.frequency, row.publication_month, as_of
+        figures = indicator_rules.quarter_figures(
+            by_indicator.get(row.id, ()), str(quarter), row.rollup
         )
-        if not own:
+        stale = freshness.stale_since(
+            figures.latest_period,
+            row.baseline_date,
+            row.frequency,
+            row.publication_month,
+            as_of,
+        )
+        if figures.rolled_up is None:
             rows.append(
-                (*row, sources, None, None, None, None, None, indicator_rules.NO_DATA, stale)
+                (*row, sources, None, None, None, None, None, None, indicator_rules.NO_DATA, stale)
             )
             continue
-        latest_value = own[-1][1]
-        actual = indicator_rules.rolled_up([value for _, value in own], row.rollup)
-        reached = indicator_rules.progress(facts, actual)
-        if latest_period not in period_ends:
-            period_ends[latest_period] = Quarter.parse(latest_period).end
-        expected = indicator_rules.expected_progress(facts, period_ends[latest_period])
+        reached = indicator_rules.progress(facts, figures.rolled_up)
+        if figures.latest_period not in period_ends:
+            period_ends[figures.latest_period] = Quarter.parse(figures.latest_period).end
+        expected = indicator_rules.expected_progress(facts, period_ends[figures.latest_period])
         rows.append(
             (
                 *row,
                 sources,
-                latest_period,
-                float(latest_value),
-                actual,
+                figures.latest_period,
+                figures.latest_value,
+                figures.quarter_value,
+                figures.rolled_up,
                 reached,
                 expected,
                 indicator_rules.status_for(reached, expected),

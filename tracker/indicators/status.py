@@ -59,6 +59,35 @@ def rolled_up(values: Sequence[float], rollup: str) -> float | None:
     raise ValueError(f"unknown roll-up: {rollup!r}")
 
 
+@dataclass(frozen=True)
+class QuarterFigures:
+    """An indicator's two numbers for one quarter, never to be confused: the quarter's own
+    measurement, and the value rolled up (total, mean or last) over the periods up to the quarter,
+    on which progress and status are judged. For a ``mean`` indicator they differ (63,8 this
+    quarter, 62,5 on average), so a page, report or export shows and names both."""
+
+    quarter_value: float | None
+    rolled_up: float | None
+    latest_period: str | None
+    latest_value: float | None
+
+
+def quarter_figures(
+    measured: Sequence[tuple[str, float]], quarter: str, rollup: str
+) -> QuarterFigures:
+    """The figures of ``quarter`` from ``(period, value)`` pairs; later periods are left out."""
+    known = sorted((period, float(value)) for period, value in measured if period <= quarter)
+    if not known:
+        return QuarterFigures(None, None, None, None)
+    latest_period, latest_value = known[-1]
+    return QuarterFigures(
+        quarter_value=latest_value if latest_period == quarter else None,
+        rolled_up=rolled_up([value for _, value in known], rollup),
+        latest_period=latest_period,
+        latest_value=latest_value,
+    )
+
+
 def progress(facts: IndicatorFacts, actual: float) -> float:
     """Fraction of the way from baseline to target; for a ``down`` indicator the target lies
     below the baseline, so a fall counts as progress.

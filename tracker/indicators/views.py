@@ -46,7 +46,8 @@ from tracker.indicators.forms import (
 from tracker.indicators.models import Indicator, Measurement
 from tracker.projects.models import Programme, Subproject
 from tracker.quarters import Quarter
-from tracker.quarters.lock import QuarterClosed, is_closed
+from tracker.quarters.display import quarter_text
+from tracker.quarters.lock import QuarterClosed, closure
 from tracker.season import services as season_services
 
 bp = Blueprint("indicators", __name__)
@@ -140,6 +141,7 @@ def indicator(indicator_id: int):
     return render_template(
         "indicators/indicator.html",
         indicator=indicator,
+        quarter=quarter,
         row=row,
         measurements=measurements,
         computed=computed,
@@ -344,9 +346,8 @@ def excel_upload(subproject_id: int, quarter: Quarter):
     if request.method == "POST":
         season_services.refuse_if_approved(current_user, subproject.id, quarter)
     form = UploadForm()
-    context = {"subproject": subproject, "quarter": quarter, "form": form, "closed": None}
-    if is_closed(subproject.programme_id, quarter):
-        context["closed"] = QuarterClosed(str(quarter)).message
+    closed = closure(subproject.programme_id, quarter)
+    context = {"subproject": subproject, "quarter": quarter, "form": form, "closed": closed}
     if not form.validate_on_submit():
         return render_template("indicators/upload.html", **context), 400 if form.errors else 200
     if context["closed"]:
@@ -522,7 +523,7 @@ def programme_quarter(programme_id: int, quarter: Quarter | None = None):
                 )
                 status = 409
             else:
-                flash(_("Quarter %(quarter)s saved.", quarter=str(quarter)), "success")
+                flash(_("Quarter %(quarter)s saved.", quarter=quarter_text(quarter)), "success")
                 return redirect(
                     url_for("setup.programme", programme_id=programme.id, _anchor="indicators")
                 )
@@ -532,12 +533,15 @@ def programme_quarter(programme_id: int, quarter: Quarter | None = None):
     previous = indicator_queries.programme_indicators(
         programme.id, quarter.previous(), as_of=timeutil.today()
     )
+    closed = closure(programme.id, quarter)
     return render_template(
         "indicators/programme_quarter.html",
         programme=programme,
         quarter=quarter,
         current=current,
-        closed=QuarterClosed(str(quarter)).message if is_closed(programme.id, quarter) else None,
+        closed=closed,
+        # after a save refused because the quarter was closed meanwhile, the typed form stays
+        read_only=closed is not None and not form.is_submitted(),
         form=form,
         records=records,
         value_of=programme_quarter_service.value_of,

@@ -36,7 +36,8 @@ from tracker.projects.models import (
     SubprojectOrganisation,
 )
 from tracker.quarters import Quarter
-from tracker.quarters.lock import QuarterClosed, is_closed
+from tracker.quarters.display import quarter_text
+from tracker.quarters.lock import QuarterClosed, closure
 from tracker.season import services as season_services
 from tracker.season.panel import quarter_panel
 from tracker.setup import first_run
@@ -279,6 +280,12 @@ def delete_organisation_link(link_id: int):
     )
 
 
+def _read_only(closed, form) -> bool:
+    """A closed quarter's page shows its values as text; after a save refused because the
+    quarter was closed meanwhile, the form stays, so what was typed is not lost."""
+    return closed is not None and not form.is_submitted()
+
+
 @bp.route("/subprojects/<int:subproject_id>/quarter")
 @bp.route("/subprojects/<int:subproject_id>/quarter/<quarter:quarter>", methods=["GET", "POST"])
 @login_required
@@ -335,7 +342,7 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
                 )
                 status = 409
             else:
-                flash(_("Quarter %(quarter)s saved.", quarter=str(quarter)), "success")
+                flash(_("Quarter %(quarter)s saved.", quarter=quarter_text(quarter)), "success")
                 return redirect(_back(subproject.id, "updates"))
     elif form.errors:
         status = 400
@@ -343,19 +350,20 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
     previous = indicator_queries.indicators(
         subproject.programme_id, quarter.previous(), [subproject.id]
     )
+    closed = closure(subproject.programme_id, quarter)
+    season = quarter_panel(current_user, subproject, quarter, timeutil.today())
     return render_template(
         "projects/quarter.html",
         exception=exceptions.listing(subproject, quarter, timeutil.today()),
         subproject=subproject,
         quarter=quarter,
         current=current,
-        closed=QuarterClosed(str(quarter)).message
-        if is_closed(subproject.programme_id, quarter)
-        else None,
+        closed=closed,
+        read_only=_read_only(closed, form) or (season.read_only and not form.is_submitted()),
         form=form,
         records=records,
         previous={row["id"]: row for row in previous.to_dict("records")},
-        season=quarter_panel(current_user, subproject, quarter, timeutil.today()),
+        season=season,
     ), status
 
 

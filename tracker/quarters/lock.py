@@ -12,6 +12,7 @@ Like Akvo RSR's locked indicator periods, the lock belongs to the data, not to t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
@@ -20,8 +21,10 @@ from flask_babel import gettext as _
 from sqlalchemy import event, inspect, select, tuple_
 from sqlalchemy.orm import Session, object_session
 
+from tracker.auth.models import User
 from tracker.editing import Invalid
 from tracker.extensions import db
+from tracker.quarters.display import quarter_text
 from tracker.quarters.models import ClosedQuarter
 from tracker.quarters.period import Quarter
 
@@ -46,7 +49,7 @@ class QuarterClosed(Invalid):
             "Quarter %(quarter)s is closed: its report has been approved and archived, so its "
             "measurements, quarterly updates and milestone achievements can no longer be "
             "changed. Ask the programme manager to reopen the quarter if a correction is needed.",
-            quarter=self.quarter,
+            quarter=quarter_text(self.quarter),
         )
 
 
@@ -141,6 +144,28 @@ def closed_quarter(programme_id: int, quarter: Quarter | str) -> ClosedQuarter |
             ClosedQuarter.programme_id == programme_id, ClosedQuarter.quarter == str(quarter)
         )
     )
+
+
+@dataclass(frozen=True)
+class Closure:
+    """What a page of a closed quarter tells its reader: since when it is closed, and by whom
+    (None for a quarter closed by a user since deleted)."""
+
+    quarter: str
+    closed_on: date
+    closed_by: str | None
+
+
+def closure(programme_id: int, quarter: Quarter | str) -> Closure | None:
+    """The closing of ``quarter``, or None while it is open: one query."""
+    row = db.session.execute(
+        select(ClosedQuarter.closed_at, User.name)
+        .outerjoin(User, User.id == ClosedQuarter.closed_by_id)
+        .where(ClosedQuarter.programme_id == programme_id, ClosedQuarter.quarter == str(quarter))
+    ).first()
+    if row is None:
+        return None
+    return Closure(str(quarter), row.closed_at.date(), row.name)
 
 
 def closed_quarters(programme_id: int) -> dict[str, ClosedQuarter]:

@@ -41,10 +41,12 @@ from tracker.labels import (
 )
 from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
+from tracker.quarters.display import quarter_text
 from tracker.reports import snapshot as snapshots
 from tracker.spreadsheets import neutralise
 
 TEXT, DATE, DATETIME, NUMBER, INTEGER, PERCENT = "text", "date", "datetime", "number", "int", "pct"
+QUARTER = "quarter"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -120,9 +122,10 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
                 Column("target_date", _("Target date"), DATE),
                 Column("rollup", _("Roll-up"), labels=ROLLUP_LABELS),
                 Column("rule", _("Computed as")),
-                Column("latest_period", _("Newest period")),
-                Column("actual", _("Value this quarter"), NUMBER),
-                Column("previous_actual", _("Value previous quarter"), NUMBER),
+                Column("latest_period", _("Newest period"), QUARTER),
+                Column("quarter_value", _("Value this quarter"), NUMBER),
+                Column("actual", _("Rolled-up value up to this quarter"), NUMBER),
+                Column("previous_actual", _("Rolled-up value up to the previous quarter"), NUMBER),
                 Column("progress", _("Progress"), PERCENT),
                 Column("expected", _("Expected progress"), PERCENT),
                 Column("status", _("Status"), labels=IndicatorStatus.labels()),
@@ -138,7 +141,7 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
                 Column("subproject", _("Subproject")),
                 Column("indicator", _("Indicator")),
                 Column("unit", _("Unit")),
-                Column("period", _("Period")),
+                Column("period", _("Period"), QUARTER),
                 Column("value", _("Value"), NUMBER),
                 Column("note", _("Note")),
                 Column("source", _("Source")),
@@ -153,7 +156,7 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
             [
                 Column("id", _("Id"), INTEGER),
                 Column("subproject", _("Subproject")),
-                Column("quarter", _("Quarter")),
+                Column("quarter", _("Quarter"), QUARTER),
                 Column("rag", _("RAG (lead)"), labels=Rag.labels()),
                 Column("achieved", _("Achieved")),
                 Column("next_steps", _("Next steps")),
@@ -217,6 +220,8 @@ def _cell_value(value, column: Column):
         return str(label) if label is not None else str(value)
     if column.kind == TEXT:
         return str(value)
+    if column.kind == QUARTER:
+        return quarter_text(value, short=True)
     if column.kind == DATE:
         return value if isinstance(value, date) else date.fromisoformat(str(value))
     if column.kind == DATETIME:
@@ -242,7 +247,7 @@ def provenance(snapshot: dict, seal: str | None = None) -> list[str]:
     what = _(
         "%(programme)s, quarter %(quarter)s, as at %(date)s",
         programme=snapshot["programme"]["name"],
-        quarter=snapshot["quarter"],
+        quarter=quarter_text(snapshot["quarter"]),
         date=as_at,
     )
     closing = snapshot.get("closing")

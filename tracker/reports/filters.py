@@ -14,6 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from tracker.quarters import SUPPORTED_YEARS, InvalidQuarter, Quarter
+from tracker.quarters.display import quarter_text
 
 FIELDS = ("programme", "municipality", "subproject", "quarter")
 
@@ -85,8 +86,8 @@ def parse_quarter(args: Mapping[str, str], filters: Filters, today: date) -> Non
     if quarter > current:
         filters.errors["quarter"] = _(
             "Quarter %(quarter)s has not begun yet. Choose %(current)s or earlier.",
-            quarter=quarter,
-            current=current,
+            quarter=quarter_text(quarter),
+            current=quarter_text(current),
         )
         return
     filters.quarter = quarter

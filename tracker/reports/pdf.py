@@ -25,6 +25,7 @@ from tracker.quarters import Quarter
 from tracker.reports import evaluation
 from tracker.reports import snapshot as snapshots
 from tracker.reports.charts import registry, svg
+from tracker.reports.charts.alt import alt_text
 from tracker.reports.fetcher import StaticOnlyFetcher
 
 STYLESHEET = "css/report.css"
@@ -112,6 +113,7 @@ class PrintedChart:
     title: str
     svg_uri: str | None
     rows: list[dict]
+    alt: str = ""  # the title, the quarter and the numbers, for screen readers
     legend: list[tuple[str, str]] = field(default_factory=list)  # (label, swatch data URI)
 
 
@@ -213,12 +215,14 @@ def _print(
     for part, sid, chart, data, spec in wanted:
         key = _chart_key(chart, part, sid)
         drawing = drawn.get(key)
+        rows = chart.rows(data)
         printed = PrintedChart(
             key=key,
             kind=chart.kind,
             title=registry.title(spec),
             svg_uri=_svg_uri(drawing.plot) if drawing else None,
-            rows=chart.rows(data),
+            rows=rows,
+            alt=alt_text(registry.title(spec), chart.kind, rows, Quarter.of(as_of)),
             legend=[(item.label, _svg_uri(item.swatch)) for item in drawing.legend]
             if drawing
             else [],

@@ -94,7 +94,21 @@ def frames(snapshot: dict) -> dict[str, pd.DataFrame]:
                     dtype=object,
                 )
         result[name] = frame
+    _with_quarter_values(result, snapshot)
     return result
+
+
+def _with_quarter_values(frames: dict[str, pd.DataFrame], snapshot: dict) -> None:
+    """Give a snapshot archived before indicators carried their quarter's own value that value:
+    the newest measurement, where it is of the snapshot's quarter (or the one before it)."""
+    quarter = Quarter.parse(snapshot["quarter"])
+    for name, own in (("indicators", quarter), ("indicators_previous", quarter.previous())):
+        frame = frames.get(name)
+        if frame is not None and "quarter_value" not in frame.columns:
+            frame["quarter_value"] = [
+                value if period == str(own) else None
+                for period, value in zip(frame["latest_period"], frame["latest_value"], strict=True)
+            ]
 
 
 def of_subproject(frames: dict[str, pd.DataFrame], subproject_id: int) -> dict[str, pd.DataFrame]:

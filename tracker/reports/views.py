@@ -25,6 +25,7 @@ from tracker.extensions import db
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Programme, Subproject
 from tracker.quarters import Quarter, quarter_range
+from tracker.quarters.display import quarter_text
 from tracker.quarters.lock import closed_quarter, closed_quarters
 from tracker.quarters.models import ClosedQuarter
 from tracker.quarters.urls import NoSuchQuarter
@@ -62,8 +63,8 @@ def _reportable(programme: Programme, quarter: Quarter) -> Quarter:
             _(
                 "There is no report for %(quarter)s: the programme runs from %(first)s and "
                 "reports are made up to the current quarter.",
-                quarter=quarter,
-                first=Quarter.of(programme.start_date),
+                quarter=quarter_text(quarter),
+                first=quarter_text(Quarter.of(programme.start_date)),
             )
         )
     return quarter
@@ -244,7 +245,7 @@ def _not_in_archive(subproject: Subproject, period: Quarter):
         _(
             "%(quarter)s was closed before subproject %(code)s was added, so the archived "
             "report of that quarter does not include it. Choose a later quarter.",
-            quarter=period,
+            quarter=quarter_text(period),
             code=subproject.code,
         ),
     )
@@ -268,10 +269,10 @@ def close(programme_id: int, quarter: Quarter):
         try:
             closing.request_closing(programme.id, period, current_user, form.chosen["id"])
         except closing.AlreadyClosed:
-            flash(_("%(quarter)s was already closed.", quarter=period), "error")
+            flash(_("%(quarter)s was already closed.", quarter=quarter_text(period)), "error")
             return back
         except closing.ClosingUnderway:
-            flash(_("%(quarter)s is already being closed.", quarter=period), "error")
+            flash(_("%(quarter)s is already being closed.", quarter=quarter_text(period)), "error")
             return back
         _flash_closed(programme, period)
         return back
@@ -296,13 +297,13 @@ def _cannot_close(programme: Programme, period: Quarter) -> str | None:
     if period.end >= timeutil.today():
         return _(
             "%(quarter)s has not ended yet; a quarter can be closed once it is over.",
-            quarter=period,
+            quarter=quarter_text(period),
         )
     if closed_quarter(programme.id, period) is not None:
-        return _("%(quarter)s was already closed.", quarter=period)
+        return _("%(quarter)s was already closed.", quarter=quarter_text(period))
     pending = closing.closing_underway(programme.id, period)
     if pending is not None and closing.is_running(pending):
-        return _("%(quarter)s is already being closed.", quarter=period)
+        return _("%(quarter)s is already being closed.", quarter=quarter_text(period))
     return None
 
 
@@ -313,7 +314,7 @@ def _flash_closed(programme: Programme, period: Quarter) -> None:
             _(
                 "%(quarter)s is being closed: its final report is being made. This page shows "
                 "when it is done.",
-                quarter=period,
+                quarter=quarter_text(period),
             ),
             "info",
         )
@@ -322,7 +323,7 @@ def _flash_closed(programme: Programme, period: Quarter) -> None:
         _(
             "%(quarter)s is closed. Its report is archived (SHA-256 %(hash)s…) and its data can "
             "no longer be changed.",
-            quarter=period,
+            quarter=quarter_text(period),
             hash=row.pdf_sha256[:12],
         ),
         "success",
@@ -338,11 +339,11 @@ def closing_status(programme_id: int, quarter: Quarter):
     pending = closing.closing_underway(programme.id, period)
     running = pending is not None and closing.is_running(pending)
     if running:
-        message = _("%(quarter)s is being closed.", quarter=period)
+        message = _("%(quarter)s is being closed.", quarter=quarter_text(period))
     elif pending is not None:
-        message = _("Closing %(quarter)s failed.", quarter=period)
+        message = _("Closing %(quarter)s failed.", quarter=quarter_text(period))
     else:
-        message = _("%(quarter)s is closed.", quarter=period)
+        message = _("%(quarter)s is closed.", quarter=quarter_text(period))
     return jsonify(done=not running, failed=pending is not None and not running, message=message)
 
 
@@ -365,7 +366,7 @@ def reopen(programme_id: int, quarter: Quarter):
             _(
                 "%(quarter)s is reopened: its archived report is withdrawn (this is recorded in "
                 "the audit trail) and its data can be corrected.",
-                quarter=period,
+                quarter=quarter_text(period),
             ),
             "success",
         )
@@ -374,7 +375,7 @@ def reopen(programme_id: int, quarter: Quarter):
         "reports/reopen.html",
         form=form,
         programme=programme,
-        quarter=period,
+        quarter=quarter_text(period),
         archived=archived,
         closed=closing.closing_of(archived),
     ), (400 if form.errors else 200)
@@ -403,7 +404,7 @@ def withdrawn_pdf(programme_id: int, quarter: Quarter, report_version: int):
 
 
 def _not_closed(programme: Programme, period: Quarter):
-    flash(_("%(quarter)s is not closed.", quarter=period), "error")
+    flash(_("%(quarter)s is not closed.", quarter=quarter_text(period)), "error")
     return redirect(url_for("reports.index", programme_id=programme.id)), 303
 
 

@@ -43,6 +43,7 @@ from tracker.labels import any_status
 from tracker.milestones.status import MilestoneStatus
 from tracker.projects.status import Rag
 from tracker.quarters import Quarter
+from tracker.quarters.display import quarter_text
 from tracker.vocabulary import NoStatus, RichStrEnum, Tone
 
 INK = "#1b1f24"
@@ -921,7 +922,7 @@ def indicator_trend_spec(
         own = grouped.get(int(indicator_id))
         if own is None:
             continue
-        periods = [point["period"] for point in own]
+        periods = [quarter_text(point["period"], short=True) for point in own]
         axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         traces.append(
             dict(
