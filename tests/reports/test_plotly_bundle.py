@@ -25,7 +25,7 @@ def bundled_trace_types() -> set[str]:
 def test_the_bundle_is_the_plotly_js_of_the_installed_plotly_package():
     header = BUNDLE.read_text()[:200]
     assert f" v{get_plotlyjs_version()}\n" in header, header
-    assert dashboard.PLOTLY_VERSION == get_plotlyjs_version()
+    assert get_plotlyjs_version() == dashboard.PLOTLY_VERSION
     assert "MIT License" in (dashboard.PLOTLY_DIR / "LICENSE").read_text()
 
 
