@@ -466,7 +466,8 @@ def test_query_count_does_not_grow_with_data(app, login_as, world):
         db.session.commit()
     after = [count_queries(app, client, p) for p in paths]
     assert after == before
-    assert max(after) <= 20
+    # 20, and one for the data version that lets an unchanged dashboard come from the cache
+    assert max(after) <= 21
 
 
 @pytest.mark.parametrize("chart", registry.CHARTS, ids=lambda chart: chart.key)

@@ -15,16 +15,19 @@ from pathlib import Path
 
 import plotly.io as pio
 from flask import Blueprint, render_template, request, send_from_directory
-from flask_login import login_required
+from flask_babel import get_locale
+from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from tracker import timeutil
+from tracker.audit import queries as audit_queries
 from tracker.indicators import queries as indicator_queries
 from tracker.milestones import queries as milestone_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.views import empty_page
 from tracker.quarters import Quarter, quarter_range
 from tracker.reports import filters as dashboard_filters
+from tracker.reports import fragments
 from tracker.reports.changes import changes_since
 from tracker.reports.charts import registry, specs
 from tracker.steering import attention
@@ -33,6 +36,7 @@ from tracker.steering.rules import Tolerances
 from tracker.tables import records
 
 bp = Blueprint("dashboard", __name__)
+bp.record_once(lambda state: fragments.init_app(state.app))
 
 # plotly.js's basic bundle (the bar, scatter and pie traces; the charts use bar and scatter),
 # vendored from npm at the plotly.js version of the installed plotly package: a quarter of the
@@ -176,8 +180,29 @@ def dashboard():
     if filters.errors:
         return render_template("reports/dashboard.html", board=None, **context), 400
     scope = dashboard_filters.scope_ids(filters, pairs)
-    board = collect(programme, filters.quarter, today, scope, subprojects)
-    return render_template("reports/dashboard.html", board=board, **context)
+    board = fragments.Deferred(
+        lambda: collect(programme, filters.quarter, today, scope, subprojects)
+    )
+    return render_template(
+        "reports/dashboard.html",
+        board=board,
+        board_key=board_key(programme_id, filters, today),
+        **context,
+    )
+
+
+def board_key(programme_id: int, filters: dashboard_filters.Filters, today: date) -> tuple:
+    """What the dashboard's board (all below the filters) depends on, as its cache key: the
+    view and the data (:mod:`tracker.reports.fragments`)."""
+    return (
+        "dashboard",
+        programme_id,
+        tuple(sorted(filters.query().items())),
+        today,
+        str(get_locale()),
+        current_user.role,
+        audit_queries.data_version(),
+    )
 
 
 @bp.route("/dashboard/plotly-<version>.min.js")
