@@ -257,10 +257,23 @@ def save_quarter(user: SimUser) -> None:
             data[name] = f"{value:.3f}".replace(".", ",")
             values[int(name.removeprefix("value_"))] = value
     data.update({"rag": user.rng.choice(["green", "amber", "red"]), "achieved": token})
+    # an amber or red quarter (the lead's or computed from the values) needs its exception report
+    data.update({name: text for name, text in EXCEPTION_REPORT.items() if name in data})
     response = user.request("save quarter", "POST", path, expect=(302, 409), data=data)
     status = response.status_code if response is not None else 0
     with user.stats.lock:
         user.stats.quarter_saves.append(QuarterSave(subproject_id, token, values, status))
+
+
+EXCEPTION_REPORT = {
+    "cause": "Belasting: docententekort.",
+    "consequence_time": "Een kwartaal later.",
+    "consequence_result": "Minder leerlingen.",
+    "consequence_money": "Geen.",
+    "measure": "Gastdocenten.",
+    "measure_owner": "Programmaregisseur",
+    "measure_due": "31-01-2027",
+}
 
 
 def open_dashboard(user: SimUser) -> None:
@@ -508,7 +521,11 @@ def verify_audit(entries, saves, quarter_saves) -> list[str]:
                 )
     ok_edits = sum(1 for s in saves if s.status == 302)
     ok_quarters = [q for q in quarter_saves if q.status == 302]
-    counted = Counter(entity for entity, *_ in entries)
+    # an exception report is written with an amber or red quarter: at most one per quarter save
+    counted = Counter(entity for entity, *_ in entries if entity != "ExceptionReport")
+    reports = sum(1 for entity, *_ in entries if entity == "ExceptionReport")
+    if reports > len([q for q in quarter_saves if q.status == 302]):
+        problems.append(f"{reports} exception reports for fewer successful quarter saves")
     expected_counts = {
         "Subproject": ok_edits,
         "QuarterlyUpdate": len(ok_quarters),
