@@ -571,9 +571,10 @@ def test_charts_below_the_first_screen_are_drawn_when_scrolled_near(browser_page
     page.wait_for_timeout(500)
     assert last.get_attribute("data-drawn") is None
     draw_all_charts(page)
-    assert page.locator(".chart-canvas[data-drawn=true]").count() == page.locator(
-        ".chart-canvas"
-    ).count()
+    assert (
+        page.locator(".chart-canvas[data-drawn=true]").count()
+        == page.locator(".chart-canvas").count()
+    )
 
 
 def chart(page, name: str) -> dict:
