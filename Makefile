@@ -39,8 +39,9 @@ audit: $(BIN)/activate
 test: system-deps browser-deps $(BIN)/activate translations lint audit
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-bench: $(BIN)/activate translations
+bench: browser-deps $(BIN)/activate translations
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/browser.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/stored.py
 

@@ -6,10 +6,13 @@
 Creates (drops and recreates) a load-test database, migrates it, loads the demo programme, serves
 it with gunicorn on 127.0.0.1 and lets simulated users work for --duration seconds: leads save
 edits and enter the quarter (update and measurements) on the quarter page; steering-group
-members open pages and the dashboard, and now and then download the quarterly PDF. Traffic goes
-to 127.0.0.1 only; every loop is bounded in time and count. Reports requests per second,
-p50/p95/p99 latency and errors, then checks that every save answered with success is in the
-database and in the audit trail, and no other. Exit status 1 on any error or mismatch.
+members open pages and the dashboard, and now and then download the quarterly PDF, following
+its progress page until it is made. The job queue is on a Redis of its own when redis-server is
+installed (as in production), else on SQLite. Traffic goes to 127.0.0.1 only; every loop is
+bounded in time and count. Reports requests per second and p50/p95/p99 latency per kind of
+request, for pages and for report requests, and errors; then checks that every save answered
+with success is in the database and in the audit trail, and no other. Exit status 1 on any
+error or mismatch, a page p95 above 1 s, or a report asked for and not delivered.
 
 To add a journey, write an action function ``def name(user: SimUser) -> None`` and list it with
 a weight in LEAD_ACTIONS or STEERING_ACTIONS.
@@ -22,6 +25,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess  # nosec B404
@@ -72,12 +76,19 @@ class Stats:
     errors: Counter = field(default_factory=Counter)
     saves: list[Save] = field(default_factory=list)
     quarter_saves: list[QuarterSave] = field(default_factory=list)
+    reports_requested: int = 0
+    reports_delivered: int = 0
+    reports_undelivered: Counter = field(default_factory=Counter)
     sequence: int = 0
 
     def next_number(self) -> int:
         with self.lock:
             self.sequence += 1
             return self.sequence
+
+    def problem(self, error: str) -> None:
+        with self.lock:
+            self.errors[error] += 1
 
     def record(self, kind: str, seconds: float, status: int | str, error: str | None) -> None:
         with self.lock:
@@ -246,10 +257,23 @@ def save_quarter(user: SimUser) -> None:
             data[name] = f"{value:.3f}".replace(".", ",")
             values[int(name.removeprefix("value_"))] = value
     data.update({"rag": user.rng.choice(["green", "amber", "red"]), "achieved": token})
+    # an amber or red quarter (the lead's or computed from the values) needs its exception report
+    data.update({name: text for name, text in EXCEPTION_REPORT.items() if name in data})
     response = user.request("save quarter", "POST", path, expect=(302, 409), data=data)
     status = response.status_code if response is not None else 0
     with user.stats.lock:
         user.stats.quarter_saves.append(QuarterSave(subproject_id, token, values, status))
+
+
+EXCEPTION_REPORT = {
+    "cause": "Belasting: docententekort.",
+    "consequence_time": "Een kwartaal later.",
+    "consequence_result": "Minder leerlingen.",
+    "consequence_money": "Geen.",
+    "measure": "Gastdocenten.",
+    "measure_owner": "Programmaregisseur",
+    "measure_due": "31-01-2027",
+}
 
 
 def open_dashboard(user: SimUser) -> None:
@@ -260,14 +284,48 @@ def open_dashboard(user: SimUser) -> None:
 
 
 def download_pdf(user: SimUser) -> None:
-    """202: not built yet, a page that follows the job building it (the consumer beside
-    gunicorn builds it; later downloads get it from storage)."""
-    user.request(
-        "quarterly PDF",
-        "GET",
-        f"/reports/{user.programme_id}/{user.previous_quarter}.pdf",
-        expect=(200, 202),
+    """The quarterly PDF, as a user gets it: at once from storage (200), or a progress page
+    (202) whose status URL the user follows, as its script does, until the report is made by
+    the consumer beside gunicorn, and then downloads it. Every report asked for must arrive."""
+    path = f"/reports/{user.programme_id}/{user.previous_quarter}.pdf"
+    with user.stats.lock:
+        user.stats.reports_requested += 1
+    response = user.request(REPORT + "PDF", "GET", path, expect=(200, 202))
+    if response is not None and response.status_code == 202:
+        response = follow_progress(user, response, path)
+    delivered = (
+        response is not None
+        and response.status_code == 200
+        and response.headers.get("Content-Type", "").startswith("application/pdf")
     )
+    with user.stats.lock:
+        if delivered:
+            user.stats.reports_delivered += 1
+        else:
+            why = "no answer" if response is None else f"HTTP {response.status_code}"
+            user.stats.reports_undelivered[why] += 1
+
+
+def follow_progress(user: SimUser, page, path: str):
+    """Poll the progress page's status URL every 1.5 s (static/js/progress.js) until the job
+    is done, at most REPORT_GRACE_SECONDS past the end of the run; then download."""
+    match = re.search(r'data-progress-url="([^"]+)"', page.text)
+    if match is None:
+        user.stats.problem("report: a progress page without its status URL")
+        return None
+    give_up = user.deadline + REPORT_GRACE_SECONDS
+    while time.monotonic() < give_up:
+        time.sleep(1.5)
+        status = user.request(REPORT + "progress", "GET", match.group(1))
+        if status is None or status.status_code != 200:
+            return None
+        answer = status.json()
+        if answer.get("done"):
+            if answer.get("failed"):
+                user.stats.problem("report: the job building it failed")
+                return None
+            return user.request(REPORT + "PDF", "GET", path, expect=(200, 202))
+    return None
 
 
 LEAD_ACTIONS = [(save_subproject_edit, 2), (save_quarter, 2), (open_subproject, 1)]
@@ -278,6 +336,9 @@ STEERING_ACTIONS = [
     (download_pdf, 0.25),
 ]
 THINK_SECONDS = 0.2
+REPORT = "report: "  # the kinds of request that ask for or follow a report; the rest are pages
+REPORT_GRACE_SECONDS = 180  # how long past the run a user waits for a report being made
+MAX_PAGE_P95_SECONDS = 1.0
 
 
 # --- Set-up, server, verification -------------------------------------------------------------
@@ -354,6 +415,32 @@ def start_consumer(env, log: Path) -> subprocess.Popen:
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
+
+
+def start_redis(folder: Path):
+    """A Redis of our own on a free port for the job queue, as in production; None (and the
+    queue on SQLite) where redis-server is not installed."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        return None, None
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603  # nosec B603 (redis-server, fixed arguments)
+        [binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no",
+         "--dir", str(folder)],
+        stdout=(folder / "redis.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(50):
+        try:
+            with socket.create_connection((HOST, port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                if connection.recv(16).startswith(b"+PONG"):
+                    return server, f"redis://{HOST}:{port}/0"
+        except OSError:
+            pass
+        time.sleep(0.1)
+    server.kill()
+    raise SystemExit("redis-server did not answer within 5 s")
 
 
 def programme_facts(env):
@@ -434,7 +521,11 @@ def verify_audit(entries, saves, quarter_saves) -> list[str]:
                 )
     ok_edits = sum(1 for s in saves if s.status == 302)
     ok_quarters = [q for q in quarter_saves if q.status == 302]
-    counted = Counter(entity for entity, *_ in entries)
+    # an exception report is written with an amber or red quarter: at most one per quarter save
+    counted = Counter(entity for entity, *_ in entries if entity != "ExceptionReport")
+    reports = sum(1 for entity, *_ in entries if entity == "ExceptionReport")
+    if reports > len([q for q in quarter_saves if q.status == 302]):
+        problems.append(f"{reports} exception reports for fewer successful quarter saves")
     expected_counts = {
         "Subproject": ok_edits,
         "QuarterlyUpdate": len(ok_quarters),
@@ -509,15 +600,27 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def report(stats: Stats, seconds: float, server_log: Path) -> list[str]:
     everything = [x for values in stats.latencies.values() for x in values]
+    pages = [x for k, values in stats.latencies.items() if not k.startswith(REPORT) for x in values]
+    reports = [x for k, values in stats.latencies.items() if k.startswith(REPORT) for x in values]
     total = len(everything)
     print(f"\n{total} requests in {seconds:.1f} s = {total / seconds:.1f} requests/s")
     print(f"{'kind':<18}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
-    for kind, values in sorted(stats.latencies.items()) + [("ALL", everything)]:
+    rows = sorted(stats.latencies.items()) + [
+        ("PAGES", pages),
+        ("REPORT REQUESTS", reports),
+        ("ALL", everything),
+    ]
+    for kind, values in rows:
         if values:
             print(
                 f"{kind:<18}{len(values):>7}{percentile(values, .5) * 1000:>9.0f}"
                 f"{percentile(values, .95) * 1000:>9.0f}{percentile(values, .99) * 1000:>9.0f}"
             )
+    print(
+        f"reports: {stats.reports_requested} asked for, {stats.reports_delivered} delivered"
+        + (f", not delivered: {dict(stats.reports_undelivered)}" if stats.reports_undelivered
+           else "")
+    )
     print("statuses:", dict(sorted(stats.statuses.items(), key=str)))
     for label, items in (("edit saves", stats.saves), ("quarter saves", stats.quarter_saves)):
         saves = Counter(s.status for s in items)
@@ -526,6 +629,16 @@ def report(stats: Stats, seconds: float, server_log: Path) -> list[str]:
               f"other")
     locked = server_log.read_text(errors="replace").count("database is locked")
     problems = [f"{count} x {error}" for error, count in stats.errors.items()]
+    if pages and percentile(pages, 0.95) > MAX_PAGE_P95_SECONDS:
+        problems.append(
+            f"page p95 {percentile(pages, 0.95) * 1000:.0f} ms, above "
+            f"{MAX_PAGE_P95_SECONDS * 1000:.0f} ms"
+        )
+    if stats.reports_delivered != stats.reports_requested:
+        problems.append(
+            f"{stats.reports_requested - stats.reports_delivered} of {stats.reports_requested} "
+            "reports asked for were not delivered"
+        )
     if locked:
         problems.append(f"'database is locked' {locked} times in the server log")
     print(f"errors: {sum(stats.errors.values())}; 'database is locked' in server log: {locked}")
@@ -540,6 +653,12 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--think", type=float, default=THINK_SECONDS, help="max pause, seconds")
+    parser.add_argument(
+        "--queue",
+        choices=["auto", "redis", "sqlite"],
+        default="auto",
+        help="the job queue's storage; auto: Redis when redis-server is installed, else SQLite",
+    )
     args = parser.parse_args()
     THINK_SECONDS = args.think
     sys.path.insert(0, str(ROOT))  # config.py and the tracker package
@@ -549,12 +668,19 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url = prepare_database(args.database, folder)
+        redis, queue_url = start_redis(folder) if args.queue != "sqlite" else (None, None)
+        if queue_url is None:
+            if args.queue == "redis":
+                raise SystemExit("--queue redis: redis-server is not installed")
+            print("Note: redis-server is not installed, so the job queue uses SQLite "
+                  "(production uses Redis: apt-get install redis-server).")
+            queue_url = f"sqlite:///{folder / 'jobs.db'}"
         env = {
             **os.environ,
             "TRACKER_ENV": "development",
             "TRACKER_DATABASE_URL": url,
             "TRACKER_SECRET_KEY": secrets.token_hex(32),
-            "TRACKER_QUEUE_URL": f"sqlite:///{folder / 'jobs.db'}",
+            "TRACKER_QUEUE_URL": queue_url,
         }
         flask(env, "db", "upgrade")
         flask(env, "seed-demo")
@@ -566,7 +692,8 @@ def main() -> int:
         port = free_port()
         log = folder / "gunicorn.log"
         print(f"{args.database}: gunicorn with {args.workers} workers on {HOST}:{port}, "
-              f"{args.users} users for {args.duration:.0f} s")
+              f"{args.users} users for {args.duration:.0f} s, job queue on "
+              f"{queue_url.split(':')[0]}")
         server = start_server(env, port, args.workers, log)
         consumer = start_consumer(env, folder / "consumer.log")
         stats = Stats()
@@ -584,7 +711,7 @@ def main() -> int:
             for thread in threads:
                 thread.start()
             for thread in threads:
-                thread.join(timeout=args.duration + 60)
+                thread.join(timeout=args.duration + REPORT_GRACE_SECONDS + 60)
             elapsed = time.monotonic() - started
         finally:
             consumer.send_signal(signal.SIGINT)
@@ -597,6 +724,9 @@ def main() -> int:
                 consumer.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 consumer.kill()
+            if redis is not None:
+                redis.terminate()
+                redis.wait(timeout=10)
         problems = report(stats, elapsed, log)
         _, after, _ = programme_facts(env)
         mismatches = verify_saves(before, after, stats.saves)

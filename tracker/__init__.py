@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tracker.extensions import csrf, db, login_manager, migrate
+from tracker.extensions import compress, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    compress.init_app(app)
 
     from tracker import i18n, labels, models  # noqa: F401  (models register the schema)
 

@@ -1,6 +1,7 @@
 """Flask extensions, created once and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +27,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Pages, stylesheets, scripts and JSON go out compressed (zstd, brotli or gzip, as the browser
+# accepts). The session cookie is SameSite=Lax, so a cross-site page cannot make a browser fetch
+# our pages with its session over and over to read a secret from their sizes (BREACH).
+compress = Compress()

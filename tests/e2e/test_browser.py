@@ -427,7 +427,7 @@ def test_page_has_no_wcag_violations(browser_page, live_server, name, who, path,
         page.watch.expect_status(status)
     if name.startswith("dashboard") and status == 200:
         # axe must see the charts as drawn by Plotly, not the empty canvases
-        page.wait_for_selector("#chart-indicator_trend svg.main-svg")
+        draw_all_charts(page)
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
 
@@ -601,6 +601,30 @@ def test_journey_1_lead_updates_milestones_and_the_quarter(browser_page, live_se
         assert text in update.inner_text()
 
 
+def draw_all_charts(page) -> None:
+    """Scroll to every chart and wait until it is drawn: charts below the first screen are
+    drawn only when scrolled near (static/js/dashboard.js)."""
+    for canvas in page.locator(".chart-canvas").all():
+        canvas.scroll_into_view_if_needed()
+        page.wait_for_selector(f"#{canvas.get_attribute('id')}[data-drawn=true] svg.main-svg")
+
+
+def test_charts_below_the_first_screen_are_drawn_when_scrolled_near(browser_page, live_server):
+    page = browser_page
+    log_in(page, live_server, "steering")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/dashboard")
+    page.wait_for_load_state("load")
+    last = page.locator(".chart-canvas").last
+    page.wait_for_timeout(500)
+    assert last.get_attribute("data-drawn") is None
+    draw_all_charts(page)
+    assert (
+        page.locator(".chart-canvas[data-drawn=true]").count()
+        == page.locator(".chart-canvas").count()
+    )
+
+
 def chart(page, name: str) -> dict:
     """A dashboard chart's figure, as the page hands it to Plotly."""
     return json.loads(page.locator(f"script[data-chart='chart-{name}']").text_content())
@@ -638,7 +662,7 @@ def test_journey_2_steering_member_reads_the_dashboard(browser, browser_page, li
     page.click("form.filters button[type=submit]")
     page.wait_for_url(lambda url: "municipality=" in url)
     assert f"quarter={QUARTER}" in page.url
-    page.wait_for_selector("#chart-rag_matrix svg.main-svg")
+    draw_all_charts(page)
 
     # the charts' data: only Lelystad, with the lead's red RAG and new value
     matrix = chart(page, "rag_matrix")["data"][0]
@@ -816,7 +840,7 @@ def test_html_typed_into_text_fields_is_shown_as_text(browser_page, live_server)
     page.goto(f"{live_server.url}/programmes/{live_server.ids['programme']}")
     assert evil in page.inner_text("main")
     page.goto(f"{live_server.url}/dashboard?subproject={subproject}")
-    page.wait_for_selector("#chart-milestone_timeline svg.main-svg")
+    draw_all_charts(page)
     svg_text = " ".join(page.locator(".chart-canvas svg.main-svg").all_text_contents())
     assert evil in svg_text  # Plotly drew the label as text
     assert evil in page.inner_text("main")  # and the table alternatives show it as text

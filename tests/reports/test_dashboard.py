@@ -373,16 +373,16 @@ def test_no_page_loads_anything_from_another_host(login_as, world):
 
 
 def test_plotly_js_is_served_by_the_app_with_long_caching(login_as):
-    import plotly
+    from plotly.offline import get_plotlyjs_version
 
     client = login_as("steering")
     body = page(client)
     src = re.search(r'<script src="([^"]*plotly[^"]*)"', body).group(1)
-    assert plotly.__version__ in src
+    assert get_plotlyjs_version() in src
     response = client.get(src)
     assert response.status_code == 200
     assert "javascript" in response.mimetype
-    assert len(response.data) > 1_000_000
+    assert 1_000_000 < len(response.data) < 1_500_000  # the basic bundle, not all of plotly.js
     assert "max-age=31536000" in response.headers["Cache-Control"]
     assert 'src="/static/js/dashboard.js"' in body
 
@@ -471,7 +471,8 @@ def test_query_count_does_not_grow_with_data(app, login_as, world):
         db.session.commit()
     after = [count_queries(app, client, p) for p in paths]
     assert after == before
-    assert max(after) <= 20
+    # 20, and one for the data version that lets an unchanged dashboard come from the cache
+    assert max(after) <= 21
 
 
 @pytest.mark.parametrize("chart", registry.CHARTS, ids=lambda chart: chart.key)

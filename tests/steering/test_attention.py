@@ -176,4 +176,4 @@ def test_the_attention_list_runs_a_fixed_number_of_queries(app, login_as, world)
             )
         db.session.commit()
     after = count_queries(app, client, "/dashboard")
-    assert after == before <= 20
+    assert after == before <= 21  # 20, and the data version of the dashboard's cache

@@ -117,3 +117,13 @@ def search(
     if end is not None:
         query = query.where(AuditEntry.at < datetime.combine(end + timedelta(days=1), time.min))
     return _page(query, page)
+
+
+def data_version() -> tuple[int, datetime] | None:
+    """The newest audit entry's id and time: it changes with every create, update and delete of
+    a domain record, since each writes an entry in its own transaction. A cache of what is
+    computed from the data keys on it (the dashboard's :mod:`tracker.reports.fragments`)."""
+    row = db.session.execute(
+        select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    return tuple(row) if row else None

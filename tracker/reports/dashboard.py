@@ -8,23 +8,26 @@ show the most urgent rows and say so, counts are never cut.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import plotly
 import plotly.io as pio
 from flask import Blueprint, render_template, request, send_from_directory
-from flask_login import login_required
+from flask_babel import get_locale
+from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from tracker import timeutil
+from tracker.audit import queries as audit_queries
 from tracker.indicators import queries as indicator_queries
 from tracker.milestones import queries as milestone_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.views import empty_page
 from tracker.quarters import Quarter, quarter_range
 from tracker.reports import filters as dashboard_filters
+from tracker.reports import fragments
 from tracker.reports.changes import changes_since
 from tracker.reports.charts import registry, specs
 from tracker.steering import attention
@@ -33,9 +36,14 @@ from tracker.steering.rules import Tolerances
 from tracker.tables import records
 
 bp = Blueprint("dashboard", __name__)
+bp.record_once(lambda state: fragments.init_app(state.app))
 
-PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
-PLOTLY_VERSION = plotly.__version__
+# plotly.js's basic bundle (the bar, scatter and pie traces; the charts use bar and scatter),
+# vendored from npm at the plotly.js version of the installed plotly package: a quarter of the
+# full library's 4.7 MB. tests/reports/test_plotly_bundle.py checks version and trace types.
+PLOTLY_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "plotly.js-basic-dist-min"
+PLOTLY_FILE = "plotly-basic.min.js"
+PLOTLY_VERSION = json.loads((PLOTLY_DIR / "package.json").read_text())["version"]
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -172,14 +180,43 @@ def dashboard():
     if filters.errors:
         return render_template("reports/dashboard.html", board=None, **context), 400
     scope = dashboard_filters.scope_ids(filters, pairs)
-    board = collect(programme, filters.quarter, today, scope, subprojects)
-    return render_template("reports/dashboard.html", board=board, **context)
+    board = fragments.Deferred(
+        lambda: collect(programme, filters.quarter, today, scope, subprojects)
+    )
+    return render_template(
+        "reports/dashboard.html",
+        board=board,
+        board_key=board_key(programme_id, filters, today),
+        **context,
+    )
+
+
+def board_key(programme_id: int, filters: dashboard_filters.Filters, today: date) -> tuple:
+    """What the dashboard's board (all below the filters) depends on, as its cache key: the
+    view and the data (:mod:`tracker.reports.fragments`)."""
+    return (
+        "dashboard",
+        programme_id,
+        tuple(sorted(filters.query().items())),
+        today,
+        str(get_locale()),
+        current_user.role,
+        audit_queries.data_version(),
+    )
 
 
 @bp.route("/dashboard/plotly-<version>.min.js")
 def plotly_js(version: str):
-    """plotly.js from the installed plotly package: no CDN, works offline. The version in the
-    URL changes with the package, so browsers may keep the file for a year."""
-    response = send_from_directory(PLOTLY_DIR, "plotly.min.js", max_age=ONE_YEAR)
+    """plotly.js from the app's own copy: no CDN, works offline. The version in the URL changes
+    with the bundle, so browsers may keep the file for a year. Sent gzipped from a file
+    compressed once (``plotly-basic.min.js.gz``, 0.4 MB instead of 1.2) to every browser that
+    accepts gzip, so no worker compresses it per request."""
+    if request.accept_encodings.quality("gzip") > 0:
+        response = send_from_directory(PLOTLY_DIR, PLOTLY_FILE + ".gz", max_age=ONE_YEAR)
+        response.headers["Content-Encoding"] = "gzip"
+        response.mimetype = "text/javascript"
+    else:
+        response = send_from_directory(PLOTLY_DIR, PLOTLY_FILE, max_age=ONE_YEAR)
     response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    response.vary.add("Accept-Encoding")
     return response
