@@ -2,7 +2,7 @@
 and programme indicators computed from subproject indicators
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 """
 
 import sqlalchemy as sa

@@ -6,7 +6,7 @@ subproject; the single ``decision.subproject_id`` of earlier records moves there
 exception reports of amber and red quarters.
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 """
 
 import sqlalchemy as sa

@@ -1,4 +1,4 @@
-"""Migration 0017 keeps every indicator's frequency: a yearly one gets December as the month
+"""Migration 0012 keeps every indicator's frequency: a yearly one gets December as the month
 its source publishes, and going back turns a half-yearly one into a quarterly one."""
 
 from flask_migrate import downgrade, upgrade
@@ -14,10 +14,10 @@ def _frequencies() -> dict[str, tuple]:
 
 def test_upgrade_fills_the_month_of_yearly_indicators_and_downgrade_keeps_a_frequency(app, world):
     with app.app_context():
-        downgrade(revision="0017-1")
+        downgrade(revision="0012-1")
         db.session.execute(text("UPDATE indicator SET frequency = 'yearly' WHERE name = 'Uitval'"))
         db.session.commit()
-        upgrade(revision="0017")
+        upgrade(revision="0012")
         assert _frequencies() == {
             "Leerlingen techniek": ("quarterly", None),
             "Uitval": ("yearly", 12),
@@ -27,7 +27,7 @@ def test_upgrade_fills_the_month_of_yearly_indicators_and_downgrade_keeps_a_freq
             text("UPDATE indicator SET frequency = 'half_yearly' WHERE name = 'Stageplaatsen'")
         )
         db.session.commit()
-        downgrade(revision="0017-1")
+        downgrade(revision="0012-1")
         rows = db.session.execute(text("SELECT name, frequency FROM indicator")).all()
         assert dict(rows) == {
             "Leerlingen techniek": "quarterly",

@@ -5,15 +5,15 @@ unique within its municipality whatever the case (it was unique across the count
 New: membership of TechNet circles, and contact persons (personal data, see README "Contact
 persons and the AVG").
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0014
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

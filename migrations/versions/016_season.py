@@ -1,14 +1,14 @@
 """season: submissions of quarterly updates, due dates per programme, mails sent, reminder opt-outs
 
-Revision ID: 0012
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0013"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

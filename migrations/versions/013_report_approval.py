@@ -5,15 +5,15 @@ A closed quarter records the steering group's meeting and decision that approved
 a quarter being closed carries the chosen decision to the closing job; a reopening keeps the
 withdrawn report's file in ``withdrawn_report``.
 
-Revision ID: 0014
-Revises: 0017
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0017"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -3,14 +3,14 @@
 Every indicator keeps its frequency (quarterly unless it was set to yearly); a yearly one is
 taken to publish in December, the year's end, until the programme manager names its month.
 
-Revision ID: 0017
+Revision ID: 0012
 Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None

@@ -1,15 +1,15 @@
 """meetings: the quarter a meeting discusses, the manager's advice on a lead's request, and the
 steering pack stored per meeting
 
-Revision ID: 0013
-Revises: 0015
+Revision ID: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0015"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
