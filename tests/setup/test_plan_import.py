@@ -279,3 +279,28 @@ def test_a_yearly_indicator_takes_the_month_its_source_publishes(app, login_as, 
             select(Indicator).where(Indicator.name == "Instroom techniek")
         )
         assert (indicator.frequency, indicator.publication_month) == ("yearly", 4)
+
+
+def test_a_name_two_organisations_share_is_refused_not_guessed(app, login_as, world):
+    """The register allows 'Techniek BV' in Almere and in Urk; a workbook naming it alone is
+    refused at that cell, and nothing is applied."""
+    from tracker.models import Municipality
+
+    with app.app_context():
+        for name in ("Almere", "Urk"):
+            municipality = db.session.scalar(select(Municipality).where(Municipality.name == name))
+            db.session.add(
+                Organisation(name="Techniek BV", kind="company", municipality=municipality)
+            )
+        db.session.commit()
+    client = login_as("manager")
+    book = _template(client, world["programme_id"])
+    book["Acties"].append(
+        ["A", "Open dag", "", "Techniek BV", date(2026, 1, 1), date(2026, 12, 31), "Loopt", 10]
+    )
+    before = _counts(app)
+    response = _upload(client, world["programme_id"], _bytes(book))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "(Uitvoerder): Meer dan één organisatie in de tracker heet" in body
+    assert _counts(app) == before

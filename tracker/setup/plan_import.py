@@ -101,6 +101,12 @@ class _Resolver:
         self.rows = rows
         self.municipalities = {_key(m.name): m for m in context["municipalities"]}
         self.organisations = {_key(o.name): o for o in context["organisations"]}
+        # The register allows one name in several municipalities; the workbook names an
+        # organisation by its name alone, so such a name is refused rather than guessed.
+        named: dict[str, int] = {}
+        for organisation in context["organisations"]:
+            named[_key(organisation.name)] = named.get(_key(organisation.name), 0) + 1
+        self.ambiguous_organisations = {name for name, count in named.items() if count > 1}
         self.subprojects = {_key(s.code): s for s in context["subprojects"]}
         self.users = {_key(u.email): u for u in context["lead_users"]}
         by_id = {s.id: s for s in context["subprojects"]}
@@ -142,6 +148,15 @@ class _Resolver:
     def _error(self, op: _Op, column_key: str, message: str) -> None:
         cell, header = _cell(op.row.sheet, column_key, op.row.row)
         op.item.errors.append(CellError(cell, header, message))
+
+    @staticmethod
+    def _ambiguous(name: str) -> str:
+        return _(
+            "More than one organisation in the tracker is called %(name)s (in different "
+            "municipalities); the workbook cannot tell which one is meant. Give one of them a "
+            "distinguishing name in the register first.",
+            name=repr(name[:80]),
+        )
 
     def _compare(self, op: _Op, target, pairs: dict) -> None:
         """``pairs``: column key -> (current value, intended value)."""
@@ -190,6 +205,9 @@ class _Resolver:
         if row.errors:
             return op
         key = _key(v["name"])
+        if key in self.ambiguous_organisations:
+            self._error(op, "name", self._ambiguous(v["name"]))
+            return op
         municipality = (
             self.municipalities.get(_key(v["municipality"])) if v["municipality"] else None
         )
@@ -375,7 +393,9 @@ class _Resolver:
         if due < start:
             self._error(op, "due_date", _("The due date cannot lie before the start date."))
         owner = _key(v["owner"]) if v["owner"] else None
-        if owner and owner not in self.organisations and owner not in self.new_organisations:
+        if owner in self.ambiguous_organisations:
+            self._error(op, "owner", self._ambiguous(v["owner"]))
+        elif owner and owner not in self.organisations and owner not in self.new_organisations:
             self._error(
                 op,
                 "owner",
