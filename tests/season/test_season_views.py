@@ -119,6 +119,39 @@ def test_an_approved_update_is_read_only_for_its_lead(app, client, login_as, wor
     assert client.post(_quarter(world), data={}).status_code != 409
 
 
+def test_an_approved_quarter_takes_no_value_through_the_single_measurement_form(
+    app, client, login_as, world
+):
+    """The quarter page is not the only way in: the indicator's own form refuses a value for an
+    approved quarter too (typed, or moved out of it), and still takes one for an open quarter."""
+    from tracker.models import Indicator, Measurement
+
+    login_as("lead")
+    _submit(client, app, world)
+    _switch_to(client, world, "manager")
+    _review(client, app, world, "approve")
+    _switch_to(client, world, "lead")
+    with app.app_context():
+        indicator_id = db.session.scalar(
+            select(Indicator.id).where(Indicator.subproject_id == world["a"])
+        )
+        measurement = db.session.scalar(
+            select(Measurement).where(
+                Measurement.indicator_id == indicator_id, Measurement.period == Q3
+            )
+        )
+        moved = (measurement.id, measurement.version) if measurement else None
+    new = f"/indicators/{indicator_id}/measurements/new"
+    refused = client.post(new, data={"period": Q3, "value": "150"})
+    assert refused.status_code == 409
+    assert "goedgekeurd" in refused.get_data(as_text=True)
+    if moved:
+        edit = f"/measurements/{moved[0]}/edit"
+        data = {"period": "2026-Q4", "value": "150", "version": str(moved[1])}
+        assert client.post(edit, data=data).status_code == 409
+    assert client.post(new, data={"period": "2026-Q4", "value": "150"}).status_code == 302
+
+
 def test_submitting_before_saving_the_quarter_says_what_to_do(app, client, login_as, world):
     login_as("manager")
     response = _submit(client, app, world, key="b")

@@ -251,6 +251,8 @@ def edit_measurement(measurement_id: int):
 
 
 def _measurement_form(indicator: Indicator, measurement: Measurement | None, title: str):
+    if request.method == "POST" and indicator.subproject_id is not None:
+        _refuse_approved_periods(indicator.subproject_id, measurement)
     form = MeasurementForm(obj=measurement, unit=indicator.unit)
     return save_form(
         form,
@@ -271,6 +273,18 @@ def _measurement_form(indicator: Indicator, measurement: Measurement | None, tit
         subproject=indicator.subproject,
         cancel_url=_page(indicator.id),
     )
+
+
+def _refuse_approved_periods(subproject_id: int, measurement: Measurement | None) -> None:
+    """A lead changes no value of a quarter whose update was approved: not by this form either,
+    neither the quarter typed nor, for a value moved, the quarter it comes from."""
+    periods = [request.form.get("period", "")] + ([measurement.period] if measurement else [])
+    for period in periods:
+        try:
+            quarter = Quarter.parse(period)
+        except ValueError:
+            continue  # the form says what is wrong with it
+        season_services.refuse_if_approved(current_user, subproject_id, quarter)
 
 
 # --- Excel round trip ------------------------------------------------------------------------

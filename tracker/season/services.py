@@ -11,6 +11,7 @@ from tracker.errors import refuse
 from tracker.extensions import db
 from tracker.projects.models import QuarterlyUpdate, Subproject
 from tracker.quarters import Quarter
+from tracker.quarters.display import quarter_text
 from tracker.season import queries, rules
 from tracker.season.models import SeasonSetting, Submission
 from tracker.season.rules import Step
@@ -96,5 +97,5 @@ def approved_message(quarter: Quarter) -> str:
         "The update of %(quarter)s has been approved by the programme manager, so it can no "
         "longer be changed. Ask the programme manager to return it if something needs "
         "correcting.",
-        quarter=str(quarter),
+        quarter=quarter_text(quarter),
     )
