@@ -34,8 +34,10 @@ audit: $(BIN)/activate
 	$(BIN)/python scripts/audit_dependencies.py $(LOCK)
 	$(BIN)/bandit -r tracker -q
 
+# One worker per core; a test file stays on one worker (its module fixtures, e.g. the browser
+# tests' live server, are built once).
 test: system-deps browser-deps $(BIN)/activate translations lint audit
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: $(BIN)/activate translations
 	$(BIN)/python bench/run.py

@@ -1,6 +1,8 @@
 """Fixtures: one app and database per test run, built by the migrations; tables emptied per test.
 
-Set TRACKER_TEST_DATABASE_URL to run the suite against PostgreSQL instead of a SQLite file.
+Set TRACKER_TEST_DATABASE_URL to run the suite against PostgreSQL instead of a SQLite file. With
+pytest-xdist (`make test` runs `-n auto`) each worker gets its own database: a SQLite file of its
+own, or on PostgreSQL a database named after the worker, created beside the given one.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.datastructures import MultiDict
 from werkzeug.security import generate_password_hash
 
@@ -37,11 +39,36 @@ FAST_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000
 TODAY = date(2026, 11, 24)
 
 
+def pytest_collection_modifyitems(config, items):
+    """The browser tests serve the app from a SQLite file of their own whatever database the
+    suite runs on, so the PostgreSQL pass would only repeat them."""
+    if not os.environ.get("TRACKER_TEST_DATABASE_URL"):
+        return
+    skip = pytest.mark.skip(reason="browser tests run once, in the SQLite pass")
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(skip)
+
+
+def _worker_database(url: str) -> str:
+    """A fresh PostgreSQL database for this xdist worker, beside the one named in ``url``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    url = os.environ.get("TRACKER_TEST_DATABASE_URL") or (
-        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    )
+    url = os.environ.get("TRACKER_TEST_DATABASE_URL")
+    url = _worker_database(url) if url else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     app = create_app(
         {
             "TESTING": True,

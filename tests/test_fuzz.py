@@ -185,7 +185,8 @@ INDICATOR_FIELDS = {
     "baseline_date": DATE,
     "target_value": NUMBER,
     "target_date": DATE,
-    "frequency": choice(["quarterly", "yearly"]),
+    "frequency": choice(["quarterly", "half_yearly", "yearly"]),
+    "publication_month": choice(["", "1", "4", "12"]),
     "rollup": choice(["sum", "mean", "last"]),
 }
 INDICATOR_VALID = {

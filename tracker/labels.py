@@ -4,9 +4,13 @@ Statuses carry their own labels (``tracker.vocabulary``); this module only finds
 stored status code stands for, so templates never keep a table of their own.
 """
 
-from flask_babel import ngettext
+from babel.dates import get_month_names
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 
+from tracker.i18n import _missing, date_format
 from tracker.i18n import lazy_gettext as _l
+from tracker.indicators import freshness
 from tracker.indicators.status import IndicatorStatus
 from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
@@ -61,6 +65,51 @@ ORGANISATION_SECTOR_LABELS = {
 
 DIRECTION_LABELS = {"up": _l("Higher is better"), "down": _l("Lower is better")}
 ROLLUP_LABELS = {"sum": _l("Sum"), "mean": _l("Mean"), "last": _l("Last value")}
+FREQUENCY_LABELS = {
+    freshness.QUARTERLY: _l("Every quarter"),
+    freshness.HALF_YEARLY: _l("Every half year"),
+    freshness.YEARLY: _l("Once a year"),
+}
+
+
+def month_name(month: int) -> str:
+    """The month's name in the interface language: "april"."""
+    return get_month_names("wide", locale=str(get_locale()))[month]
+
+
+def expected_label(frequency: str, publication_month) -> str:
+    """How often a new value is expected: "elk kwartaal", "elk jaar in april"."""
+    if frequency == freshness.YEARLY and not _missing(publication_month):
+        return _("every year in %(month)s", month=month_name(int(publication_month)))
+    if frequency == freshness.HALF_YEARLY:
+        return _("every half year")
+    if frequency == freshness.YEARLY:
+        return _("every year")
+    return _("every quarter")
+
+
+def stale_note(row) -> str:
+    """Why a value is flagged "Verouderd": its newest period, the expected frequency and the
+    date by which the next value was due. Empty for a fresh value, and for a row of a report
+    archived before freshness was judged."""
+    since = row.get("stale_since")
+    if _missing(since):
+        return ""
+    expected = expected_label(row.get("frequency"), row.get("publication_month"))
+    latest = row.get("latest_period")
+    if _missing(latest) or not latest:
+        return _(
+            "no value since the baseline of %(date)s, expected %(expected)s (due %(due)s)",
+            date=date_format(row.get("baseline_date")),
+            expected=expected,
+            due=date_format(since),
+        )
+    return _(
+        "last value %(period)s, expected %(expected)s (due %(due)s)",
+        period=latest,
+        expected=expected,
+        due=date_format(since),
+    )
 
 
 def status_of(code: object, kind: str) -> RichStrEnum:
@@ -95,6 +144,8 @@ def register(app) -> None:
     app.jinja_env.globals["any_status"] = any_status
     app.jinja_env.globals["status_kinds"] = STATUS_KINDS
     app.jinja_env.globals["aggregation_rule"] = aggregation_rule
+    app.jinja_env.globals["stale_note"] = stale_note
+    app.jinja_env.globals["expected_label"] = expected_label
 
     @app.context_processor
     def inject_labels():
@@ -105,6 +156,7 @@ def register(app) -> None:
             "ORGANISATION_SECTOR_LABELS": ORGANISATION_SECTOR_LABELS,
             "DIRECTION_LABELS": DIRECTION_LABELS,
             "ROLLUP_LABELS": ROLLUP_LABELS,
+            "FREQUENCY_LABELS": FREQUENCY_LABELS,
         }
 
 

@@ -303,3 +303,38 @@ def test_user_forms_need_a_csrf_token(app, login_as, world):
     assert refused.status_code == 400
     assert accepted.status_code == 302
     assert _user(app, world["users"]["lead"])["name"] == "Y"
+
+
+def test_the_user_form_offers_live_subprojects_and_keeps_an_archived_one_the_lead_has(
+    app, login_as, world
+):
+    """An archived subproject is not offered to new leads, but a lead who still has one keeps
+    it when the form is saved unchanged; with a second programme each choice names its own."""
+    from datetime import date, datetime
+
+    from tracker.models import Municipality, Programme
+
+    with app.app_context():
+        b = db.session.get(Subproject, world["b"])
+        b.archived_at = datetime(2026, 11, 1)
+        metal = Programme(
+            name="Metaalcluster", start_date=date(2026, 1, 1), end_date=date(2027, 12, 31)
+        )
+        zeewolde = Municipality(name="Zeewolde", cbs_code="GM0050")
+        db.session.add(Subproject(programme=metal, municipality=zeewolde, code="M1", name="Lassen"))
+        lead = db.session.scalar(select(User).where(User.email == world["users"]["lead"]))
+        lead.led_subprojects.append(b)
+        db.session.commit()
+    client = login_as("admin")
+    new_form = client.get("/users/new").get_data(as_text=True)
+    assert "Testprogramma: A Leerlijn" in new_form and "Metaalcluster: M1 Lassen" in new_form
+    assert "Maritiem" not in new_form
+    lead = _user(app, world["users"]["lead"])
+    edit_form = client.get(f"/users/{lead['id']}/edit").get_data(as_text=True)
+    assert "Testprogramma: B Maritiem (gearchiveerd)" in edit_form
+    response = client.post(
+        f"/users/{lead['id']}/edit",
+        data=_edit_data(lead, led_subprojects=[str(world["a"]), str(world["b"])]),
+    )
+    assert response.status_code == 302
+    assert _user(app, world["users"]["lead"])["led"] == ["A", "B"]

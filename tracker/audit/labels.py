@@ -63,7 +63,7 @@ FIELD_LABELS = {
     "entered_by_id": _l("Entered by"),
     "evidence": _l("Evidence"),
     "forecast_date": _l("Forecast date"),
-    "frequency": _l("Frequency"),
+    "frequency": _l("New value expected"),
     "from_date": _l("From"),
     "function": _l("Function"),
     "held_on": _l("Held on"),
@@ -91,6 +91,7 @@ FIELD_LABELS = {
     "planned_date": _l("Planned date"),
     "programme_id": _l("Programme"),
     "progress": _l("Progress (%)"),
+    "publication_month": _l("Month the source publishes"),
     "purpose": _l("Purpose of processing"),
     "quarter": _l("Quarter"),
     "rag": _l("RAG status"),
@@ -146,9 +147,7 @@ def value_labels(field: str, entity: str | None) -> dict | None:
     if field == "rollup":
         return labels.ROLLUP_LABELS
     if field == "frequency":
-        from tracker.indicators.forms import FREQUENCY_LABELS
-
-        return FREQUENCY_LABELS
+        return labels.FREQUENCY_LABELS
     if field == "kind":
         return labels.ORGANISATION_KIND_LABELS
     if field == "sector":

@@ -1,5 +1,6 @@
 import re
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -109,9 +110,20 @@ def _subprojects_field():
     )
 
 
+def _subproject_label(subproject, with_programme: bool) -> str:
+    label = f"{subproject.code} {subproject.name}"
+    if with_programme:
+        label = f"{subproject.programme.name}: {label}"
+    if subproject.archived_at is not None:
+        label = _("%(subproject)s (archived)", subproject=label)
+    return label
+
+
 class _UserFields:
     def _init_subprojects(self, subprojects):
-        self.led_subprojects.choices = [(s.id, f"{s.code} {s.name}") for s in subprojects]
+        """Labelled with the programme once an instance runs more than one (each has its DP1)."""
+        several = len({s.programme_id for s in subprojects}) > 1
+        self.led_subprojects.choices = [(s.id, _subproject_label(s, several)) for s in subprojects]
 
     def validate_led_subprojects(self, field):
         if field.data and self.role.data != "lead":

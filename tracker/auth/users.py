@@ -4,8 +4,11 @@ recorder does not see) are recorded here as a change of the user's ``led_subproj
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.audit.models import AuditEntry
@@ -13,13 +16,25 @@ from tracker.auth.models import User
 from tracker.auth.sessions import end_sessions
 from tracker.editing import Invalid
 from tracker.extensions import db
-from tracker.projects.models import Subproject
+from tracker.projects.models import Programme, Subproject
 from tracker.security_events import recorder as security_log
 from tracker.security_events.kinds import Kind, Outcome
 
 
-def subprojects() -> list[Subproject]:
-    return list(db.session.scalars(select(Subproject).order_by(Subproject.code, Subproject.id)))
+def subprojects(led: Iterable[Subproject] = ()) -> list[Subproject]:
+    """The subprojects a lead can be given: those of live programmes that are not archived, and
+    those the user leads already (an archived one stays chosen until the admin takes it off, so
+    that saving the form unchanged changes nothing)."""
+    live = (
+        select(Subproject)
+        .join(Subproject.programme)
+        .where(Subproject.archived_at.is_(None), Programme.archived_at.is_(None))
+        .options(contains_eager(Subproject.programme))
+    )
+    found = {s.id: s for s in db.session.scalars(live)}
+    for subproject in led:
+        found.setdefault(subproject.id, subproject)
+    return sorted(found.values(), key=lambda s: (s.programme.name, s.code, s.id))
 
 
 def _codes(items) -> str:

@@ -179,7 +179,7 @@ def new_user():
 @roles_required("admin")
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = EditUserForm(obj=user, subprojects=users_service.subprojects())
+    form = EditUserForm(obj=user, subprojects=users_service.subprojects(user.led_subprojects))
     return save_form(
         form,
         user,

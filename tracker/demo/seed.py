@@ -101,6 +101,9 @@ class _Indicator:
     decimals: int
     lag: float  # share of the way behind the expected progress in the last measured quarter
     note: str = ""  # the lead's note on the newest measurement
+    frequency: str = "quarterly"
+    publication_month: int | None = None  # of a yearly source: DUO publishes in April
+    unentered: int = 0  # the newest quarters whose value the lead has not entered (yet)
 
 
 @dataclass(frozen=True)
@@ -389,9 +392,9 @@ PROGRAMME_INDICATORS = (
     _Indicator(
         "Instroom technische opleidingen in Flevoland (vmbo, mbo, hbo)", "leerlingen",
         "Leerlingen en studenten die instromen in een technisch profiel of een technische "
-        "opleiding in Flevoland, op de teldatum van het kwartaal.",
+        "opleiding in Flevoland, op de teldatum 1 oktober (DUO publiceert de cijfers in april).",
         "DUO, bewerking Technocentrum Flevoland", "up", 4200, "K-4/1", 4800, "E+0/5", "last", 0,
-        0.03,
+        0.03, frequency="yearly", publication_month=4,
     ),
     _Indicator(
         "Gediplomeerde technici die na een jaar in Flevoland werken", "%",
@@ -399,6 +402,7 @@ PROGRAMME_INDICATORS = (
         "een jaar na het diploma bij een bedrijf in Flevoland werkt.",
         RESEARCH, "up", 54.0, "K+0/6", 65.0, "E+0/5", "last", 1, 0.15,
         "Behoud blijft achter: vooral hbo-gediplomeerden vinden werk buiten de provincie.",
+        frequency="yearly", publication_month=9,
     ),
 )
 
@@ -637,7 +641,7 @@ SUBPROJECTS = (
                 "Tevredenheid stagebedrijven over begeleiding", "cijfer (1-10)",
                 "Gemiddeld rapportcijfer van stagebedrijven voor de begeleiding door school.",
                 "Kwartaalenquête stagebedrijven", "up", 6.6, "K+0/6", 7.5, "E+0/5", "mean", 1,
-                0.0,
+                0.0, unentered=2,
             ),
         ),
         updates=(
@@ -927,6 +931,7 @@ SUBPROJECTS = (
                 "last", 1, 0.35,
                 "Uitval vooral in het eerste leerjaar; jongeren kiezen voor direct werk in de "
                 "visserij en de bouw.",
+                frequency="yearly", publication_month=4,
             ),
         ),
         updates=(
@@ -1020,13 +1025,13 @@ SUBPROJECTS = (
                 "Gediplomeerden techniek die in de regio gaan werken", "%",
                 "Aandeel gediplomeerden techniek dat binnen een half jaar in de regio werkt.",
                 "Nazorgregistratie mbo-college", "up", 62.0, "K+0/6", 75.0, "E+0/5", "mean", 1,
-                0.05,
+                0.05, frequency="half_yearly",
             ),
             _Indicator(
                 "Voortijdig schoolverlaters techniek (BBL)", "%",
                 "Aandeel BBL-studenten techniek dat zonder startkwalificatie uitstroomt.",
                 "DUO, bewerking Technocentrum Flevoland", "down", 6.8, "K+0/6", 4.5, "E+0/5",
-                "last", 1, 0.02,
+                "last", 1, 0.02, frequency="yearly", publication_month=4,
             ),
         ),
         updates=(
@@ -1403,7 +1408,8 @@ def _indicator(
         baseline_date=cal.on(spec.baseline_date),
         target_value=spec.target,
         target_date=cal.on(spec.target_date),
-        frequency="quarterly",
+        frequency=spec.frequency,
+        publication_month=spec.publication_month,
         rollup=spec.rollup,
     )
     session.add(indicator)
@@ -1416,13 +1422,14 @@ def _indicator(
         rollup=spec.rollup,
     )
     values = _trajectory(spec, facts, quarters, rnd)
-    for position, (quarter, value) in enumerate(zip(quarters, values, strict=True)):
+    entered = list(zip(quarters, values, strict=True))[: len(quarters) - spec.unentered]
+    for position, (quarter, value) in enumerate(entered):
         session.add(
             Measurement(
                 indicator=indicator,
                 period=str(quarter),
                 value=value,
-                note=spec.note if position == len(quarters) - 1 else "",
+                note=spec.note if position == len(entered) - 1 else "",
                 source=spec.source,
                 entered_by=entered_by,
                 entered_at=cal.stamp(quarter.end + timedelta(days=6 + position % 3 * 4), 10),

@@ -7,12 +7,10 @@ from tracker import timeutil
 from tracker.editing import VersionedForm
 from tracker.fields import ChoiceField, DutchDateField, DutchNumberField, IdsField
 from tracker.i18n import lazy_gettext as _l
-from tracker.indicators import values
+from tracker.indicators import freshness, values
 from tracker.indicators.models import AGGREGATIONS, DIRECTIONS, FREQUENCIES, ROLLUPS
-from tracker.labels import DIRECTION_LABELS, ROLLUP_LABELS
+from tracker.labels import DIRECTION_LABELS, FREQUENCY_LABELS, ROLLUP_LABELS, month_name
 from tracker.quarters import Quarter
-
-FREQUENCY_LABELS = {"quarterly": _l("Quarterly"), "yearly": _l("Yearly")}
 
 PROBLEM_MESSAGES = {
     values.NOT_A_QUARTER: _l("Enter a quarter such as 2026-Q3."),
@@ -57,10 +55,38 @@ class IndicatorForm(VersionedForm):
         _l("Target date"), validators=[InputRequired(_l("Fill in a date."))]
     )
     frequency = ChoiceField(
-        _l("Frequency"), choices=[(f, FREQUENCY_LABELS[f]) for f in FREQUENCIES]
+        _l("New value expected"),
+        description=_l(
+            "How often a new value comes. A value is flagged outdated once the next one is "
+            "more than %(days)d days late.",
+            days=freshness.GRACE_DAYS,
+        ),
+        choices=[(f, FREQUENCY_LABELS[f]) for f in FREQUENCIES],
+        default=freshness.DEFAULT_FREQUENCY,
+        validators=[DataRequired(_l("Choose how often a new value is expected."))],
+    )
+    publication_month = ChoiceField(
+        _l("Month the source publishes"),
+        description=_l(
+            "Only for a value expected once a year: the month its source publishes it, e.g. "
+            "April for DUO's intake figures. Enter the value in that month's quarter or later."
+        ),
+        choices=[],
     )
     rollup = ChoiceField(_l("Roll-up"), choices=[(r, ROLLUP_LABELS[r]) for r in ROLLUPS])
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.publication_month.choices = [("", _l("Not yearly"))] + [
+            (str(month), month_name(month)) for month in freshness.MONTHS
+        ]
+        if self.publication_month.data is not None:
+            self.publication_month.data = str(self.publication_month.data)
+
+    def validate_publication_month(self, field):
+        if self.frequency.data == freshness.YEARLY and not field.data:
+            raise ValidationError(_l("Choose the month in which the source publishes."))
 
     def validate_target_date(self, field):
         if field.data and self.baseline_date.data and field.data <= self.baseline_date.data:

@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
+from tracker.indicators import freshness
 from tracker.indicators import rollup as rollup_rules
 from tracker.quarters.lock import QuarterLocked
 from tracker.timeutil import utcnow
@@ -13,7 +14,7 @@ from tracker.timeutil import utcnow
 DIRECTIONS = ("up", "down")
 ROLLUPS = ("sum", "mean", "last")
 AGGREGATIONS = rollup_rules.AGGREGATIONS
-FREQUENCIES = ("quarterly", "yearly")
+FREQUENCIES = freshness.FREQUENCIES
 
 # The subproject indicators a computed programme indicator is made of.
 indicator_sources = Table(
@@ -27,6 +28,8 @@ indicator_sources = Table(
 class Indicator(db.Model):
     """A measurement indicator of the programme (no subproject) or of one subproject.
 
+    ``frequency`` (with ``publication_month`` for a yearly source) says how often a new value is
+    expected; :mod:`tracker.indicators.freshness` judges from it when a value is stale.
     A programme indicator with an ``aggregation`` is computed: per quarter, the sum, mean or
     last entered value of its ``sources`` (subproject indicators); nobody types its values.
     ``rollup`` then rolls its quarters up over time like any other indicator's.
@@ -36,7 +39,12 @@ class Indicator(db.Model):
     __table_args__ = (
         CheckConstraint("direction IN ('up', 'down')", name="direction"),
         CheckConstraint("rollup IN ('sum', 'mean', 'last')", name="rollup"),
-        CheckConstraint("frequency IN ('quarterly', 'yearly')", name="frequency"),
+        CheckConstraint("frequency IN ('quarterly', 'half_yearly', 'yearly')", name="frequency"),
+        CheckConstraint(
+            "(frequency = 'yearly' AND publication_month BETWEEN 1 AND 12) "
+            "OR (frequency <> 'yearly' AND publication_month IS NULL)",
+            name="publication_month",
+        ),
         CheckConstraint("target_date > baseline_date", name="dates"),
         CheckConstraint("aggregation IN ('sum', 'mean', 'last')", name="aggregation"),
     )
@@ -53,7 +61,9 @@ class Indicator(db.Model):
     baseline_date: Mapped[date]
     target_value: Mapped[float]
     target_date: Mapped[date]
-    frequency: Mapped[str] = mapped_column(String(20), default="quarterly")
+    frequency: Mapped[str] = mapped_column(String(20), default=freshness.DEFAULT_FREQUENCY)
+    # the month a yearly source publishes (DUO: 4, April); None for other frequencies
+    publication_month: Mapped[int | None]
     rollup: Mapped[str] = mapped_column(String(4), default="last")
     aggregation: Mapped[str | None] = mapped_column(String(4))
     version: Mapped[int] = mapped_column(default=1)

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
-from tracker import tables
+from tracker import tables, timeutil
 from tracker.auth.models import User
 from tracker.extensions import db
-from tracker.indicators import rollup
+from tracker.indicators import freshness, rollup
 from tracker.indicators import status as indicator_rules
 from tracker.indicators.models import Indicator, Measurement, indicator_sources
-from tracker.projects.models import live_subproject_ids
+from tracker.projects.models import Subproject, live_subproject_ids
 from tracker.quarters import Quarter
 
 INDICATOR_COLUMNS = [
@@ -39,6 +39,8 @@ INDICATOR_COLUMNS = [
     "target_date",
     "rollup",
     "aggregation",
+    "frequency",
+    "publication_month",
     "sources",
     "latest_period",
     "latest_value",
@@ -46,6 +48,7 @@ INDICATOR_COLUMNS = [
     "progress",
     "expected",
     "status",
+    "stale_since",
 ]
 MEASUREMENT_COLUMNS = ["id", "indicator_id", "subproject_id", "period", "value"]
 DETAIL_COLUMNS = [
@@ -142,22 +145,31 @@ def computed(scope, up_to: Quarter) -> dict[int, Computed]:
 
 
 def indicators(
-    programme_id: int, quarter: Quarter, subproject_ids: list[int] | None = None
+    programme_id: int,
+    quarter: Quarter,
+    subproject_ids: list[int] | None = None,
+    as_of: date | None = None,
 ) -> pd.DataFrame:
     """Each indicator with its rolled-up value over the periods up to ``quarter`` and its status.
 
     A value is judged against the progress expected at the end of its newest period. The
-    programme's own indicators are included when no subprojects are named.
+    programme's own indicators are included when no subprojects are named. ``stale_since`` is
+    the due date a stale value missed (see :mod:`tracker.indicators.freshness`), judged as of
+    today in the current quarter and as of the quarter's end for an earlier one, so a report
+    "as at" a past quarter says what was outdated then; or as of the day given.
     """
-    return _judged(_scope(programme_id, subproject_ids), quarter, subproject_ids is None)
+    return _judged(_scope(programme_id, subproject_ids), quarter, subproject_ids is None, as_of)
 
 
-def programme_indicators(programme_id: int, quarter: Quarter) -> pd.DataFrame:
+def programme_indicators(
+    programme_id: int, quarter: Quarter, as_of: date | None = None
+) -> pd.DataFrame:
     """The programme's own indicators (no subproject), like :func:`indicators`."""
-    return _judged(_scope(programme_id, None, programme_level=True), quarter, True)
+    return _judged(_scope(programme_id, None, programme_level=True), quarter, True, as_of)
 
 
-def _judged(scope, quarter: Quarter, with_computed: bool) -> pd.DataFrame:
+def _judged(scope, quarter: Quarter, with_computed: bool, as_of: date | None) -> pd.DataFrame:
+    as_of = as_of or min(timeutil.today(), quarter.end)
     query = (
         select(
             Indicator.id,
@@ -171,6 +183,8 @@ def _judged(scope, quarter: Quarter, with_computed: bool) -> pd.DataFrame:
             Indicator.target_date,
             Indicator.rollup,
             Indicator.aggregation,
+            Indicator.frequency,
+            Indicator.publication_month,
         )
         .where(scope)
         .order_by(Indicator.subproject_id, Indicator.name)
@@ -196,10 +210,16 @@ def _judged(scope, quarter: Quarter, with_computed: bool) -> pd.DataFrame:
             rollup=row.rollup,
         )
         own = by_indicator.get(row.id)
+        latest_period = own[-1][0] if own else None
+        stale = freshness.stale_since(
+            latest_period, row.baseline_date, row.frequency, row.publication_month, as_of
+        )
         if not own:
-            rows.append((*row, sources, None, None, None, None, None, indicator_rules.NO_DATA))
+            rows.append(
+                (*row, sources, None, None, None, None, None, indicator_rules.NO_DATA, stale)
+            )
             continue
-        latest_period, latest_value = own[-1]
+        latest_value = own[-1][1]
         actual = indicator_rules.rolled_up([value for _, value in own], row.rollup)
         reached = indicator_rules.progress(facts, actual)
         if latest_period not in period_ends:
@@ -215,9 +235,77 @@ def _judged(scope, quarter: Quarter, with_computed: bool) -> pd.DataFrame:
                 reached,
                 expected,
                 indicator_rules.status_for(reached, expected),
+                stale,
             )
         )
     return tables.frame(rows, INDICATOR_COLUMNS)
+
+
+@dataclass(frozen=True)
+class StaleIndicator:
+    """An indicator whose newest value is outdated, with what was expected of it."""
+
+    id: int
+    name: str
+    unit: str
+    subproject_id: int
+    subproject_code: str
+    subproject_name: str
+    frequency: str
+    publication_month: int | None
+    latest_period: str | None
+    baseline_date: date
+    stale_since: date
+    days_overdue: int
+
+    def get(self, key, default=None):
+        """Read like a frame's row, so the templates' ``stale_note(row)`` takes either."""
+        return getattr(self, key, default)
+
+
+def stale_indicators(subproject_ids: list[int], today: date) -> list[StaleIndicator]:
+    """The outdated indicators of the given subprojects on ``today``, longest overdue first:
+    what a lead is asked to bring up to date. Archived subprojects are left out (nobody can
+    enter their values). One query, whatever the number of subprojects and indicators."""
+    if not subproject_ids:
+        return []
+    latest = (
+        select(Measurement.indicator_id, func.max(Measurement.period).label("period"))
+        .where(Measurement.period <= str(Quarter.of(today)))
+        .group_by(Measurement.indicator_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Indicator.id,
+            Indicator.name,
+            Indicator.unit,
+            Indicator.subproject_id,
+            Subproject.code,
+            Subproject.name,
+            Indicator.frequency,
+            Indicator.publication_month,
+            latest.c.period,
+            Indicator.baseline_date,
+        )
+        .join(Subproject, Subproject.id == Indicator.subproject_id)
+        .outerjoin(latest, latest.c.indicator_id == Indicator.id)
+        .where(Indicator.subproject_id.in_(subproject_ids), Subproject.archived_at.is_(None))
+    ).all()
+    found = []
+    for row in rows:
+        verdict = freshness.judge(
+            freshness.value_date(row.period, row.baseline_date),
+            row.frequency,
+            row.publication_month,
+            today,
+        )
+        if verdict.stale:
+            found.append(
+                StaleIndicator(*row, stale_since=verdict.due, days_overdue=verdict.days_overdue)
+            )
+    found.sort(key=lambda i: (-i.days_overdue, i.subproject_code, i.name))
+    return found
 
 
 def _stored(scope, up_to: Quarter) -> list[tuple]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager
 from tracker.audit.recorder import record_link_change
 from tracker.editing import Invalid
 from tracker.extensions import db
+from tracker.indicators import freshness
 from tracker.indicators.models import Indicator, Measurement, indicator_sources
 from tracker.quarters import Quarter
 from tracker.quarters.lock import ensure_quarter_open
@@ -34,13 +35,20 @@ INDICATOR_FIELDS = (
 )
 
 
+def _apply_fields(indicator: Indicator, data: dict) -> None:
+    for key in INDICATOR_FIELDS:
+        value = data[key]
+        setattr(indicator, key, value.strip() if isinstance(value, str) else value)
+    month = data.get("publication_month")
+    yearly = indicator.frequency == freshness.YEARLY
+    indicator.publication_month = int(month) if yearly and month else None
+
+
 def save_indicator(indicator: Indicator | None, subproject, data: dict) -> Indicator:
     if indicator is None:
         indicator = Indicator(programme_id=subproject.programme_id, subproject_id=subproject.id)
         db.session.add(indicator)
-    for key in INDICATOR_FIELDS:
-        value = data[key]
-        setattr(indicator, key, value.strip() if isinstance(value, str) else value)
+    _apply_fields(indicator, data)
     return indicator
 
 
@@ -66,9 +74,7 @@ def save_programme_indicator(
     if indicator is None:
         indicator = Indicator(programme_id=programme_id, subproject_id=None)
         db.session.add(indicator)
-    for key in INDICATOR_FIELDS:
-        value = data[key]
-        setattr(indicator, key, value.strip() if isinstance(value, str) else value)
+    _apply_fields(indicator, data)
     indicator.aggregation = aggregation
     _set_sources(indicator, sources if aggregation else [])
     return indicator

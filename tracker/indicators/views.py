@@ -28,7 +28,6 @@ from tracker.indicators import programme_quarter as programme_quarter_service
 from tracker.indicators import queries as indicator_queries
 from tracker.indicators import upload as upload_payload
 from tracker.indicators.forms import (
-    FREQUENCY_LABELS,
     ConfirmUploadForm,
     IndicatorForm,
     MeasurementForm,
@@ -136,7 +135,6 @@ def indicator(indicator_id: int):
         computed=computed,
         sources=services.sources_of(indicator) if indicator.computed else [],
         subproject=indicator.subproject,
-        frequency_labels=FREQUENCY_LABELS,
         can_edit=can_edit,
         can_manage=can_manage_programme(current_user),
     )
@@ -518,7 +516,9 @@ def programme_quarter(programme_id: int, quarter: Quarter | None = None):
     elif form.errors:
         status = 400
         flash(_("Nothing was saved: correct the fields marked below."), "error")
-    previous = indicator_queries.programme_indicators(programme.id, quarter.previous())
+    previous = indicator_queries.programme_indicators(
+        programme.id, quarter.previous(), as_of=timeutil.today()
+    )
     return render_template(
         "indicators/programme_quarter.html",
         programme=programme,

@@ -106,6 +106,7 @@ def subproject(subproject_id: int):
         subproject=subproject,
         milestones=milestones.to_dict("records"),
         indicators=indicators.to_dict("records"),
+        stale=indicator_queries.stale_indicators([subproject.id], as_of),
         as_of=as_of,
         quarter=quarter,
         can_edit=can_edit_subproject(current_user, subproject.id),

@@ -29,6 +29,7 @@ class Summary:
     overdue: list[dict] = field(default_factory=list)
     indicator_counts: dict[str, int] = field(default_factory=dict)
     off_track: list[dict] = field(default_factory=list)
+    stale: list[dict] = field(default_factory=list)
     computed_rag_counts: dict[str | None, int] = field(default_factory=dict)
     lead_rag_counts: dict[str | None, int] = field(default_factory=dict)
     rag_rows: list[dict] = field(default_factory=list)
@@ -137,6 +138,10 @@ def build(frames: dict[str, pd.DataFrame], quarter: Quarter, subproject_id: int 
             s: sum(1 for i in indicator_rows if i["status"] == s) for s in indicator_rules.STATUSES
         },
         off_track=[i for i in indicator_rows if i["status"] == indicator_rules.OFF_TRACK],
+        # a report archived before freshness was judged has no stale_since
+        stale=sorted(
+            (i for i in indicator_rows if i.get("stale_since")), key=lambda i: i["stale_since"]
+        ),
         computed_rag_counts=_rag_counts(s.computed_rag for s in sections),
         lead_rag_counts=_rag_counts(s.lead_rag for s in sections),
         rag_rows=[

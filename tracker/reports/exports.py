@@ -35,6 +35,7 @@ from tracker.indicators.status import IndicatorStatus
 from tracker.labels import (
     ACTION_STATE_LABELS,
     DIRECTION_LABELS,
+    FREQUENCY_LABELS,
     ROLLUP_LABELS,
     aggregation_rule,
 )
@@ -125,6 +126,8 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
                 Column("progress", _("Progress"), PERCENT),
                 Column("expected", _("Expected progress"), PERCENT),
                 Column("status", _("Status"), labels=IndicatorStatus.labels()),
+                Column("frequency", _("New value expected"), labels=FREQUENCY_LABELS),
+                Column("stale_since", _("Outdated: the next value was due on"), DATE),
             ],
         ),
         (

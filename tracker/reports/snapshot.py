@@ -32,6 +32,7 @@ DATE_COLUMNS = {
     "target_date",
     "start_date",
     "due_date",
+    "stale_since",
 }
 DATETIME_COLUMNS = {"updated_at", "entered_at"}
 

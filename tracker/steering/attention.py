@@ -17,6 +17,7 @@ from tracker.milestones import status as milestone_rules
 from tracker.projects import status as subproject_rules
 from tracker.quarters import Quarter
 from tracker.steering import exceptions, queries, rules
+from tracker.tables import records
 
 LIMIT = 25
 
@@ -39,6 +40,7 @@ class Attention:
     changes: Shown
     milestones: Shown
     indicators: Shown
+    stale: Shown
     requests: Shown
     decisions: Shown
     not_reported: Shown
@@ -53,6 +55,7 @@ class Attention:
                 self.subprojects,
                 self.milestones,
                 self.indicators,
+                self.stale,
                 self.requests,
                 self.decisions,
                 self.not_reported,
@@ -203,12 +206,22 @@ def collect(
         changes=Shown.of(changes),
         milestones=Shown.of(late),
         indicators=Shown.of(lagging),
+        stale=Shown.of(outdated(indicators)),
         requests=Shown.of(requests),
         decisions=Shown.of(decisions),
         not_reported=Shown.of(missing),
         tolerances=tolerances,
         previous_quarter=previous,
     )
+
+
+def outdated(indicators: pd.DataFrame) -> list[dict]:
+    """The indicators whose newest value is outdated, the longest overdue first."""
+    if "stale_since" not in indicators:
+        return []
+    rows = records(indicators[indicators["stale_since"].notna()])
+    rows.sort(key=lambda row: (row["stale_since"], row["name"]))
+    return rows
 
 
 def _decisions(frame: pd.DataFrame) -> list[dict]:
