@@ -19,6 +19,7 @@ FEATURES = (
     "steering",
     "security_events",
     "stakeholders",
+    "events",
 )
 GROUND = ("vocabulary.py", "tables.py", "spreadsheets.py", "numbers.py", "timeutil.py")
 

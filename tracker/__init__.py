@@ -57,6 +57,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.audit.views import bp as audit_bp
     from tracker.auth import account_views  # its routes join the auth blueprint
     from tracker.auth.views import bp as auth_bp
+    from tracker.events.views import bp as events_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.milestones.views import bp as milestones_bp
     from tracker.projects.views import bp as projects_bp
@@ -77,6 +78,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(setup_bp)
     app.register_blueprint(steering_bp)
     app.register_blueprint(stakeholders_bp)
+    app.register_blueprint(events_bp)
     app.register_blueprint(security_events_bp)
     recorder.install()
 

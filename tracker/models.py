@@ -2,6 +2,15 @@
 
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import LoginThrottle, RecoveryCode, User, subproject_leads
+from tracker.events.models import (
+    Event,
+    PupilsReached,
+    Registration,
+    Workshop,
+    event_actions,
+    event_milestones,
+    workshop_organisations,
+)
 from tracker.indicators.models import Indicator, Measurement, indicator_sources
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import (
@@ -27,6 +36,7 @@ __all__ = [
     "ClosedSubprojectReport",
     "Contact",
     "Decision",
+    "Event",
     "DecisionSubproject",
     "ExceptionReport",
     "Indicator",
@@ -38,14 +48,20 @@ __all__ = [
     "Organisation",
     "LoginThrottle",
     "Programme",
+    "PupilsReached",
     "QuarterClosing",
     "QuarterlyUpdate",
     "RecoveryCode",
+    "Registration",
     "Subproject",
     "SecurityEvent",
     "StoredReport",
     "SubprojectOrganisation",
     "User",
+    "Workshop",
+    "event_actions",
+    "event_milestones",
     "indicator_sources",
     "subproject_leads",
+    "workshop_organisations",
 ]
