@@ -61,6 +61,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.indicators.views import bp as indicators_bp
     from tracker.milestones.views import bp as milestones_bp
     from tracker.projects.views import bp as projects_bp
+    from tracker.reports.attendance import bp as attendance_list_bp
     from tracker.reports.dashboard import bp as dashboard_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.security_events.views import bp as security_events_bp
@@ -79,6 +80,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(steering_bp)
     app.register_blueprint(stakeholders_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(attendance_list_bp)
     app.register_blueprint(security_events_bp)
     recorder.install()
 

@@ -64,7 +64,7 @@ ORGANISATION_SECTOR_LABELS = {
 }
 
 EVENT_KIND_LABELS = {
-    "meeting": _l("Meeting"),
+    "meeting": _l("Gathering"),
     "guest_lesson": _l("Guest lesson"),
     "company_visit": _l("Company visit"),
     "open_day": _l("Open day"),

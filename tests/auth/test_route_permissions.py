@@ -162,6 +162,7 @@ EXPECTED = {
     ("events.new_pupils", "POST"): EDITORS,
     ("events.delete_pupils", "GET"): EDITORS,
     ("events.delete_pupils", "POST"): EDITORS,
+    ("attendance_list.attendance_list", "GET"): EVERYONE,
     ("audit.search", "GET"): MANAGERS,
     ("audit.subproject_history", "GET"): EVERYONE,
     ("audit.milestone_history", "GET"): EVERYONE,

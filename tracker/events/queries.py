@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import selectinload
 
+from tracker import tables
 from tracker.events.counting import Attendance, Pupils, count
 from tracker.events.models import Event, PupilsReached, Registration, Workshop
 from tracker.extensions import db
@@ -54,9 +56,44 @@ class EventRow:
     title: str
     held_on: date
     place: str
+    subproject_id: int | None
     subproject_code: str | None
     registered: int
     attended: int
+
+
+EVENT_COLUMNS = [
+    "id",
+    "subproject_id",
+    "kind",
+    "title",
+    "held_on",
+    "place",
+    "registered",
+    "attended",
+]
+
+
+def quarter_events(programme_id: int, quarter: Quarter) -> pd.DataFrame:
+    """The events of ``quarter`` with their attendance, one row each: the report's and the
+    exports' table (one query)."""
+    rows = event_rows(programme_id, quarter=quarter)
+    return tables.frame(
+        [
+            (
+                r.id,
+                r.subproject_id,
+                r.kind,
+                r.title,
+                r.held_on,
+                r.place,
+                r.registered,
+                r.attended,
+            )
+            for r in reversed(rows)
+        ],
+        EVENT_COLUMNS,
+    )
 
 
 def event_rows(
@@ -73,6 +110,7 @@ def event_rows(
             Event.title,
             Event.held_on,
             Event.place,
+            Event.subproject_id,
             Subproject.code,
             func.count(Registration.id),
             func.coalesce(func.sum(cast(Registration.attended, Integer)), 0),

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from tracker import timeutil
+from tracker.events import queries as event_queries
 from tracker.extensions import db
 from tracker.indicators import queries as indicator_queries
 from tracker.milestones import queries as milestone_queries
@@ -33,6 +34,7 @@ DATE_COLUMNS = {
     "start_date",
     "due_date",
     "stale_since",
+    "held_on",
 }
 DATETIME_COLUMNS = {"updated_at", "entered_at"}
 
@@ -55,6 +57,7 @@ def collect(programme_id: int, quarter: Quarter) -> dict:
         "indicators_previous": indicator_queries.indicators(programme_id, quarter.previous()),
         "measurements": indicator_queries.measurement_details(programme_id, quarter),
         "updates": project_queries.quarterly_updates(programme_id, quarter),
+        "events": event_queries.quarter_events(programme_id, quarter),
     }
     return {
         "version": SNAPSHOT_VERSION,
@@ -89,6 +92,8 @@ def frames(snapshot: dict) -> dict[str, pd.DataFrame]:
                     dtype=object,
                 )
         result[name] = frame
+    # a snapshot archived before events were reported has none
+    result.setdefault("events", pd.DataFrame(columns=event_queries.EVENT_COLUMNS))
     return result
 
 
