@@ -230,3 +230,23 @@ def test_event_pages_run_a_bounded_number_of_queries(app, world, login_as):
     assert count_queries(app, client, f"/events/{event_id}") == small
     listing = f"/subprojects/{world['a']}/events"
     assert count_queries(app, client, listing) <= small
+
+
+def test_the_indicator_page_says_how_it_is_counted_and_from_which_events(app, world, login_as):
+    indicator_id = _counted_indicator(app, world)
+    client = login_as("lead")
+    event_id = _create(client, world)
+    (company,) = _companies(app, "Bouwbedrijf Flevo")
+    client.post(f"/events/{event_id}/registrations/new", data={"organisation_ids": [str(company)]})
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        versions = f"{registration.id}:{registration.version}"
+        registration_id = registration.id
+    client.post(
+        f"/events/{event_id}/attendance",
+        data={"versions": versions, f"attended_{registration_id}": "y"},
+    )
+    page = client.get(f"/indicators/{indicator_id}").text
+    assert "Geteld uit bijeenkomsten" in page
+    assert f'href="/events/{event_id}"' in page
+    assert "/measurements/" not in page.split("Geteld uit bijeenkomsten", 1)[1]

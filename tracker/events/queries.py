@@ -224,3 +224,12 @@ def counted_values(indicators, quarter: Quarter) -> dict[int, CountedValue]:
         )
         for indicator_id, result in results.items()
     }
+
+
+def counted_by_quarter(indicator) -> dict[str, list[Event]]:
+    """For each quarter a counted indicator has a value of, the events it came from (three
+    queries)."""
+    attendances, pupils = facts(indicator.programme_id, indicator.subproject_id)
+    results = count(indicator.counted_from, attendances, pupils)
+    events = {e.id: e for e in events_by_id({i for r in results.values() for i in r.event_ids})}
+    return {period: [events[i] for i in r.event_ids] for period, r in results.items()}

@@ -20,6 +20,7 @@ from tracker.auth.permissions import (
 )
 from tracker.editing import Invalid, delete_record, save_form
 from tracker.errors import refuse, render_error
+from tracker.events import queries as event_queries
 from tracker.events import services as event_services
 from tracker.extensions import db
 from tracker.i18n import _missing
@@ -135,6 +136,7 @@ def indicator(indicator_id: int):
         measurements=measurements,
         computed=computed,
         sources=services.sources_of(indicator) if indicator.computed else [],
+        counted_events=event_queries.counted_by_quarter(indicator) if indicator.counted else {},
         subproject=indicator.subproject,
         can_edit=can_edit,
         can_manage=can_manage_programme(current_user),
