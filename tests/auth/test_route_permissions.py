@@ -137,6 +137,7 @@ EXPECTED = {
     ("stakeholders.erase_contact", "POST"): MANAGERS,
     ("events.programme_events", "GET"): EVERYONE,
     ("events.subproject_events", "GET"): EVERYONE,
+    ("events.reach", "GET"): EVERYONE,
     ("events.event", "GET"): EVERYONE,
     ("events.new_event", "GET"): EDITORS,
     ("events.new_event", "POST"): EDITORS,

@@ -233,3 +233,28 @@ def counted_by_quarter(indicator) -> dict[str, list[Event]]:
     results = count(indicator.counted_from, attendances, pupils)
     events = {e.id: e for e in events_by_id({i for r in results.values() for i in r.event_ids})}
     return {period: [events[i] for i in r.event_ids] for period, r in results.items()}
+
+
+def reach_rows(programme_id: int) -> tuple[list, list[tuple[int, date]]]:
+    """The live organisations of the register and every (organisation, date) of an attended
+    event of the programme: two queries."""
+    from tracker.events.reach import Member
+    from tracker.projects.models import Municipality
+
+    members = [
+        Member(*row)
+        for row in db.session.execute(
+            select(Organisation.id, Organisation.name, Municipality.name, Organisation.sector)
+            .outerjoin(Municipality, Municipality.id == Organisation.municipality_id)
+            .where(Organisation.archived_at.is_(None))
+        )
+    ]
+    attended = [
+        (organisation_id, held_on)
+        for organisation_id, held_on in db.session.execute(
+            select(Registration.organisation_id, Event.held_on)
+            .join(Event, Event.id == Registration.event_id)
+            .where(Event.programme_id == programme_id, Registration.attended.is_(True))
+        )
+    ]
+    return members, attended

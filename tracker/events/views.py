@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, HiddenField
 
+from tracker import timeutil
 from tracker.auth.permissions import (
     can_edit_subproject,
     can_manage_programme,
@@ -19,6 +20,7 @@ from tracker.auth.permissions import (
 )
 from tracker.editing import ConfirmDeleteForm, Invalid, delete_record, is_stale, save_form
 from tracker.events import queries, services
+from tracker.events import reach as reach_rules
 from tracker.events.forms import EventForm, PupilsForm, RegistrationForm, WorkshopForm
 from tracker.events.models import Event, PupilsReached, Registration, Workshop
 from tracker.extensions import db
@@ -76,6 +78,24 @@ def subproject_events(subproject_id: int):
         subproject=subproject,
         rows=queries.event_rows(subproject.programme_id, subproject.id),
         new_url=url_for("events.new_event", subproject_id=subproject.id) if editable else None,
+    )
+
+
+@bp.route("/programmes/<int:programme_id>/events/reach")
+@login_required
+def reach(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    today = timeutil.today()
+    year = request.args.get("year", type=int) or today.year
+    if not programme.start_date.year <= year <= max(programme.end_date.year, today.year):
+        year = today.year
+    members, attended = queries.reach_rows(programme.id)
+    return render_template(
+        "events/reach.html",
+        programme=programme,
+        year=year,
+        years=range(programme.start_date.year, max(programme.end_date.year, today.year) + 1),
+        groups=reach_rules.reach(members, attended, year),
     )
 
 
