@@ -128,6 +128,21 @@ def seed_events(
         Indicator(
             programme_id=programme.id,
             subproject=almere,
+            name="Bedrijven bereikt",
+            unit="bedrijven",
+            definition="Verschillende bedrijven die in het kwartaal een bijeenkomst van het "
+            "deelproject bijwoonden.",
+            source="Presentielijsten van de bijeenkomsten",
+            baseline_value=0,
+            baseline_date=quarters[0].start,
+            target_value=20,
+            target_date=programme.end_date,
+            rollup="sum",
+            counted_from="companies_attending",
+        ),
+        Indicator(
+            programme_id=programme.id,
+            subproject=almere,
             name="Leerlingen bij een gastles",
             unit="leerlingen",
             definition="Leerlingen die in het kwartaal een gastles van een bedrijf volgden.",
@@ -145,6 +160,7 @@ def seed_events(
     events = [cluster, follow_up, *lessons]
     _store_counts(session, counted[0], events, today)
     _store_counts(session, counted[1], lessons, today)
+    _store_counts(session, counted[2], lessons, today)
     session.flush()
 
 
