@@ -250,3 +250,25 @@ def test_the_indicator_page_says_how_it_is_counted_and_from_which_events(app, wo
     assert "Geteld uit bijeenkomsten" in page
     assert f'href="/events/{event_id}"' in page
     assert "/measurements/" not in page.split("Geteld uit bijeenkomsten", 1)[1]
+
+
+def test_a_counted_programme_indicator_has_no_field_on_the_programme_quarter_page(
+    app, world, login_as
+):
+    with app.app_context():
+        indicator = Indicator(
+            programme_id=world["programme_id"],
+            name="Bedrijven bereikt met bijeenkomsten",
+            unit="bedrijven",
+            baseline_value=0,
+            baseline_date=date(2026, 1, 1),
+            target_value=50,
+            target_date=date(2027, 12, 31),
+            counted_from="companies_attending",
+        )
+        db.session.add(indicator)
+        db.session.commit()
+        indicator_id = indicator.id
+    page = login_as("manager").get(f"/programmes/{world['programme_id']}/quarter/2026-Q4")
+    assert page.status_code == 200
+    assert f'name="value_{indicator_id}"' not in page.text
