@@ -272,3 +272,22 @@ def test_a_counted_programme_indicator_has_no_field_on_the_programme_quarter_pag
     page = login_as("manager").get(f"/programmes/{world['programme_id']}/quarter/2026-Q4")
     assert page.status_code == 200
     assert f'name="value_{indicator_id}"' not in page.text
+
+
+def test_the_history_names_events_workshops_and_registrations(app, world, login_as):
+    lead = login_as("lead")
+    event_id = _create(lead, world)
+    (company,) = _companies(app, "Bouwbedrijf Flevo")
+    lead.post(f"/events/{event_id}/workshops/new", data={"topic": "Samen opleiden"})
+    lead.post(f"/events/{event_id}/registrations/new", data={"organisation_ids": [str(company)]})
+    manager = login_as("manager")
+    page = manager.get(f"/subprojects/{world['a']}/history").text
+    assert f'href="/events/{event_id}"' in page and "Clusterbijeenkomst Bouw" in page
+    from tracker.audit.names import LOOK_UPS
+
+    with app.test_request_context():
+        workshop = db.session.scalar(select(Workshop.id))
+        registration = db.session.scalar(select(Registration.id))
+        assert LOOK_UPS["Workshop"]({workshop})[workshop].text == "Samen opleiden"
+        named = LOOK_UPS["Registration"]({registration})[registration]
+        assert (named.text, named.url) == ("Bouwbedrijf Flevo", f"/events/{event_id}")
