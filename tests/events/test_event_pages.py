@@ -14,6 +14,7 @@ from tracker.models import (
     Event,
     Indicator,
     Measurement,
+    Municipality,
     Organisation,
     Registration,
     Workshop,
@@ -36,10 +37,14 @@ def _event_form(**changes) -> dict:
 
 
 def _companies(app, *names) -> list[int]:
+    """Companies in Almere and Urk by turns, so a page that shows municipalities loads them."""
     with app.app_context():
+        places = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
         found = []
-        for name in names:
-            organisation = Organisation(name=name, kind="company")
+        for number, name in enumerate(names):
+            organisation = Organisation(
+                name=name, kind="company", municipality=places[number % len(places)]
+            )
             db.session.add(organisation)
             db.session.flush()
             found.append(organisation.id)

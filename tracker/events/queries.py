@@ -133,7 +133,9 @@ def event_page(event_id: int) -> Event | None:
         .where(Event.id == event_id)
         .options(
             selectinload(Event.workshops).selectinload(Workshop.organisations),
-            selectinload(Event.registrations).joinedload(Registration.organisation),
+            selectinload(Event.registrations)
+            .joinedload(Registration.organisation)
+            .joinedload(Organisation.municipality),
             selectinload(Event.pupils).joinedload(PupilsReached.school),
             selectinload(Event.actions),
             selectinload(Event.milestones),
