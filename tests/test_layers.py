@@ -21,6 +21,7 @@ FEATURES = (
     "stakeholders",
     "season",
     "mail",
+    "events",
 )
 GROUND = ("vocabulary.py", "tables.py", "spreadsheets.py", "numbers.py", "timeutil.py")
 

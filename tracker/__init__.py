@@ -58,9 +58,11 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.audit.views import bp as audit_bp
     from tracker.auth import account_views  # its routes join the auth blueprint
     from tracker.auth.views import bp as auth_bp
+    from tracker.events.views import bp as events_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.milestones.views import bp as milestones_bp
     from tracker.projects.views import bp as projects_bp
+    from tracker.reports.attendance import bp as attendance_list_bp
     from tracker.reports.dashboard import bp as dashboard_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.season.views import bp as season_bp
@@ -81,6 +83,8 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(setup_bp)
     app.register_blueprint(steering_bp)
     app.register_blueprint(stakeholders_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(attendance_list_bp)
     app.register_blueprint(security_events_bp)
     app.register_blueprint(season_bp)
     recorder.install()

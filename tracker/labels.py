@@ -67,6 +67,23 @@ ORGANISATION_SECTOR_LABELS = {
     "other": _l("Other"),
 }
 
+EVENT_KIND_LABELS = {
+    "meeting": _l("Gathering"),
+    "guest_lesson": _l("Guest lesson"),
+    "company_visit": _l("Company visit"),
+    "open_day": _l("Open day"),
+    "technet_meeting": _l("TechNet circle meeting"),
+    "workshop_day": _l("Workshop day"),
+}
+
+EDUCATION_LEVEL_LABELS = {"vmbo": "vmbo", "mbo": "mbo", "hbo": "hbo"}
+
+COUNTED_FROM_LABELS = {
+    "companies_attending": _l("Distinct companies that attended an event in the quarter"),
+    "organisations_attending": _l("Distinct organisations that attended an event in the quarter"),
+    "pupils_reached": _l("Pupils and students reached at guest lessons in the quarter"),
+}
+
 DIRECTION_LABELS = {"up": _l("Higher is better"), "down": _l("Lower is better")}
 ROLLUP_LABELS = {"sum": _l("Sum"), "mean": _l("Mean"), "last": _l("Last value")}
 FREQUENCY_LABELS = {
@@ -171,6 +188,8 @@ def register(app) -> None:
             "ORGANISATION_KIND_LABELS": ORGANISATION_KIND_LABELS,
             "ORGANISATION_SECTOR_LABELS": ORGANISATION_SECTOR_LABELS,
             "DIRECTION_LABELS": DIRECTION_LABELS,
+            "EVENT_KIND_LABELS": EVENT_KIND_LABELS,
+            "COUNTED_FROM_LABELS": COUNTED_FROM_LABELS,
             "ROLLUP_LABELS": ROLLUP_LABELS,
             "FREQUENCY_LABELS": FREQUENCY_LABELS,
         }

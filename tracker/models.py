@@ -2,6 +2,15 @@
 
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import LoginThrottle, RecoveryCode, User, subproject_leads
+from tracker.events.models import (
+    Event,
+    PupilsReached,
+    Registration,
+    Workshop,
+    event_actions,
+    event_milestones,
+    workshop_organisations,
+)
 from tracker.indicators.models import Indicator, Measurement, indicator_sources
 from tracker.mail.models import ReminderOptOut, SentMail
 from tracker.milestones.models import Milestone, MilestoneDateChange
@@ -35,6 +44,7 @@ __all__ = [
     "ClosedSubprojectReport",
     "Contact",
     "Decision",
+    "Event",
     "DecisionSubproject",
     "ExceptionReport",
     "Indicator",
@@ -46,6 +56,7 @@ __all__ = [
     "Organisation",
     "LoginThrottle",
     "Programme",
+    "PupilsReached",
     "QuarterClosing",
     "QuarterlyUpdate",
     "RecoveryCode",
@@ -54,12 +65,17 @@ __all__ = [
     "SeasonSetting",
     "SentMail",
     "Submission",
+    "Registration",
     "Subproject",
     "SecurityEvent",
     "StoredReport",
     "SubprojectOrganisation",
     "User",
     "WithdrawnReport",
+    "Workshop",
+    "event_actions",
+    "event_milestones",
     "indicator_sources",
     "subproject_leads",
+    "workshop_organisations",
 ]

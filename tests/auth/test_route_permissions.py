@@ -16,16 +16,21 @@ from tracker.models import (
     Contact,
     Decision,
     DecisionSubproject,
+    Event,
     Indicator,
     Measurement,
     Meeting,
     Milestone,
     Municipality,
     Organisation,
+    PupilsReached,
     QuarterlyUpdate,
+    Registration,
     StoredReport,
+    Subproject,
     SubprojectOrganisation,
     User,
+    Workshop,
 )
 
 ROLES = ("admin", "manager", "steering", "lead")
@@ -138,6 +143,35 @@ EXPECTED = {
     ("stakeholders.export_contact", "GET"): MANAGERS,
     ("stakeholders.erase_contact", "GET"): MANAGERS,
     ("stakeholders.erase_contact", "POST"): MANAGERS,
+    ("events.programme_events", "GET"): EVERYONE,
+    ("events.subproject_events", "GET"): EVERYONE,
+    ("events.reach", "GET"): EVERYONE,
+    ("events.event", "GET"): EVERYONE,
+    ("events.new_event", "GET"): EDITORS,
+    ("events.new_event", "POST"): EDITORS,
+    ("events.new_programme_event", "GET"): MANAGERS,
+    ("events.new_programme_event", "POST"): MANAGERS,
+    ("events.edit_event", "GET"): EDITORS,
+    ("events.edit_event", "POST"): EDITORS,
+    ("events.delete_event", "GET"): EDITORS,
+    ("events.delete_event", "POST"): EDITORS,
+    ("events.new_workshop", "GET"): EDITORS,
+    ("events.new_workshop", "POST"): EDITORS,
+    ("events.edit_workshop", "GET"): EDITORS,
+    ("events.edit_workshop", "POST"): EDITORS,
+    ("events.delete_workshop", "GET"): EDITORS,
+    ("events.delete_workshop", "POST"): EDITORS,
+    ("events.new_registration", "GET"): EDITORS,
+    ("events.new_registration", "POST"): EDITORS,
+    ("events.delete_registration", "GET"): EDITORS,
+    ("events.delete_registration", "POST"): EDITORS,
+    ("events.attendance", "GET"): EDITORS,
+    ("events.attendance", "POST"): EDITORS,
+    ("events.new_pupils", "GET"): EDITORS,
+    ("events.new_pupils", "POST"): EDITORS,
+    ("events.delete_pupils", "GET"): EDITORS,
+    ("events.delete_pupils", "POST"): EDITORS,
+    ("attendance_list.attendance_list", "GET"): EVERYONE,
     ("audit.search", "GET"): MANAGERS,
     ("audit.subproject_history", "GET"): EVERYONE,
     ("audit.milestone_history", "GET"): EVERYONE,
@@ -268,6 +302,28 @@ def _meeting_with_decision(programme_id: int, subproject_id: int) -> tuple[int, 
     db.session.add_all([meeting, decision])
     db.session.commit()
     return meeting.id, decision.id, update.id
+def _event_records(subproject_id: int) -> dict:
+    """An event of subproject A with a workshop, a registration and pupils reached."""
+    school = db.session.scalar(select(Organisation).where(Organisation.name == "Vmbo Almere"))
+    programme_id = db.session.get(Subproject, subproject_id).programme_id
+    event = Event(
+        programme_id=programme_id,
+        subproject_id=subproject_id,
+        kind="guest_lesson",
+        title="Gastles",
+        held_on=date(2026, 10, 1),
+    )
+    workshop = Workshop(event=event, topic="Lassen")
+    registration = Registration(event=event, organisation_id=school.id)
+    pupils = PupilsReached(event=event, school_id=school.id, level="vmbo", number=20)
+    db.session.add_all([event, workshop, registration, pupils])
+    db.session.commit()
+    return {
+        "event_id": event.id,
+        "workshop_id": workshop.id,
+        "registration_id": registration.id,
+        "pupils_id": pupils.id,
+    }
 
 
 def _values(app, world) -> dict:
@@ -278,6 +334,7 @@ def _values(app, world) -> dict:
         first = lambda query: db.session.scalar(query.limit(1))  # noqa: E731
         circle_id, membership_id, contact_id = _circle_and_contact()
         return {
+            **_event_records(a),
             "organisation_id": circle_id,
             "membership_id": membership_id,
             "contact_id": contact_id,

@@ -134,6 +134,8 @@ def test_every_subproject_has_actions_milestones_indicators_and_updates(s):
         indicators = s.scalars(select(Indicator).filter_by(subproject_id=subproject.id)).all()
         assert len(indicators) >= 3
         for indicator in indicators:
+            if indicator.counted:  # its values follow the events: test_demo_events_count
+                continue
             assert [m.period for m in indicator.measurements] == _entered(indicator)
         assert [u.quarter for u in subproject.updates] == ["2026-Q3", "2026-Q2"]
         for update in subproject.updates:
@@ -183,7 +185,7 @@ def test_achieved_milestones_have_evidence_and_moves_are_recorded(s):
 
 def test_indicators_have_directions_rollups_and_mixed_status(s):
     everything = s.scalars(select(Indicator)).all()
-    indicators = [i for i in everything if i.aggregation is None]
+    indicators = [i for i in everything if i.aggregation is None and not i.counted]
     programme_level = [i for i in indicators if i.subproject_id is None]
     assert len(programme_level) == 2
     assert {i.direction for i in indicators} == {"up", "down"}
@@ -403,3 +405,24 @@ def test_the_register_has_circles_with_members_and_fictitious_contacts(s):
     assert any(o.id not in linked for o in s.scalars(select(Organisation)) if o.municipality_id), (
         "someone in the register does not take part yet"
     )
+
+
+def test_demo_cluster_meeting_with_three_workshops_and_counted_indicators(s):
+    from tracker.models import Event
+
+    cluster = s.scalars(
+        select(Event).filter_by(title="Clusterbijeenkomst metaal en techniek")
+    ).one()
+    assert len(cluster.workshops) == 3
+    assert sum(r.attended for r in cluster.registrations) == 6
+    follow_up = s.scalars(select(Event).where(Event.follows_id == cluster.id)).one()
+    assert {r.organisation_id for r in follow_up.registrations} == {
+        r.organisation_id for r in cluster.registrations if r.wants_follow_up
+    }
+    companies = s.scalars(
+        select(Indicator).filter_by(counted_from="companies_attending", subproject_id=None)
+    ).one()
+    # six companies at the cluster meeting and the guest lessons' company, once each
+    assert [(m.period, m.value) for m in companies.measurements][-1] == ("2026-Q3", 7)
+    pupils = s.scalars(select(Indicator).filter_by(counted_from="pupils_reached")).one()
+    assert [m.value for m in pupils.measurements] == [48, 62]

@@ -67,6 +67,7 @@ def live_server(tmp_path_factory):
     from tracker.extensions import db
     from tracker.models import (
         Contact,
+        Event,
         Indicator,
         Milestone,
         Municipality,
@@ -114,6 +115,7 @@ def live_server(tmp_path_factory):
             select(Organisation.id).where(Organisation.name == "TechNet kring Dronten")
         )
         ids["contact"] = db.session.scalar(select(Contact.id).order_by(Contact.id))
+        ids["event"] = db.session.scalar(select(Event.id).order_by(Event.id))
         ids["lelystad"] = db.session.scalar(
             select(Municipality.id).where(Municipality.name == "Lelystad")
         )
@@ -295,6 +297,10 @@ def axe_violations(page) -> list[dict]:
 # (name, who is logged in (None: anonymous), path from the live server's ids, expected status)
 PAGES = [
     ("login", None, lambda ids: "/login", 200),
+    ("events", "steering", lambda ids: f"/programmes/{ids['programme']}/events", 200),
+    ("event", "steering", lambda ids: f"/events/{ids['event']}", 200),
+    ("attendance", "manager", lambda ids: f"/events/{ids['event']}/attendance", 200),
+    ("reach", "steering", lambda ids: f"/programmes/{ids['programme']}/events/reach", 200),
     ("overview", "steering", lambda ids: f"/programmes/{ids['programme']}", 200),
     ("subproject", "steering", lambda ids: f"/subprojects/{ids['Almere']}", 200),
     (

@@ -663,6 +663,7 @@ def test_xlsx_export_has_dutch_sheets_real_types_and_no_formulas(login_as, hosti
         "Indicatoren",
         "Metingen",
         "Kwartaalrapportages",
+        "Bijeenkomsten",
     ]
     for sheet in book.worksheets:  # each sheet says what it is
         assert sheet["A1"].value == "Testprogramma, 3e kwartaal 2026, stand per 30-09-2026"
@@ -755,6 +756,7 @@ def test_csv_export_is_a_zip_of_neutralised_files(login_as, hostile_world):
             "indicatoren.csv",
             "metingen.csv",
             "kwartaalrapportages.csv",
+            "bijeenkomsten.csv",
         ]
     )
     raw = archive.read("mijlpalen.csv")

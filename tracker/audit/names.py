@@ -44,6 +44,10 @@ REFERENCES = {
     "meeting_id": "Meeting",
     "decision_id": "Decision",
     "request_id": "QuarterlyUpdate",
+    "event_id": "Event",
+    "follows_id": "Event",
+    "organiser_id": "Organisation",
+    "school_id": "Organisation",
 }
 
 
@@ -224,6 +228,22 @@ def _decisions(ids: set[int]) -> dict[int, Name]:
         )
         for i, number, held_on in rows
     }
+def _events(ids: set[int]) -> dict[int, Name]:
+    rows = _rows(select(models.Event.id, models.Event.title).where(models.Event.id.in_(ids)))
+    return {i: Name(t, url_for("events.event", event_id=i)) for i, t in rows}
+
+
+def _of_event(model, label) -> Callable[[set[int]], dict[int, Name]]:
+    """A workshop, registration or pupils row, named by ``label`` and linked to its event."""
+
+    def look_up(ids: set[int]) -> dict[int, Name]:
+        query = select(model.id, label, model.event_id).where(model.id.in_(ids))
+        if label is models.Organisation.name:
+            column = model.school_id if model is models.PupilsReached else model.organisation_id
+            query = query.join(models.Organisation, models.Organisation.id == column)
+        return {i: Name(str(n), url_for("events.event", event_id=e)) for i, n, e in _rows(query)}
+
+    return look_up
 
 
 LOOK_UPS: dict[str, Callable[[set[int]], dict[int, Name]]] = {
@@ -244,6 +264,10 @@ LOOK_UPS: dict[str, Callable[[set[int]], dict[int, Name]]] = {
     "SubprojectOrganisation": _links,
     "Meeting": _meetings,
     "Decision": _decisions,
+    "Event": _events,
+    "Workshop": _of_event(models.Workshop, models.Workshop.topic),
+    "Registration": _of_event(models.Registration, models.Organisation.name),
+    "PupilsReached": _of_event(models.PupilsReached, models.Organisation.name),
 }
 
 

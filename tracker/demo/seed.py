@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
+from tracker.demo.events import seed_events
 from tracker.indicators.models import Indicator, Measurement
 from tracker.indicators.status import IndicatorFacts, expected_progress
 from tracker.milestones.models import Milestone, MilestoneDateChange
@@ -1252,6 +1253,7 @@ def seed_demo(session: Session, today: date) -> list[DemoLogin]:
         _indicator(session, cal, quarters, rnd, programme, None, users["manager"], i)
     session.add(_rolled_up(programme, [created[name] for name in PROGRAMME_ROLLUP[5]], cal))
     session.flush()
+    seed_events(session, programme, subprojects, organisations, quarters, today)
     return logins
 
 

@@ -196,7 +196,7 @@ def _number(cell) -> float:
 def validate(rows, indicators: dict[int, dict], existing: dict[int, dict]) -> Preview:
     """Check each row against the subproject's indicators and this quarter's values.
 
-    ``indicators``: id -> {name, unit}; ``existing``: indicator id -> {value, note}.
+    ``indicators``: id -> {name, unit, counted}; ``existing``: indicator id -> {value, note}.
     """
     seen: dict[int, int] = {}
     result = []
@@ -254,6 +254,12 @@ def validate(rows, indicators: dict[int, dict], existing: dict[int, dict]) -> Pr
             problem = values.value_problem(preview.new, preview.unit)
             if problem == values.PERCENT_RANGE:
                 preview.errors.append(_("A percentage lies between 0 and 100."))
+            if indicators[indicator_id].get("counted") and (
+                old is None or old["value"] != preview.new
+            ):
+                preview.errors.append(
+                    _("This indicator is counted from events; its value cannot be typed.")
+                )
         if preview.errors:
             preview.change = "error"
         elif old is None:

@@ -9,7 +9,13 @@ from tracker.fields import ChoiceField, DutchDateField, DutchNumberField, IdsFie
 from tracker.i18n import lazy_gettext as _l
 from tracker.indicators import freshness, values
 from tracker.indicators.models import AGGREGATIONS, DIRECTIONS, FREQUENCIES, ROLLUPS
-from tracker.labels import DIRECTION_LABELS, FREQUENCY_LABELS, ROLLUP_LABELS, month_name
+from tracker.labels import (
+    COUNTED_FROM_LABELS,
+    DIRECTION_LABELS,
+    FREQUENCY_LABELS,
+    ROLLUP_LABELS,
+    month_name,
+)
 from tracker.quarters import Quarter
 
 PROBLEM_MESSAGES = {
@@ -92,6 +98,16 @@ class IndicatorForm(VersionedForm):
         if field.data and self.baseline_date.data and field.data <= self.baseline_date.data:
             raise ValidationError(_l("The target date must be after the baseline date."))
 
+    counted_from = ChoiceField(
+        _l("Counted from events"),
+        description=_l(
+            "Leave empty for values entered by hand. A counted indicator gets its value of "
+            "each quarter from the events of its subproject (of the programme, for a programme "
+            "indicator); nobody types it."
+        ),
+        choices=[("", _l("Not counted: entered by hand"))] + list(COUNTED_FROM_LABELS.items()),
+    )
+
     def validate_target_value(self, field):
         if field.data is not None and field.data == self.baseline_value.data:
             raise ValidationError(_l("The target must differ from the baseline."))
@@ -132,6 +148,12 @@ class ProgrammeIndicatorForm(IndicatorForm):
         self.source_ids.choices = [
             (i.id, f"{i.subproject.code} · {i.name} ({i.unit})") for i in sources
         ]
+
+    def validate_counted_from(self, field):
+        if field.data and self.aggregation.data:
+            raise ValidationError(
+                _l("An indicator is computed from subproject indicators or counted from events.")
+            )
 
     def validate_source_ids(self, field):
         if self.aggregation.data and not field.data:

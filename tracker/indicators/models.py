@@ -66,6 +66,8 @@ class Indicator(db.Model):
     publication_month: Mapped[int | None]
     rollup: Mapped[str] = mapped_column(String(4), default="last")
     aggregation: Mapped[str | None] = mapped_column(String(4))
+    # set when the values are counted from events (tracker/events/counting.py), never typed
+    counted_from: Mapped[str | None] = mapped_column(String(30))
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -84,6 +86,10 @@ class Indicator(db.Model):
     @property
     def computed(self) -> bool:
         return self.aggregation is not None
+
+    @property
+    def counted(self) -> bool:
+        return self.counted_from is not None
 
 
 class Measurement(QuarterLocked, db.Model):

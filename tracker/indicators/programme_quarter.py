@@ -55,7 +55,9 @@ def load(programme_id: int, quarter: Quarter) -> ProgrammeQuarter:
     }
     computed = [i for i in indicators if i.computed]
     made = queries.computed(Indicator.id.in_([i.id for i in computed]), quarter) if computed else {}
-    return ProgrammeQuarter([i for i in indicators if not i.computed], measurements, computed, made)
+    # an indicator counted from events is not typed here: its page shows its counted values
+    entered = [i for i in indicators if not i.computed and not i.counted]
+    return ProgrammeQuarter(entered, measurements, computed, made)
 
 
 def value_of(records: ProgrammeQuarter, indicator: Indicator, quarter: Quarter):

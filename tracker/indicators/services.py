@@ -44,11 +44,35 @@ def _apply_fields(indicator: Indicator, data: dict) -> None:
     indicator.publication_month = int(month) if yearly and month else None
 
 
+def _refuse_entered_values(indicator: Indicator | None, counted_from: str | None) -> None:
+    """Values typed by hand are never overwritten by a count: delete them first."""
+    if not counted_from or indicator is None or indicator.counted:
+        return
+    count = _measurement_count(indicator)
+    if count:
+        raise Invalid(
+            "counted_from",
+            ngettext(
+                "This indicator has %(num)d entered value; a counted indicator has none. "
+                "Delete it first, or make a new indicator.",
+                "This indicator has %(num)d entered values; a counted indicator has none. "
+                "Delete them first, or make a new indicator.",
+                count,
+            ),
+        )
+
+
+def _apply_count(indicator: Indicator, data: dict) -> None:
+    indicator.counted_from = data.get("counted_from") or None
+
+
 def save_indicator(indicator: Indicator | None, subproject, data: dict) -> Indicator:
+    _refuse_entered_values(indicator, data.get("counted_from") or None)
     if indicator is None:
         indicator = Indicator(programme_id=subproject.programme_id, subproject_id=subproject.id)
         db.session.add(indicator)
     _apply_fields(indicator, data)
+    _apply_count(indicator, data)
     return indicator
 
 
@@ -71,10 +95,12 @@ def save_programme_indicator(
                     count,
                 ),
             )
+    _refuse_entered_values(indicator, data.get("counted_from") or None)
     if indicator is None:
         indicator = Indicator(programme_id=programme_id, subproject_id=None)
         db.session.add(indicator)
     _apply_fields(indicator, data)
+    _apply_count(indicator, data)
     indicator.aggregation = aggregation
     _set_sources(indicator, sources if aggregation else [])
     return indicator
@@ -134,7 +160,15 @@ def indicator_dependents(indicator: Indicator) -> list[str]:
 
 
 def refuse_computed(indicator: Indicator) -> None:
-    """A computed indicator's values are made, never typed."""
+    """A computed or counted indicator's values are made, never typed."""
+    if indicator.counted:
+        raise Invalid(
+            "value",
+            _(
+                "This indicator is counted from events; its values cannot be typed. Record "
+                "the attendance on the events instead."
+            ),
+        )
     if indicator.computed:
         raise Invalid(
             "value",

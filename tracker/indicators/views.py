@@ -29,6 +29,8 @@ from tracker.auth.permissions import (
 )
 from tracker.editing import Invalid, delete_record, save_form
 from tracker.errors import refuse, render_error
+from tracker.events import queries as event_queries
+from tracker.events import services as event_services
 from tracker.extensions import db
 from tracker.i18n import _missing
 from tracker.i18n import lazy_gettext as _l
@@ -146,6 +148,7 @@ def indicator(indicator_id: int):
         measurements=measurements,
         computed=computed,
         sources=services.sources_of(indicator) if indicator.computed else [],
+        counted_events=event_queries.counted_by_quarter(indicator) if indicator.counted else {},
         subproject=indicator.subproject,
         can_edit=can_edit,
         can_manage=can_manage_programme(current_user),
@@ -178,13 +181,21 @@ def _indicator_form(subproject: Subproject, indicator: Indicator | None, title: 
         form,
         indicator,
         "form_page.html",
-        apply=lambda: services.save_indicator(indicator, subproject, form.data),
+        apply=lambda: _recounted(services.save_indicator(indicator, subproject, form.data)),
         success=_("Indicator saved."),
         redirect_to=lambda: _back(subproject.id),
         title=title,
         subproject=subproject,
         cancel_url=_back(subproject.id),
     )
+
+
+def _recounted(indicator: Indicator) -> Indicator:
+    """A counted indicator's values follow its events from the moment it is saved."""
+    if indicator.counted:
+        db.session.flush()
+        event_services.refresh_indicator(indicator)
+    return indicator
 
 
 def programme_indicator_form(programme: Programme, indicator: Indicator | None, title: str):
@@ -200,8 +211,10 @@ def programme_indicator_form(programme: Programme, indicator: Indicator | None, 
     def apply():
         chosen = set(form.source_ids.data or [])
         saved.append(
-            services.save_programme_indicator(
-                indicator, programme.id, form.data, [i for i in choices if i.id in chosen]
+            _recounted(
+                services.save_programme_indicator(
+                    indicator, programme.id, form.data, [i for i in choices if i.id in chosen]
+                )
             )
         )
 
@@ -314,11 +327,14 @@ def _quarter_values(subproject_id: int, quarter: Quarter) -> dict[int, Measureme
 
 def _indicator_facts(subproject_id: int) -> dict[int, dict]:
     rows = db.session.execute(
-        select(Indicator.id, Indicator.name, Indicator.unit).where(
+        select(Indicator.id, Indicator.name, Indicator.unit, Indicator.counted_from).where(
             Indicator.subproject_id == subproject_id
         )
     )
-    return {i: {"name": name, "unit": unit} for i, name, unit in rows}
+    return {
+        i: {"name": name, "unit": unit, "counted": counted is not None}
+        for i, name, unit, counted in rows
+    }
 
 
 @bp.route("/subprojects/<int:subproject_id>/quarter/<quarter:quarter>/template.xlsx")

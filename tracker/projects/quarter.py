@@ -124,7 +124,8 @@ def build_form(indicators, milestones, formdata=None, data=None) -> QuarterFormB
 
 @dataclass
 class QuarterRecords:
-    indicators: list[Indicator]
+    indicators: list[Indicator]  # those whose values are typed here
+    counted: list[Indicator]  # those counted from events: shown, never typed
     measurements: dict[int, Measurement]
     open_milestones: list[Milestone]
     update: QuarterlyUpdate | None
@@ -133,7 +134,7 @@ class QuarterRecords:
 
 def load(subproject_id: int, quarter: Quarter) -> QuarterRecords:
     """The records the quarter form is built on: five queries, whatever the size."""
-    indicators = db.session.scalars(
+    every_indicator = db.session.scalars(
         select(Indicator).where(Indicator.subproject_id == subproject_id).order_by(Indicator.name)
     ).all()
     measurements = {
@@ -156,7 +157,8 @@ def load(subproject_id: int, quarter: Quarter) -> QuarterRecords:
         )
     )
     return QuarterRecords(
-        list(indicators),
+        [i for i in every_indicator if not i.counted],
+        [i for i in every_indicator if i.counted],
         measurements,
         list(milestones),
         update,

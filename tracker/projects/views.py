@@ -16,6 +16,7 @@ from tracker.auth.permissions import (
 )
 from tracker.editing import Invalid, delete_record, save_form
 from tracker.errors import render_error
+from tracker.events import queries as event_queries
 from tracker.extensions import db
 from tracker.indicators import queries as indicator_queries
 from tracker.labels import status_of
@@ -362,6 +363,7 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
         read_only=_read_only(closed, form) or (season.read_only and not form.is_submitted()),
         form=form,
         records=records,
+        counted=event_queries.counted_values(records.counted, quarter),
         previous={row["id"]: row for row in previous.to_dict("records")},
         season=season,
     ), status

@@ -51,6 +51,7 @@ class Section:
     milestones: list[dict]
     indicators: list[dict]
     indicator_ids: list[int]
+    events: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -128,6 +129,7 @@ def build(
         row["previous_actual"] = previous_actual.get(int(row["id"]))
         row["subproject"] = names.get(row["subproject_id"], "") if row["subproject_id"] else ""
     update_rows = records(updates)
+    event_rows = records(frames["events"])
 
     sections = []
     for sub in records(subprojects):
@@ -150,6 +152,7 @@ def build(
                 milestones=[m for m in own_milestones if concerns_quarter(m, quarter)],
                 indicators=own_indicators,
                 indicator_ids=[int(i["id"]) for i in own_indicators],
+                events=[e for e in event_rows if e["subproject_id"] == sid],
             )
         )
 

@@ -35,6 +35,7 @@ from tracker.indicators.status import IndicatorStatus
 from tracker.labels import (
     ACTION_STATE_LABELS,
     DIRECTION_LABELS,
+    EVENT_KIND_LABELS,
     FREQUENCY_LABELS,
     ROLLUP_LABELS,
     aggregation_rule,
@@ -164,6 +165,20 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
                 Column("decisions_requested", _("Decisions asked")),
                 Column("updated_by", _("Updated by")),
                 Column("updated_at", _("Updated at"), DATETIME),
+            ],
+        ),
+        (
+            "events",
+            _("Events"),
+            [
+                Column("id", _("Id"), INTEGER),
+                Column("subproject", _("Subproject")),
+                Column("held_on", _("Date"), DATE),
+                Column("title", _("Title")),
+                Column("kind", _("Kind"), labels=EVENT_KIND_LABELS),
+                Column("place", _("Place")),
+                Column("registered", _("Registrations"), INTEGER),
+                Column("attended", _("Attended"), INTEGER),
             ],
         ),
     ]

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from tracker import timeutil
+from tracker.events import queries as event_queries
 from tracker.extensions import db
 from tracker.indicators import queries as indicator_queries
 from tracker.milestones import queries as milestone_queries
@@ -36,6 +37,7 @@ DATE_COLUMNS = {
     "due_date",
     "stale_since",
     "measure_due",
+    "held_on",
 }
 DATETIME_COLUMNS = {"updated_at", "entered_at"}
 
@@ -60,6 +62,7 @@ def collect(programme_id: int, quarter: Quarter) -> dict:
         "updates": project_queries.quarterly_updates(programme_id, quarter),
         "exceptions": steering_queries.exception_reports(programme_id, quarter),
         "milestone_reasons": milestone_queries.date_change_reasons(programme_id, end),
+        "events": event_queries.quarter_events(programme_id, quarter),
     }
     return {
         "version": SNAPSHOT_VERSION,
@@ -95,6 +98,8 @@ def frames(snapshot: dict) -> dict[str, pd.DataFrame]:
                 )
         result[name] = frame
     _with_quarter_values(result, snapshot)
+    # a snapshot archived before events were reported has none
+    result.setdefault("events", pd.DataFrame(columns=event_queries.EVENT_COLUMNS))
     return result
 
 

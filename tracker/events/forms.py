@@ -1,0 +1,141 @@
+"""Forms of the events: the event itself, a workshop, registering organisations and pupils.
+The attendance form is built per event (one pair of ticks per registration), see views."""
+
+from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
+
+from tracker.editing import VersionedForm
+from tracker.fields import ChoiceField, DutchDateField, IdsField
+from tracker.i18n import lazy_gettext as _l
+from tracker.labels import EDUCATION_LEVEL_LABELS, EVENT_KIND_LABELS
+
+
+def _optional_id(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+def _at_most(length: int):
+    return Length(max=length, message=_l("At most %(num)d characters.", num=length))
+
+
+def _organisation_label(organisation) -> str:
+    if organisation.municipality is None:
+        return organisation.name
+    return f"{organisation.name} ({organisation.municipality.name})"
+
+
+class EventForm(VersionedForm):
+    kind = ChoiceField(
+        _l("Kind"),
+        choices=[("", "–")] + list(EVENT_KIND_LABELS.items()),
+        validators=[DataRequired(_l("Choose the kind of event."))],
+    )
+    title = StringField(
+        _l("Title"),
+        description=_l("e.g. Clusterbijeenkomst Bouw en Techniek"),
+        validators=[DataRequired(_l("Fill in a title.")), _at_most(200)],
+    )
+    held_on = DutchDateField(_l("Date"), validators=[InputRequired(_l("Fill in a date."))])
+    place = StringField(
+        _l("Place"), description=_l("Venue and address."), validators=[_at_most(200)]
+    )
+    municipality_id = ChoiceField(_l("Municipality"), coerce=_optional_id)
+    organiser_id = ChoiceField(_l("Organiser"), coerce=_optional_id)
+    day_programme = TextAreaField(
+        _l("Programme of the day"),
+        description=_l("Times and parts, one per line."),
+        validators=[_at_most(5000)],
+    )
+    follows_id = ChoiceField(
+        _l("Follow-up of"),
+        description=_l(
+            "The organisations that asked for a follow-up there are offered for registration here."
+        ),
+        coerce=_optional_id,
+    )
+    action_ids = IdsField(_l("Linked actions"))
+    milestone_ids = IdsField(_l("Linked milestones"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(
+        self,
+        *args,
+        municipalities=(),
+        organisations=(),
+        earlier=(),
+        actions=(),
+        milestones=(),
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.municipality_id.choices = [("", "–")] + [(m.id, m.name) for m in municipalities]
+        self.organiser_id.choices = [("", "–")] + [
+            (o.id, _organisation_label(o)) for o in organisations
+        ]
+        self.follows_id.choices = [("", "–")] + [
+            (e.id, f"{e.held_on:%d-%m-%Y} {e.title}") for e in earlier
+        ]
+        self.action_ids.choices = [(a.id, a.title) for a in actions]
+        self.milestone_ids.choices = [(m.id, m.title) for m in milestones]
+
+
+class WorkshopForm(VersionedForm):
+    topic = StringField(
+        _l("Topic"),
+        description=_l("e.g. Samen opleiden in de bouw"),
+        validators=[DataRequired(_l("Fill in the topic.")), _at_most(200)],
+    )
+    organisation_ids = IdsField(_l("Participating organisations"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_ids.choices = [(o.id, _organisation_label(o)) for o in organisations]
+
+
+class RegistrationForm(VersionedForm):
+    organisation_ids = IdsField(
+        _l("Organisations"),
+        description=_l(
+            "From the stakeholder register; hold Ctrl (Cmd on a Mac) to choose several."
+        ),
+    )
+    wants_follow_up = BooleanField(_l("Interest in a follow-up"))
+    submit = SubmitField(_l("Register"))
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_ids.choices = [(o.id, _organisation_label(o)) for o in organisations]
+
+    def validate_organisation_ids(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one organisation."))
+
+
+class PupilsForm(VersionedForm):
+    school_id = ChoiceField(
+        _l("School"), coerce=_optional_id, validators=[InputRequired(_l("Choose a school."))]
+    )
+    level = ChoiceField(
+        _l("Education level"),
+        choices=[("", "–")] + list(EDUCATION_LEVEL_LABELS.items()),
+        validators=[DataRequired(_l("Choose the education level."))],
+    )
+    number = IntegerField(
+        _l("Number of pupils or students"),
+        validators=[
+            InputRequired(_l("Fill in a whole number.")),
+            NumberRange(min=1, max=100000, message=_l("Fill in a number from 1 to 100.000.")),
+        ],
+    )
+    submit = SubmitField(_l("Add"))
+
+    def __init__(self, *args, schools=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school_id.choices = [("", "–")] + [(o.id, _organisation_label(o)) for o in schools]

@@ -1,0 +1,262 @@
+"""Read queries of the events: the lists, one event's page, the facts the counts are made of,
+and the events behind a counted value. A bounded number of queries each, whatever the size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Integer, cast, func, select
+from sqlalchemy.orm import selectinload
+
+from tracker import tables
+from tracker.events.counting import Attendance, Pupils, count
+from tracker.events.models import Event, PupilsReached, Registration, Workshop
+from tracker.extensions import db
+from tracker.projects.models import Organisation
+from tracker.quarters import Quarter
+
+
+def _scope(query, programme_id: int, subproject_id: int | None):
+    query = query.where(Event.programme_id == programme_id)
+    if subproject_id is not None:
+        query = query.where(Event.subproject_id == subproject_id)
+    return query
+
+
+def facts(programme_id: int, subproject_id: int | None) -> tuple[list[Attendance], list[Pupils]]:
+    """Who attended which event, and the pupils each reached, of a subproject's events (or of
+    all the programme's events for a programme indicator): two queries."""
+    attendance = _scope(
+        select(Event.id, Event.held_on, Organisation.id, Organisation.kind)
+        .join(Registration, Registration.event_id == Event.id)
+        .join(Organisation, Organisation.id == Registration.organisation_id)
+        .where(Registration.attended.is_(True)),
+        programme_id,
+        subproject_id,
+    )
+    pupils = _scope(
+        select(Event.id, Event.held_on, Event.kind, PupilsReached.number).join(
+            PupilsReached, PupilsReached.event_id == Event.id
+        ),
+        programme_id,
+        subproject_id,
+    )
+    return (
+        [Attendance(*row) for row in db.session.execute(attendance)],
+        [Pupils(*row) for row in db.session.execute(pupils)],
+    )
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    kind: str
+    title: str
+    held_on: date
+    place: str
+    subproject_id: int | None
+    subproject_code: str | None
+    registered: int
+    attended: int
+
+
+EVENT_COLUMNS = [
+    "id",
+    "subproject_id",
+    "kind",
+    "title",
+    "held_on",
+    "place",
+    "registered",
+    "attended",
+]
+
+
+def quarter_events(programme_id: int, quarter: Quarter) -> pd.DataFrame:
+    """The events of ``quarter`` with their attendance, one row each: the report's and the
+    exports' table (one query)."""
+    rows = event_rows(programme_id, quarter=quarter)
+    return tables.frame(
+        [
+            (
+                r.id,
+                r.subproject_id,
+                r.kind,
+                r.title,
+                r.held_on,
+                r.place,
+                r.registered,
+                r.attended,
+            )
+            for r in reversed(rows)
+        ],
+        EVENT_COLUMNS,
+    )
+
+
+def event_rows(
+    programme_id: int, subproject_id: int | None = None, quarter: Quarter | None = None
+) -> list[EventRow]:
+    """The events of a programme or subproject (of one quarter if given), newest first, with
+    their numbers registered and attended: one query."""
+    from tracker.projects.models import Subproject
+
+    query = (
+        select(
+            Event.id,
+            Event.kind,
+            Event.title,
+            Event.held_on,
+            Event.place,
+            Event.subproject_id,
+            Subproject.code,
+            func.count(Registration.id),
+            func.coalesce(func.sum(cast(Registration.attended, Integer)), 0),
+        )
+        .outerjoin(Subproject, Subproject.id == Event.subproject_id)
+        .outerjoin(Registration, Registration.event_id == Event.id)
+        .group_by(Event.id, Subproject.code)
+        .order_by(Event.held_on.desc(), Event.id.desc())
+    )
+    query = _scope(query, programme_id, subproject_id)
+    if quarter is not None:
+        query = query.where(Event.held_on.between(quarter.start, quarter.end))
+    return [EventRow(*row) for row in db.session.execute(query)]
+
+
+def event_page(event_id: int) -> Event | None:
+    """One event with everything its page shows, loaded up front."""
+    return db.session.scalar(
+        select(Event)
+        .where(Event.id == event_id)
+        .options(
+            selectinload(Event.workshops).selectinload(Workshop.organisations),
+            selectinload(Event.registrations)
+            .joinedload(Registration.organisation)
+            .joinedload(Organisation.municipality),
+            selectinload(Event.pupils).joinedload(PupilsReached.school),
+            selectinload(Event.actions),
+            selectinload(Event.milestones),
+            selectinload(Event.subproject),
+            selectinload(Event.municipality),
+            selectinload(Event.organiser),
+            selectinload(Event.follows),
+        )
+    )
+
+
+def interested_in_follow_up(event: Event) -> list[Organisation]:
+    """The organisations that asked for a follow-up at the event this one follows up, not yet
+    registered here."""
+    if event.follows_id is None:
+        return []
+    here = select(Registration.organisation_id).where(Registration.event_id == event.id)
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(Registration, Registration.organisation_id == Organisation.id)
+            .where(
+                Registration.event_id == event.follows_id,
+                Registration.wants_follow_up.is_(True),
+                Organisation.id.not_in(here),
+            )
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def live_organisations() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.archived_at.is_(None))
+            .order_by(Organisation.name)
+            .options(selectinload(Organisation.municipality))
+        )
+    )
+
+
+def earlier_events(programme_id: int, before: date | None, but_not: int | None) -> list[Event]:
+    query = select(Event).where(Event.programme_id == programme_id)
+    if before is not None:
+        query = query.where(Event.held_on <= before)
+    if but_not is not None:
+        query = query.where(Event.id != but_not)
+    return list(db.session.scalars(query.order_by(Event.held_on.desc())))
+
+
+def events_by_id(ids) -> list[Event]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Event).where(Event.id.in_(ids)).order_by(Event.held_on)))
+
+
+def counted_events(indicator, quarter: Quarter) -> list[Event]:
+    """The events a counted indicator's value of ``quarter`` came from."""
+    attendances, pupils = facts(indicator.programme_id, indicator.subproject_id)
+    result = count(indicator.counted_from, attendances, pupils).get(str(quarter))
+    return events_by_id(result.event_ids) if result else []
+
+
+@dataclass(frozen=True)
+class CountedValue:
+    value: float | None
+    events: list[Event]
+
+
+def counted_values(indicators, quarter: Quarter) -> dict[int, CountedValue]:
+    """The counted value of ``quarter`` of each indicator and the events it came from. The
+    indicators share one scope (a subproject's, or the programme's): three queries in all."""
+    if not indicators:
+        return {}
+    first = indicators[0]
+    attendances, pupils = facts(first.programme_id, first.subproject_id)
+    results = {
+        i.id: count(i.counted_from, attendances, pupils).get(str(quarter)) for i in indicators
+    }
+    events = {
+        e.id: e for e in events_by_id({e for r in results.values() if r for e in r.event_ids})
+    }
+    return {
+        indicator_id: CountedValue(
+            result.value if result else None,
+            [events[e] for e in result.event_ids] if result else [],
+        )
+        for indicator_id, result in results.items()
+    }
+
+
+def counted_by_quarter(indicator) -> dict[str, list[Event]]:
+    """For each quarter a counted indicator has a value of, the events it came from (three
+    queries)."""
+    attendances, pupils = facts(indicator.programme_id, indicator.subproject_id)
+    results = count(indicator.counted_from, attendances, pupils)
+    events = {e.id: e for e in events_by_id({i for r in results.values() for i in r.event_ids})}
+    return {period: [events[i] for i in r.event_ids] for period, r in results.items()}
+
+
+def reach_rows(programme_id: int) -> tuple[list, list[tuple[int, date]]]:
+    """The live organisations of the register and every (organisation, date) of an attended
+    event of the programme: two queries."""
+    from tracker.events.reach import Member
+    from tracker.projects.models import Municipality
+
+    members = [
+        Member(*row)
+        for row in db.session.execute(
+            select(Organisation.id, Organisation.name, Municipality.name, Organisation.sector)
+            .outerjoin(Municipality, Municipality.id == Organisation.municipality_id)
+            .where(Organisation.archived_at.is_(None))
+        )
+    ]
+    attended = [
+        (organisation_id, held_on)
+        for organisation_id, held_on in db.session.execute(
+            select(Registration.organisation_id, Event.held_on)
+            .join(Event, Event.id == Registration.event_id)
+            .where(Event.programme_id == programme_id, Registration.attended.is_(True))
+        )
+    ]
+    return members, attended
