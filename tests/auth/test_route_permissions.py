@@ -302,6 +302,8 @@ def _meeting_with_decision(programme_id: int, subproject_id: int) -> tuple[int, 
     db.session.add_all([meeting, decision])
     db.session.commit()
     return meeting.id, decision.id, update.id
+
+
 def _event_records(subproject_id: int) -> dict:
     """An event of subproject A with a workshop, a registration and pupils reached."""
     school = db.session.scalar(select(Organisation).where(Organisation.name == "Vmbo Almere"))

@@ -228,6 +228,8 @@ def _decisions(ids: set[int]) -> dict[int, Name]:
         )
         for i, number, held_on in rows
     }
+
+
 def _events(ids: set[int]) -> dict[int, Name]:
     rows = _rows(select(models.Event.id, models.Event.title).where(models.Event.id.in_(ids)))
     return {i: Name(t, url_for("events.event", event_id=i)) for i, t in rows}
