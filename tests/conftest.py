@@ -88,11 +88,15 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(app, monkeypatch):
-    """Every test starts from empty tables (stored reports too) and sees 24-11-2026 as today."""
+    """Every test starts from empty tables (stored reports too), an empty dashboard cache, and
+    sees 24-11-2026 as today."""
     import tracker.timeutil
 
     monkeypatch.setattr(tracker.timeutil, "today", lambda: TODAY)
     yield
+    # Emptied tables number their audit entries from 1 again, so a dashboard kept under the
+    # last test's data version could be served to the next test (tracker/reports/fragments.py).
+    app.jinja_env.fragment_cache.clear()
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

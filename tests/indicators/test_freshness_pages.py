@@ -57,7 +57,7 @@ def test_an_outdated_value_says_what_was_expected_and_by_when(app, login_as, wor
     _drop_q3_of(app, "Leerlingen techniek")
     page = login_as("lead").get(f"/indicators/{_id(app, 'Leerlingen techniek')}").get_data(True)
     assert "Verouderd" in page
-    assert "laatste waarde 2026-Q2, verwacht elk kwartaal (uiterlijk 30-10-2026)" in page
+    assert "laatste waarde 2e kwartaal 2026, verwacht elk kwartaal (uiterlijk 30-10-2026)" in page
 
 
 def test_the_subproject_page_lists_its_outdated_indicators(app, login_as, world):
@@ -129,8 +129,9 @@ def test_the_programme_quarter_page_flags_an_outdated_programme_value(app, login
         db.session.commit()
     page = login_as("manager").get(f"/programmes/{world['programme_id']}/quarter/2026-Q4")
     assert page.status_code == 200
-    assert "laatste waarde 2026-Q1, verwacht elk kwartaal (uiterlijk 30-07-2026)" in page.get_data(
-        True
+    assert (
+        "laatste waarde 1e kwartaal 2026, verwacht elk kwartaal (uiterlijk 30-07-2026)"
+        in page.get_data(True)
     )
 
 

@@ -48,8 +48,9 @@ def test_the_report_tables_and_appendix_agree_on_the_quarters_value(app, login_a
     )
     assert "Tot en met dit kwartaal" in text and "gemiddelde" in text
     assert "opgeteld" not in text
-    table = text.split("Leerlingen techniek", 1)[1][:300]
-    assert "180" in table and "160" in table  # this quarter's value beside its mean
+    # named first in the summary's at-risk list, then in the indicator table
+    rows = [after[:300] for after in text.split("Leerlingen techniek")[1:]]
+    assert any("180" in row and "160" in row for row in rows)  # the quarter's value and mean
 
 
 def test_the_export_names_both_values(app, login_as, world):

@@ -108,7 +108,7 @@ def test_without_a_decision_in_the_log_the_page_says_what_to_do(app, login_as, w
     body = _text(page)
     assert 'id="no-approval-decision"' in body and "<select" not in body
     assert "bevat nog geen besluit van een stuurgroepvergadering na 30-09-2026" in body
-    assert f'href="/dashboard?programme={pid}"' in body
+    assert f'href="/programmes/{pid}/meetings"' in body
     refused = client.post(f"/reports/{pid}/2026-Q3/close", data={"decision": "1"})
     assert refused.status_code == 400 and 'id="no-approval-decision"' in _text(refused)
     with app.app_context():

@@ -130,7 +130,7 @@ def test_a_whole_season_by_mail(app, client, season, inbox):
     assert sorted(m["To"] for m in inbox.messages) == ["lead.b@example.org", "lead.c@example.org"]
     assert inbox.to("lead@example.org") == []
     reminder = inbox.to("lead.b@example.org")[0]
-    assert _subject(reminder) == "Herinnering: update 2026-Q3 van B"
+    assert _subject(reminder) == "Herinnering: update 3e kwartaal 2026 van B"
     text = _text(reminder)
     assert "15-10-2026" in text and "over 3 dagen" in text
     assert f"{BASE_URL}/subprojects/{season['b']}/quarter/2026-Q3" in text
@@ -153,7 +153,7 @@ def test_a_whole_season_by_mail(app, client, season, inbox):
     )
     assert returned.status_code == 302
     (notice,) = inbox.to("lead@example.org")
-    assert _subject(notice) == "Update 2026-Q3 van A teruggestuurd"
+    assert _subject(notice) == "Update 3e kwartaal 2026 van A teruggestuurd"
     assert "Graag de risico's <b>aanvullen</b>." in _text(notice)
     assert "Graag de risico&#39;s &lt;b&gt;aanvullen&lt;/b&gt;." in _html(notice)
     assert "Programmaregisseur" in _text(notice)
@@ -162,7 +162,7 @@ def test_a_whole_season_by_mail(app, client, season, inbox):
     # get the overdue notice.
     assert "3 mail(s) queued" in _send_reminders(app, date(2026, 10, 16))
     overdue = inbox.to("lead.c@example.org")[-1]
-    assert _subject(overdue) == "Update 2026-Q3 van C is te laat"
+    assert _subject(overdue) == "Update 3e kwartaal 2026 van C is te laat"
     assert "1 dag te laat" in _text(overdue)
     assert {m["To"] for m in inbox.messages[-3:]} == {
         "lead@example.org",
@@ -179,8 +179,8 @@ def test_a_whole_season_by_mail(app, client, season, inbox):
         _as(client, lead)
         assert _submit(client, season[key], _version(app, season[key])).status_code == 302
     (all_in,) = inbox.to("manager@example.org")
-    assert _subject(all_in) == "Alle updates van 2026-Q3 zijn binnen"
-    assert "Alle 3 kwartaalupdates 2026-Q3 van Testprogramma zijn binnen." in _text(all_in)
+    assert _subject(all_in) == "Alle updates over het 3e kwartaal 2026 zijn binnen"
+    assert "Alle 3 kwartaalupdates over het 3e kwartaal 2026 van Testprogramma zijn binnen." in _text(all_in)
     count = len(inbox.messages)
     assert "0 mail(s) queued" in _send_reminders(app, date(2026, 10, 20))
     assert len(inbox.messages) == count

@@ -73,7 +73,7 @@ def _decision(app, meeting_id, subproject_id=None, **values) -> int:
 def test_new_meeting_drafts_the_agenda_from_the_quarter(login_as, world, orange_a):
     client = login_as("manager")
     body = client.get(f"/programmes/{world['programme_id']}/meetings/new").get_data(as_text=True)
-    assert "Afwijkingen in 2026-Q3" in body
+    assert "Afwijkingen in het 3e kwartaal 2026" in body
     assert "A Leerlijn" in body and "Docenten ziek" in body and "Inhuur gastdocenten" in body
     assert "Extra budget voor gastlessen" in body
     assert '<option selected value="2026-Q3">' in body
@@ -93,7 +93,7 @@ def test_drafting_again_fills_the_agenda_without_saving(app, login_as, world, or
     )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Afwijkingen in 2026-Q2" in body and 'name="agenda">\r\noud' not in body
+    assert "Afwijkingen in het 2e kwartaal 2026" in body and 'name="agenda">\r\noud' not in body
     with app.app_context():
         assert db.session.scalar(select(Meeting.id)) is None
 

@@ -24,6 +24,7 @@ from tracker.mail import preferences, sender
 from tracker.mail.models import SentMail
 from tracker.projects.models import Programme, Subproject
 from tracker.quarters import Quarter
+from tracker.quarters.display import quarter_text
 from tracker.season import queries, rules
 from tracker.season.rules import MailKind
 
@@ -180,7 +181,7 @@ def _compose(kind: MailKind, user, programme, quarter: Quarter, subproject, occa
         return sender.compose(
             "all_in",
             locale,
-            lambda: _("All updates of %(quarter)s are in", quarter=str(quarter)),
+            lambda: _("All updates of %(quarter)s are in", quarter=quarter_text(quarter)),
             count=len(rows),
             **context,
         )
@@ -196,7 +197,7 @@ def _compose(kind: MailKind, user, programme, quarter: Quarter, subproject, occa
             locale,
             lambda: _(
                 "Update %(quarter)s of %(code)s returned",
-                quarter=str(quarter),
+                quarter=quarter_text(quarter),
                 code=subproject.code,
             ),
             comment=record.comment,
@@ -213,7 +214,7 @@ def _compose(kind: MailKind, user, programme, quarter: Quarter, subproject, occa
             locale,
             lambda: _(
                 "Reminder: update %(quarter)s of %(code)s",
-                quarter=str(quarter),
+                quarter=quarter_text(quarter),
                 code=subproject.code,
             ),
             days_left=(context["due"] - today).days,
@@ -223,7 +224,9 @@ def _compose(kind: MailKind, user, programme, quarter: Quarter, subproject, occa
         "overdue",
         locale,
         lambda: _(
-            "Update %(quarter)s of %(code)s is overdue", quarter=str(quarter), code=subproject.code
+            "Update %(quarter)s of %(code)s is overdue",
+            quarter=quarter_text(quarter),
+            code=subproject.code,
         ),
         days_late=rules.days_late(context["due"], today),
         **context,
