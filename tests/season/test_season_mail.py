@@ -180,7 +180,8 @@ def test_a_whole_season_by_mail(app, client, season, inbox):
         assert _submit(client, season[key], _version(app, season[key])).status_code == 302
     (all_in,) = inbox.to("manager@example.org")
     assert _subject(all_in) == "Alle updates over het 3e kwartaal 2026 zijn binnen"
-    assert "Alle 3 kwartaalupdates over het 3e kwartaal 2026 van Testprogramma zijn binnen." in _text(all_in)
+    text = _text(all_in)
+    assert "Alle 3 kwartaalupdates over het 3e kwartaal 2026 van Testprogramma zijn binnen." in text
     count = len(inbox.messages)
     assert "0 mail(s) queued" in _send_reminders(app, date(2026, 10, 20))
     assert len(inbox.messages) == count
