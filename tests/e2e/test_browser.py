@@ -29,6 +29,7 @@ from werkzeug.serving import make_server
 
 from tracker import ROOT
 from tracker.projects.status import Rag
+from tracker.quarters.display import quarter_label
 
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "axe.min.js"
@@ -457,8 +458,8 @@ def test_keyboard_only_login(browser_page, live_server):
     assert page.evaluate("document.activeElement.id") == "password"
     page.keyboard.type(login.password)
     page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/programmes/" in url)
-    assert "Toptechniek in bedrijf Flevoland" in page.content()
+    page.wait_for_url(lambda url: "/my-subproject" in url)  # a lead lands on their own page
+    assert "Mijn deelproject" in page.content()
 
 
 def test_focus_is_visible_on_every_control(browser_page, live_server):
@@ -571,7 +572,7 @@ def test_journey_1_lead_updates_milestones_and_the_quarter(browser_page, live_se
 
     # 3. this quarter's values and update on the quarter page, reached from the subproject page
     page.click(f"a[href$='/subprojects/{subproject}/quarter/{QUARTER}']")
-    assert page.locator("h1").inner_text() == f"Kwartaal {QUARTER}"
+    assert page.locator("h1").inner_text() == quarter_label(QUARTER)
     new_values = {indicators[0].id: "1234", indicators[1].id: "47,5", indicators[2].id: "38"}
     for indicator_id, value in new_values.items():
         page.fill(f"#value_{indicator_id}", value)
@@ -584,7 +585,7 @@ def test_journey_1_lead_updates_milestones_and_the_quarter(browser_page, live_se
         page.fill(f"#{name}", value)
     page.click("main form button[type=submit]")
     page.wait_for_url(lambda url: "/quarter/" not in url)
-    assert f"Kwartaal {QUARTER} opgeslagen" in page.inner_text(".flashes")
+    assert f"Het {quarter_label(QUARTER)} is opgeslagen" in page.inner_text(".flashes")
 
     # 4. the subproject page shows the new values, statuses and update text
     shown = {
@@ -657,7 +658,7 @@ def test_journey_2_steering_member_reads_the_dashboard(browser, browser_page, li
             **EXCEPTION_REPORT,
         },
     )
-    assert f"Kwartaal {QUARTER} opgeslagen" in lead_page.inner_text(".flashes")
+    assert f"Het {quarter_label(QUARTER)} is opgeslagen" in lead_page.inner_text(".flashes")
     lead_context.close()
 
     page = browser_page
@@ -727,12 +728,12 @@ def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, l
     log_in(lead_page, live_server, "lead.dronten@toptechniek.example")
     # Dronten is orange in that quarter: its lead explains the exception too
     save_quarter(lead_page, live_server, subproject, past, {counted.id: "7777"}, EXCEPTION_REPORT)
-    assert f"Kwartaal {past} opgeslagen" in lead_page.inner_text(".flashes")
+    assert f"Het {quarter_label(past)} is opgeslagen" in lead_page.inner_text(".flashes")
 
     page = browser_page
     log_in(page, live_server, "manager")
     page.click("nav a[href='/reports']")
-    row = row_of(page, past)
+    row = row_of(page, quarter_label(past))
     started = time.monotonic()
     # Not built yet: a page follows the job that builds it and then offers the download.
     row.locator("a[href$='.pdf']").first.click()
@@ -747,15 +748,15 @@ def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, l
     assert "7.777" in text
 
     page.goto(f"{live_server.url}/reports")
-    row = row_of(page, past)
+    row = row_of(page, quarter_label(past))
     row.locator("a[href$='/close']").click()
     page.wait_for_load_state()
     page.select_option("#decision", index=1)  # a decision of the demo's meeting after Q3
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     # Being closed until the job has archived the final report; the page then reloads itself.
-    row_of(page, past).locator(".badge.tone-green").wait_for(timeout=120_000)
-    row = row_of(page, past)
+    row_of(page, quarter_label(past)).locator(".badge.tone-green").wait_for(timeout=120_000)
+    row = row_of(page, quarter_label(past))
     assert row.locator(".badge.tone-green").count() == 1
     assert row.locator("a[href$='/reopen']").count() == 1
 
@@ -765,7 +766,7 @@ def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, l
     with lead_page.expect_navigation() as navigation:
         lead_page.click("main form button[type=submit]")
     assert navigation.value.status == 409
-    assert f"Kwartaal {past} is vastgesteld" in lead_page.inner_text("main")
+    assert f"{quarter_label(past)} is vastgesteld" in lead_page.inner_text("main")
     lead_watch.expect_status(409)
     assert lead_watch.console_errors == [] and lead_watch.off_site == []
     lead_context.close()
@@ -774,7 +775,7 @@ def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, l
 
     # reopening asks for a reason on a page of its own, and refuses without one
     page.click("nav a[href='/reports']")
-    row_of(page, past).locator("a[href$='/reopen']").click()
+    row_of(page, quarter_label(past)).locator("a[href$='/reopen']").click()
     page.wait_for_load_state()
     assert "Wat heropenen doet" in page.inner_text("main")
     assert axe_violations(page) == []
@@ -788,7 +789,7 @@ def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, l
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert f"{past} is heropend" in page.inner_text(".flashes")
-    assert row_of(page, past).locator(".badge.tone-amber").count() == 1
+    assert row_of(page, quarter_label(past)).locator(".badge.tone-amber").count() == 1
 
 
 def test_keyboard_only_quarter_form(browser_page, live_server):
@@ -820,7 +821,7 @@ def test_keyboard_only_quarter_form(browser_page, live_server):
     assert page.eval_on_selector("#measure_due", "e => e.value") == "2027-01-31"
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert f"Kwartaal {QUARTER} opgeslagen" in page.inner_text(".flashes")
+    assert f"Het {quarter_label(QUARTER)} is opgeslagen" in page.inner_text(".flashes")
     assert "Met het toetsenbord." in page.inner_text("article.update")
 
 

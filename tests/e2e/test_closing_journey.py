@@ -8,7 +8,7 @@ from datetime import date
 
 import test_browser as e2e
 from pypdf import PdfReader
-from test_browser import axe_violations, log_in, row_of
+from test_browser import axe_violations, log_in, quarter_label, row_of
 
 # the browser tests' fixtures: the demo served on 127.0.0.1 and a watched Chromium page
 pytestmark = e2e.pytestmark
@@ -44,7 +44,7 @@ def test_the_manager_closes_a_quarter_naming_the_approving_decision(browser_page
     page.set_default_timeout(60_000)  # the dashboard after the log-in is slow on a busy machine
     log_in(page, live_server, "manager")
     page.click("nav a[href='/reports']")
-    row_of(page, PAST).locator("a[href$='/close']").click()
+    row_of(page, quarter_label(PAST)).locator("a[href$='/close']").click()
     page.wait_for_load_state()
     assert "Wat vaststellen doet" in page.inner_text("main")
     assert axe_violations(page) == []
@@ -59,8 +59,8 @@ def test_the_manager_closes_a_quarter_naming_the_approving_decision(browser_page
     page.select_option("#decision", label=f"Besluit 1: {APPROVAL}")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
-    row_of(page, PAST).locator(".badge.tone-green").wait_for(timeout=120_000)
-    row = row_of(page, PAST)
+    row_of(page, quarter_label(PAST)).locator(".badge.tone-green").wait_for(timeout=120_000)
+    row = row_of(page, quarter_label(PAST))
     assert "Vastgesteld door de stuurgroep op 12-10-2026, besluit 1" in row.inner_text()
 
     with page.expect_download(timeout=30_000) as info:

@@ -9,14 +9,12 @@ import re
 from urllib.parse import urlsplit
 
 from pypdf import PdfReader
-from test_browser import (  # noqa: F401 (fixtures of this module too)
+from test_browser import (
     EXCEPTION_REPORT,
     axe_violations,
-    browser,
-    browser_page,
-    live_server,
     log_in,
     log_out,
+    quarter_label,  # noqa: F401 (fixtures of this module too)
     save_quarter,
 )
 
@@ -47,7 +45,7 @@ def test_meeting_journey(browser_page, live_server):  # noqa: F811 (the fixtures
         {},
         {"rag": "amber", "decisions_requested": ASKED, **EXCEPTION_REPORT},
     )
-    assert f"Kwartaal {PAST} opgeslagen" in page.inner_text(".flashes")
+    assert f"Het {quarter_label(PAST)} is opgeslagen" in page.inner_text(".flashes")
     log_out(page)
 
     # the manager: a new meeting proposes its agenda from the quarter's data

@@ -22,6 +22,7 @@ from test_browser import (
     Watch,
     axe_violations,
     playwright_api,
+    quarter_label,
     row_of,
     start_consumer,
 )
@@ -165,7 +166,7 @@ def lead_enters_the_quarter(page, base: str, code: str, value: str) -> None:
     page.locator("input[id^='value_']").first.fill(value)
     page.select_option("#rag", "green")
     submit(page)
-    assert f"Kwartaal {QUARTER} opgeslagen" in page.inner_text(".flashes")
+    assert f"Het {quarter_label(QUARTER)} is opgeslagen" in page.inner_text(".flashes")
 
 
 def dashboard_and_pdf_show_the_total(page, base: str) -> None:
@@ -178,7 +179,7 @@ def dashboard_and_pdf_show_the_total(page, base: str) -> None:
     assert "200" in trend
     assert axe_violations(page) == []
     page.goto(f"{base}/reports")
-    row_of(page, QUARTER).locator("a[href$='.pdf']").first.click()
+    row_of(page, quarter_label(QUARTER)).locator("a[href$='.pdf']").first.click()
     ready = page.locator("[data-progress-ready] a")
     ready.wait_for(state="visible", timeout=120_000)
     with page.expect_download(timeout=30_000) as info:

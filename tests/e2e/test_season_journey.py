@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 
-from test_browser import (  # noqa: F401  (pytest fixtures, used by name)
+from test_browser import (
     EXCEPTION_REPORT,
     axe_violations,
-    browser,
-    browser_page,
-    live_server,
     log_out,
+    quarter_label,  # noqa: F401  (pytest fixtures, used by name)
     row_of,
 )
 
@@ -97,7 +95,7 @@ def test_season_journey_submit_return_resubmit_approve(browser_page, live_server
         if field.count() and not field.input_value():
             field.fill(value)
     _click(page, "main form button[type=submit]")
-    assert f"Kwartaal {SEASON} opgeslagen" in page.inner_text(".flashes")
+    assert f"Het {quarter_label(SEASON)} is opgeslagen" in page.inner_text(".flashes")
     page.goto(quarter_page)
     _click(page, "#submission-steps button[type=submit]")
     assert "Ingediend" in page.inner_text("#submission-state")
