@@ -1,3 +1,4 @@
+import pytest
 from conftest import PASSWORD, login
 
 
@@ -119,3 +120,18 @@ def test_session_cookie_is_httponly_and_lax(client, world):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("target", ["/\r", "/dashboard\nSet-Cookie: x=1", "/\\evil.example"])
+def test_a_next_with_a_line_break_or_backslash_is_ignored_not_a_500(client, world, target):
+    """A line break cannot go in a Location header (it gave a 500 on the language switch), and a
+    browser reads "/\\host" as another site: both fall back to the page's own default."""
+    response = client.post("/language/en", data={"next": target})
+    assert response.status_code == 302
+    assert "evil.example" not in response.headers["Location"]
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": world["users"]["lead"], "password": PASSWORD},
+    )
+    assert response.status_code == 302 and "evil.example" not in response.headers["Location"]

@@ -227,6 +227,28 @@ def log_in(page, live_server, who: str) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
+APPROVAL = (
+    "De kwartaalrapportage 2026-Q3 wordt vastgesteld; de stuurgroep vraagt bijsturing in Urk."
+)
+
+
+def add_approval_decision(live_server) -> None:
+    """The meeting after 2026-Q3 in which the steering group approved its report: closing a
+    quarter names it."""
+    from tracker.extensions import db
+    from tracker.models import Decision, Meeting
+
+    with live_server.app.app_context():
+        meeting = Meeting(
+            programme_id=live_server.ids["programme"],
+            held_on=date(2026, 10, 12),
+            title="Stuurgroep: vaststelling kwartaalrapportage",
+        )
+        db.session.add_all([meeting, Decision(meeting=meeting, number=1, text=APPROVAL)])
+        db.session.commit()
+        db.session.remove()
+
+
 def log_out(page) -> None:
     page.context.clear_cookies()
 
@@ -595,7 +617,7 @@ def test_journey_1_lead_updates_milestones_and_the_quarter(browser_page, live_se
     }
     for indicator in indicators:
         text = row_of(page, indicator.name).inner_text()
-        assert f"{shown[indicator.id]} {QUARTER}" in " ".join(text.split()), text
+        assert f" {shown[indicator.id]} " in f" {' '.join(text.split())} ", text
         assert text != indicator_rows_before[indicator.id]
     update = page.locator("article.update", has=page.locator("h3", has_text=QUARTER))
     assert update.locator(".badge").get_attribute("class") == "badge tone-amber"
@@ -747,11 +769,12 @@ def test_journey_3_manager_reports_and_closes_a_quarter(browser, browser_page, l
     assert counted.name in text
     assert "7.777" in text
 
+    add_approval_decision(live_server)
     page.goto(f"{live_server.url}/reports")
     row = row_of(page, quarter_label(past))
     row.locator("a[href$='/close']").click()
     page.wait_for_load_state()
-    page.select_option("#decision", index=1)  # a decision of the demo's meeting after Q3
+    page.select_option("#decision", index=1)  # the decision of the meeting after Q3
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     # Being closed until the job has archived the final report; the page then reloads itself.

@@ -4,11 +4,17 @@ approved its report, and the archived report's cover names that decision."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import test_browser as e2e
 from pypdf import PdfReader
-from test_browser import axe_violations, log_in, quarter_label, row_of
+from test_browser import (
+    APPROVAL,
+    add_approval_decision,
+    axe_violations,
+    log_in,
+    quarter_label,
+    row_of,
+)
 
 # the browser tests' fixtures: the demo served on 127.0.0.1 and a watched Chromium page
 pytestmark = e2e.pytestmark
@@ -17,29 +23,10 @@ browser_page = e2e.browser_page
 live_server = e2e.live_server
 
 PAST = "2026-Q3"
-APPROVAL = (
-    "De kwartaalrapportage 2026-Q3 wordt vastgesteld; de stuurgroep vraagt bijsturing in Urk."
-)
-
-
-def _approval_decision(live_server) -> None:
-    """The meeting after the quarter in which the steering group approved its report."""
-    from tracker.extensions import db
-    from tracker.models import Decision, Meeting
-
-    with live_server.app.app_context():
-        meeting = Meeting(
-            programme_id=live_server.ids["programme"],
-            held_on=date(2026, 10, 12),
-            title="Stuurgroep: vaststelling kwartaalrapportage",
-        )
-        db.session.add_all([meeting, Decision(meeting=meeting, number=1, text=APPROVAL)])
-        db.session.commit()
-        db.session.remove()
 
 
 def test_the_manager_closes_a_quarter_naming_the_approving_decision(browser_page, live_server):
-    _approval_decision(live_server)
+    add_approval_decision(live_server)
     page = browser_page
     page.set_default_timeout(60_000)  # the dashboard after the log-in is slow on a busy machine
     log_in(page, live_server, "manager")

@@ -9,12 +9,15 @@ import re
 from urllib.parse import urlsplit
 
 from pypdf import PdfReader
-from test_browser import (
+from test_browser import (  # noqa: F401 (fixtures of this module too)
     EXCEPTION_REPORT,
     axe_violations,
+    browser,
+    browser_page,
+    live_server,
     log_in,
     log_out,
-    quarter_label,  # noqa: F401 (fixtures of this module too)
+    quarter_label,
     save_quarter,
 )
 

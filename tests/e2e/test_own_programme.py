@@ -21,6 +21,7 @@ from test_browser import (
     CHROMIUM_FLAGS,
     Watch,
     axe_violations,
+    draw_all_charts,
     playwright_api,
     quarter_label,
     row_of,
@@ -174,6 +175,7 @@ def dashboard_and_pdf_show_the_total(page, base: str) -> None:
 
     log_in(page, base, *ADMIN)
     page.goto(f"{base}/dashboard?quarter={QUARTER}")
+    draw_all_charts(page)
     assert TOTAL in page.inner_text("main")
     trend = page.locator("script[data-chart='chart-indicator_trend']").text_content()
     assert "200" in trend

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 
-from test_browser import (
+from test_browser import (  # noqa: F401  (pytest fixtures, used by name)
     EXCEPTION_REPORT,
     axe_violations,
+    browser,
+    browser_page,
+    live_server,
     log_out,
-    quarter_label,  # noqa: F401  (pytest fixtures, used by name)
+    quarter_label,
     row_of,
 )
 

@@ -91,7 +91,7 @@ def test_the_first_pages_name_the_exception_its_cause_and_measure(login_as, oran
     # the lagging indicator with the note of its newest value
     assert "Uitval gestegen door krapte" in first and "Buiten koers" in first
     # the status of the last four quarters, told by symbol and label
-    assert "2025-Q4 2026-Q1 2026-Q2 2026-Q3" in first
+    assert "K4 2025 K1 2026 K2 2026 K3 2026" in first
     history = first[first.index("Status per deelproject over de laatste vier kwartalen") :]
     assert "● Groen" in history and "▲ Oranje" in history
     # the summary comes before the subproject's own section

@@ -38,8 +38,10 @@ def unauthorized():
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a local path, so the login page cannot send anyone elsewhere."""
-    if not target:
+    """Only a local path, so the login page cannot send anyone elsewhere; no control character
+    or backslash either (a browser reads "/\\host" as another site, and a line break cannot go
+    in a Location header)."""
+    if not target or any(ord(c) < 32 or c in "\x7f\\" for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
