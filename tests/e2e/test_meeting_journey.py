@@ -57,7 +57,7 @@ def test_meeting_journey(browser_page, live_server):  # noqa: F811 (the fixtures
     page.click("main a:text-is('Nieuwe vergadering')")
     assert page.locator("#quarter").input_value() == PAST
     agenda = page.locator("#agenda").input_value()
-    assert f"Afwijkingen in {PAST}" in agenda
+    assert f"Afwijkingen in het {quarter_label(PAST)}" in agenda
     assert re.search(r"DP1 .*Oorzaak: Docententekort techniek", agenda)
     assert ASKED in agenda
     assert axe_violations(page) == []
