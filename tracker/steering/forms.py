@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.editing import VersionedForm
 from tracker.fields import ChoiceField, DutchDateField, IdsField
 from tracker.i18n import lazy_gettext as _l
+from tracker.quarters.display import quarter_text
 from tracker.steering import rules
 from tracker.steering.status import DecisionStatus, RequestAnswer
 
@@ -103,7 +104,7 @@ class MeetingForm(VersionedForm):
 
     def __init__(self, *args, quarters=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.quarter.choices = [(str(q), str(q)) for q in reversed(quarters)]
+        self.quarter.choices = [(str(q), quarter_text(q)) for q in reversed(quarters)]
 
 
 class DecisionForm(VersionedForm):
@@ -131,7 +132,8 @@ class DecisionForm(VersionedForm):
         self.status.choices = [(s.value, s.label) for s in DecisionStatus]
         self.subproject_ids.choices = [(s.id, f"{s.code} {s.name}") for s in subprojects]
         self.request_id.choices = [("", _l("(none)"))] + [
-            (r["id"], f"{r['code']} {r['quarter']}: {r['text'][:120]}") for r in requests
+            (r["id"], f"{r['code']} {quarter_text(r['quarter'])}: {r['text'][:120]}")
+            for r in requests
         ]
         self.answer.choices = [("", "–")] + [(a.value, a.label) for a in RequestAnswer]
 
