@@ -64,11 +64,14 @@ class _VisibleText(HTMLParser):
 
 def _crawl(client, start: str, limit: int = 150) -> tuple[dict[str, list[str]], int]:
     """Every page reachable from ``start`` by the page's links (GET only), up to ``limit``
-    pages read, with the raw quarters its visible text shows; and how many pages were read."""
+    pages read, with the raw quarters its visible text shows (or the server error it gave);
+    and how many pages were read."""
     seen, queue, found, read = {start}, [start], {}, 0
     while queue and read < limit:
         path = queue.pop(0)
         response = client.get(path, follow_redirects=True)
+        if response.status_code >= 500:
+            found[path] = [f"HTTP {response.status_code}"]
         if response.status_code != 200 or "text/html" not in response.content_type:
             continue
         read += 1
