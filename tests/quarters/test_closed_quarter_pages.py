@@ -92,11 +92,7 @@ def test_the_exception_report_of_a_closed_quarter_is_text(app, login_as, world):
         )
         db.session.commit()
     archive_quarter(app, world["programme_id"], "2026-Q3")
-    body = (
-        login_as("lead")
-        .get(f"/subprojects/{world['a']}/quarter/2026-Q3")
-        .get_data(as_text=True)
-    )
+    body = login_as("lead").get(f"/subprojects/{world['a']}/quarter/2026-Q3").get_data(as_text=True)
     report = body.split('id="exception"', 1)[1]
     assert "Docenten ziek" in report and "Inhuur gastdocenten" in report and "31-12-2026" in report
     assert 'name="cause"' not in report and 'name="measure_due"' not in report
