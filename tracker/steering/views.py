@@ -3,7 +3,7 @@ main menu."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, has_request_context, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,7 +21,10 @@ bp = Blueprint("steering", __name__)
 def decision_access() -> dict:
     """Whether the viewer reads the whole decision log and the meetings, for the main menu and
     for links to decisions. It depends on the role alone, so a cached part of a page (keyed on
-    the role, :mod:`tracker.reports.fragments`) may use it."""
+    the role, :mod:`tracker.reports.fragments`) may use it. A mail or a report made by a job
+    has no viewer."""
+    if not has_request_context():
+        return {"reads_decision_log": False}
     return {"reads_decision_log": access.reads_everything(current_user)}
 
 
