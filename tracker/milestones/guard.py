@@ -31,7 +31,6 @@ class UpdateApproved(Invalid):
 
     def __init__(self, field: str, quarter: Quarter):
         super().__init__(field, approved_message(quarter))
-        self.quarter = quarter
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def _milestone_form(subproject: Subproject, milestone: Milestone | None, title: 
     read_only = guard.closed is not None and not form.is_submitted()
     if milestone is None or read_only:
         del form.reason
-    for name in guard.frozen:
+    for name in () if read_only else guard.frozen:
         if not _typed(name):
             delattr(form, name)
 
