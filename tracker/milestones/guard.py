@@ -55,7 +55,8 @@ class Guard:
         if milestone is None:
             return
         if self.closed is not None:
-            raise QuarterClosed(self.closed.quarter, field="")
+            moved = data.get("achieved_on", milestone.achieved_on) != milestone.achieved_on
+            raise QuarterClosed(self.closed.quarter, field="achieved_on" if moved else "")
         before = {field: getattr(milestone, field) for field in freeze.STATUS_FIELDS}
         after = {
             field: value.strip() if isinstance(value, str) else value
