@@ -95,6 +95,27 @@ def test_a_milestones_first_planned_date_has_one_dutch_name():
     assert catalogue["Baseline date"].string == "Oorspronkelijke datum"
 
 
+# The pronouns as whole words; a letter in an abbreviation or a path ("t.a.v.", "PDF/U") is not one.
+FORMAL = re.compile(r"(?<![\w./-])(u|uw|uzelf|U|Uw|Uzelf)(?![\w./-])")
+INFORMAL = re.compile(r"(?<![\w./-])(je|jou|jouw|jij|jezelf|Je|Jou|Jouw|Jij|Jezelf)(?![\w./-])")
+
+
+def test_the_user_is_addressed_one_way_as_je():
+    """Many Dutch government apps write "je"; so does most of this catalogue. One text saying
+    "u" beside another saying "je" reads as two authors, so "u" and "uw" are refused."""
+    formal = []
+    informal = 0
+    for message in _read(DUTCH):
+        if not message.id:
+            continue
+        text = PLACEHOLDER.sub("", " ".join(form for form in _forms(message.string) if form))
+        if FORMAL.search(text):
+            formal.append(f"{message.id!r}: {text!r}")
+        informal += bool(INFORMAL.search(text))
+    assert informal, "the catalogue addresses no one as je: check the pattern"
+    assert not formal, "\n".join(formal)
+
+
 def test_the_extractor_reads_every_template_that_has_texts():
     """A template the extractor cannot parse (a tag it does not know, such as ``cached``) loses
     all its texts from the catalogue without a word; babel.cfg names the app's extensions."""

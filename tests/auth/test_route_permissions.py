@@ -200,6 +200,7 @@ EXPECTED = {
     ("season.reminder_setting", "POST"): EVERYONE,
     ("steering.tolerances", "GET"): MANAGERS,
     ("steering.tolerances", "POST"): MANAGERS,
+    ("steering.meetings_home", "GET"): READERS,
     ("steering.meetings", "GET"): READERS,
     ("steering.meeting", "GET"): READERS,
     ("steering.new_meeting", "GET"): MANAGERS,

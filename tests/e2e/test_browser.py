@@ -377,6 +377,7 @@ PAGES = [
     ("milestone history", "steering", lambda ids: f"/milestones/{ids['milestone']}/history", 200),
     ("history", "manager", lambda ids: "/history", 200),
     ("reports", "manager", lambda ids: f"/reports/{ids['programme']}", 200),
+    ("meetings", "steering", lambda ids: "/meetings", 200),
     ("users", "admin", lambda ids: "/users", 200),
     ("set-up", "manager", lambda ids: "/setup", 200),
     ("set-up programme", "manager", lambda ids: f"/setup/programmes/{ids['programme']}", 200),

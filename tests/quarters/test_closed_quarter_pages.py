@@ -69,3 +69,30 @@ def test_the_quarter_page_lists_what_failed_at_the_top_with_links(app, login_as,
     summary = body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
     assert f'href="#value_{indicator}"' in summary
     assert body.index('class="error-summary"') < body.index('id="values"')
+
+
+def test_the_exception_report_of_a_closed_quarter_is_text(app, login_as, world):
+    from datetime import date
+
+    from tracker.models import ExceptionReport
+
+    with app.app_context():
+        db.session.add(
+            ExceptionReport(
+                subproject_id=world["a"],
+                quarter="2026-Q3",
+                cause="Docenten ziek",
+                consequence_time="Drie maanden",
+                consequence_result="Minder leerlingen",
+                consequence_money="Geen",
+                measure="Inhuur gastdocenten",
+                measure_owner="Schoolbestuur",
+                measure_due=date(2026, 12, 31),
+            )
+        )
+        db.session.commit()
+    archive_quarter(app, world["programme_id"], "2026-Q3")
+    body = login_as("lead").get(f"/subprojects/{world['a']}/quarter/2026-Q3").get_data(as_text=True)
+    report = body.split('id="exception"', 1)[1]
+    assert "Docenten ziek" in report and "Inhuur gastdocenten" in report and "31-12-2026" in report
+    assert 'name="cause"' not in report and 'name="measure_due"' not in report

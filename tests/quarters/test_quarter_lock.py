@@ -70,13 +70,18 @@ def test_an_achievement_date_in_a_closed_quarter_is_refused_beside_the_field(
     assert _milestone(app, title).achieved_on == milestone.achieved_on
 
 
-def test_other_fields_of_a_milestone_achieved_in_a_closed_quarter_can_change(
+def test_a_milestone_achieved_in_a_closed_quarter_takes_no_other_change_either(
     app, login_as, closed_q2
 ):
+    """The closed quarter's report holds the milestone as it was: its form is read only, and a
+    save from a page opened before the closing is refused with what was typed kept."""
     milestone = _milestone(app, "Leerlijn vastgesteld")
     data = _form(milestone, title="Leerlijn vastgesteld door het bestuur", evidence="Besluit")
-    assert login_as("lead").post(f"/milestones/{milestone.id}/edit", data=data).status_code == 302
-    assert _milestone(app, "Leerlijn vastgesteld door het bestuur").achieved_on == date(2026, 6, 10)
+    response = login_as("lead").post(f"/milestones/{milestone.id}/edit", data=data)
+    assert response.status_code == 400
+    body = _text(response)
+    assert REFUSAL in body and 'value="Leerlijn vastgesteld door het bestuur"' in body
+    assert _milestone(app, "Leerlijn vastgesteld").achieved_on == date(2026, 6, 10)
 
 
 def test_deleting_a_milestone_achieved_in_a_closed_quarter_is_refused(app, login_as, closed_q2):

@@ -186,3 +186,31 @@ def test_tolerances_out_of_range_or_stale_are_refused_and_kept(app, login_as, wo
     assert stale.status_code == 409 and 'value="7"' in stale.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Programme, world["programme_id"]).tolerance_slip_days == 0
+
+
+def test_the_agenda_and_the_report_read_one_query_of_exception_reports(app, login_as, world):
+    from sqlalchemy import event
+
+    from tracker.quarters import Quarter
+    from tracker.steering import queries
+
+    saved = login_as("lead").post(
+        f"/subprojects/{world['a']}/quarter/2026-Q4",
+        data=_form(app, world["a"], rag="amber", **REPORT),
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        statements = []
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            by_subproject = queries.exception_reports_by_subproject(
+                world["programme_id"], Quarter(2026, 4)
+            )
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+        report = queries.exception_reports(world["programme_id"], Quarter(2026, 4))
+    assert [s for s in statements if s.startswith("SELECT")] == statements[-1:]
+    assert by_subproject == {row["subproject_id"]: row for row in report.to_dict("records")}
+    assert by_subproject[world["a"]]["measure_due"] == date(2027, 1, 31)
+    assert by_subproject[world["a"]]["cause"] == "Docententekort"

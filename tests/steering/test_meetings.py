@@ -321,3 +321,31 @@ def test_meeting_pages_run_a_bounded_number_of_queries(app, login_as, world, ora
         db.session.commit()
     after = {page: count_queries(app, client, page) for page in pages}
     assert after == before, (before, after)
+
+
+def test_the_main_menu_leads_the_steering_group_to_the_meetings(app, login_as, world):
+    client = login_as("steering")
+    page = client.get(f"/programmes/{world['programme_id']}").get_data(as_text=True)
+    menu = page.split('<nav aria-label="Hoofdmenu">', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/meetings">Vergaderingen</a>' in menu
+    landing = client.get("/meetings")
+    assert landing.status_code == 302
+    assert landing.headers["Location"].endswith(f"/programmes/{world['programme_id']}/meetings")
+
+
+def test_a_lead_gets_no_meetings_in_the_menu(login_as, world):
+    client = login_as("lead")
+    page = client.get(f"/programmes/{world['programme_id']}").get_data(as_text=True)
+    assert 'href="/meetings"' not in page
+    assert client.get("/meetings").status_code == 403
+
+
+def test_the_dashboards_open_decisions_link_to_their_pages_for_readers(app, login_as, world):
+    decision_id = _decision(app, _meeting(app, world), subproject_id=world["a"])
+    link = f'<a href="/decisions/{decision_id}">Besluit 1 van 10-11-2026</a>'
+    assert link in login_as("steering").get("/dashboard").get_data(as_text=True)
+    # a lead may read only some decisions; the cached board may not depend on who they are
+    lead = app.test_client()
+    login(lead, world["users"]["lead"])
+    board = lead.get("/dashboard").get_data(as_text=True)
+    assert "Besluit 1 van 10-11-2026" in board and link not in board

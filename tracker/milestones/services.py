@@ -37,6 +37,8 @@ def save_milestone(
     elif planned != milestone.planned_date:
         move_planned_date(milestone, planned, data.get("reason") or "", user_id)
     for key in FIELDS:
+        if key not in data:  # shown as text: an approved update froze it
+            continue
         value = data[key]
         setattr(milestone, key, value.strip() if isinstance(value, str) else value)
     return milestone

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.milestones import queries as milestone_queries
 from tracker.milestones import services
 from tracker.milestones.forms import MilestoneForm
+from tracker.milestones.guard import guard_for
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import Action, Subproject
 
@@ -47,6 +48,7 @@ def milestone(milestone_id: int):
         row=row,
         subproject=milestone.subproject,
         can_edit=can_edit_subproject(current_user, milestone.subproject_id),
+        guard=guard_for(current_user, milestone, timeutil.today()),
     )
 
 
@@ -67,24 +69,43 @@ def edit_milestone(milestone_id: int):
 
 
 def _milestone_form(subproject: Subproject, milestone: Milestone | None, title: str):
+    guard = guard_for(current_user, milestone, timeutil.today())
     actions = db.session.scalars(
         select(Action).where(Action.subproject_id == subproject.id).order_by(Action.title)
     ).all()
     form = MilestoneForm(obj=milestone, actions=actions)
-    if milestone is None:
+    read_only = guard.closed is not None and not form.is_submitted()
+    if milestone is None or read_only:
         del form.reason
+    for name in () if read_only else guard.frozen:
+        if not _typed(name):
+            delattr(form, name)
+
+    def apply():
+        guard.check(milestone, form.data)
+        return services.save_milestone(milestone, subproject.id, form.data, current_user.id)
+
     return save_form(
         form,
         milestone,
         "milestones/form.html",
-        apply=lambda: services.save_milestone(milestone, subproject.id, form.data, current_user.id),
+        apply=apply,
         success=_("Milestone saved."),
         redirect_to=lambda: _back(subproject.id),
         title=title,
         subproject=subproject,
         milestone=milestone,
+        guard=guard,
+        read_only=read_only,
         cancel_url=_back(subproject.id),
     )
+
+
+def _typed(name: str) -> bool:
+    """Whether the posted page offered ``name`` as an input (it was opened before the update
+    was approved): then what was typed is checked and kept, not dropped. An unticked checkbox
+    is not posted, so the at-risk flag goes with the forecast date beside it."""
+    return name in request.form or (name == "at_risk" and "forecast_date" in request.form)
 
 
 @bp.route("/milestones/<int:milestone_id>/delete", methods=["GET", "POST"])
@@ -92,6 +113,7 @@ def _milestone_form(subproject: Subproject, milestone: Milestone | None, title: 
 def delete_milestone(milestone_id: int):
     milestone = db.get_or_404(Milestone, milestone_id)
     require_subproject_editor(milestone.subproject_id)
+    guard_for(current_user, milestone, timeutil.today()).refuse_delete(milestone)
     return delete_record(
         milestone,
         what=milestone.title,

@@ -21,6 +21,7 @@ from tracker.extensions import db
 from tracker.indicators import queries as indicator_queries
 from tracker.labels import status_of
 from tracker.milestones import queries as milestone_queries
+from tracker.milestones.guard import closed_milestone_ids
 from tracker.projects import quarter as quarter_service
 from tracker.projects import queries as project_queries
 from tracker.projects import services
@@ -123,17 +124,23 @@ def subproject(subproject_id: int):
         abort(404)
     as_of = timeutil.today()
     quarter = Quarter.of(as_of)
-    milestones = milestone_queries.milestones(subproject.programme_id, as_of, [subproject.id])
+    milestones = milestone_queries.milestones(
+        subproject.programme_id, as_of, [subproject.id]
+    ).to_dict("records")
     indicators = indicator_queries.indicators(subproject.programme_id, quarter, [subproject.id])
+    can_edit = can_edit_subproject(current_user, subproject.id)
     return render_template(
         "projects/subproject.html",
         subproject=subproject,
-        milestones=milestones.to_dict("records"),
+        milestones=milestones,
+        closed_milestones=closed_milestone_ids(subproject.programme_id, milestones)
+        if can_edit
+        else set(),
         indicators=indicators.to_dict("records"),
         stale=indicator_queries.stale_indicators([subproject.id], as_of),
         as_of=as_of,
         quarter=quarter,
-        can_edit=can_edit_subproject(current_user, subproject.id),
+        can_edit=can_edit,
         can_manage=can_manage_programme(current_user),
         can_read_decisions=steering_access.reads_everything(current_user)
         or subproject.id in steering_access.led_ids(current_user),

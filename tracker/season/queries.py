@@ -90,6 +90,17 @@ def state(subproject_id: int, quarter: Quarter) -> SubmissionState:
     return rules.state_of(code)
 
 
+def approved_quarters(subproject_id: int) -> set[Quarter]:
+    """The quarters whose update of the subproject the programme manager has approved."""
+    codes = db.session.scalars(
+        select(Submission.quarter).where(
+            Submission.subproject_id == subproject_id,
+            Submission.state == SubmissionState.APPROVED.value,
+        )
+    )
+    return {Quarter.parse(code) for code in codes}
+
+
 def _rows(query, quarter_of, terms: dict[int, Terms], today: date) -> list[SeasonRow]:
     rows = []
     for row in db.session.execute(query):

@@ -226,23 +226,15 @@ def approval_decisions(programme_id: int, held_after: date, held_until: date) ->
     return [dict(zip(columns, row, strict=True)) for row in db.session.execute(query)]
 
 
-EXCEPTION_COLUMNS = [
-    "subproject_id",
-    "cause",
-    "consequence_time",
-    "consequence_result",
-    "consequence_money",
-    "measure",
-    "measure_owner",
-    "measure_due",
-]
+EXCEPTION_COLUMNS = ["subproject_id", *rules.REQUIRED_FIELDS]
 
 
 def exception_reports(
     programme_id: int, quarter: Quarter, subproject_ids: list[int] | None = None
 ) -> pd.DataFrame:
     """The exception reports of ``quarter``: cause, consequences and corrective measure per
-    subproject, for the quarterly report's summary. One query."""
+    subproject, for the quarterly report's summary and (through
+    :func:`exception_reports_by_subproject`) the agenda, so the two cannot disagree. One query."""
     query = (
         select(*(getattr(ExceptionReport, name) for name in EXCEPTION_COLUMNS))
         .join(Subproject, Subproject.id == ExceptionReport.subproject_id)
@@ -255,14 +247,10 @@ def exception_reports(
 
 
 def exception_reports_by_subproject(programme_id: int, quarter: Quarter) -> dict[int, dict]:
-    """The exception reports of ``quarter`` per subproject, every field (the agenda's draft)."""
-    fields = ("subproject_id", *rules.REQUIRED_FIELDS)
-    rows = db.session.execute(
-        select(*(getattr(ExceptionReport, name) for name in fields))
-        .join(Subproject, Subproject.id == ExceptionReport.subproject_id)
-        .where(Subproject.programme_id == programme_id, ExceptionReport.quarter == str(quarter))
-    ).all()
-    return {row[0]: dict(zip(fields, row, strict=True)) for row in rows}
+    """The reports of :func:`exception_reports` keyed by subproject, every field (the agenda's
+    draft looks a subproject's report up)."""
+    rows = tables.records(exception_reports(programme_id, quarter))
+    return {row["subproject_id"]: row for row in rows}
 
 
 def requests_up_to(programme_id: int, quarter: Quarter) -> list[dict]:

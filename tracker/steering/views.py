@@ -1,18 +1,42 @@
-"""Pages of the steering group's cycle: the programme's tolerances."""
+"""Pages of the steering group's cycle: the programme's tolerances, and the way in from the
+main menu."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, has_request_context, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from tracker.auth.permissions import require_programme_manager
 from tracker.extensions import db
+from tracker.projects import queries as project_queries
 from tracker.projects.models import Programme
-from tracker.steering import services
+from tracker.steering import access, services
 from tracker.steering.forms import ToleranceForm
 
 bp = Blueprint("steering", __name__)
+
+
+@bp.app_context_processor
+def decision_access() -> dict:
+    """Whether the viewer reads the whole decision log and the meetings, for the main menu and
+    for links to decisions. It depends on the role alone, so a cached part of a page (keyed on
+    the role, :mod:`tracker.reports.fragments`) may use it. A mail or a report made by a job
+    has no viewer."""
+    if not has_request_context():
+        return {"reads_decision_log": False}
+    return {"reads_decision_log": access.reads_everything(current_user)}
+
+
+@bp.route("/meetings")
+@login_required
+def meetings_home():
+    """The main menu's way to the meetings: those of the first programme, as for the reports."""
+    access.require_reader()
+    programme = project_queries.first_programme()
+    if programme is None:
+        return redirect(url_for("projects.overview"))
+    return redirect(url_for("steering.meetings", programme_id=programme.id))
 
 
 @bp.route("/programmes/<int:programme_id>/tolerances", methods=["GET", "POST"])
