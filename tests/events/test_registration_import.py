@@ -11,6 +11,7 @@ from datetime import date
 from conftest import archive_quarter, count_queries, login
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
+from test_event_pages import _counted_indicator
 
 from tracker.events.registration_list import HEADERS
 from tracker.extensions import db
@@ -18,7 +19,6 @@ from tracker.models import (
     AuditEntry,
     Contact,
     Event,
-    Indicator,
     Measurement,
     Municipality,
     Organisation,
@@ -61,25 +61,6 @@ def _event(app, world, held_on=date(2026, 11, 12)) -> int:
         db.session.add(event)
         db.session.commit()
         return event.id
-
-
-def _counted_indicator(app, world) -> int:
-    with app.app_context():
-        indicator = Indicator(
-            programme_id=world["programme_id"],
-            subproject_id=world["a"],
-            name="Bedrijven bereikt",
-            unit="bedrijven",
-            baseline_value=0,
-            baseline_date=date(2026, 1, 1),
-            target_value=50,
-            target_date=date(2027, 12, 31),
-            rollup="sum",
-            counted_from="companies_attending",
-        )
-        db.session.add(indicator)
-        db.session.commit()
-        return indicator.id
 
 
 def _upload(client, event_id, content: bytes, name="aanmeldingen.xlsx"):
@@ -344,3 +325,30 @@ def test_the_preview_runs_a_bounded_number_of_queries(app, world, login_as):
             db.session.add(Registration(event_id=event_id, organisation_id=organisation.id))
         db.session.commit()
     assert count_queries(app, client, f"/events/{event_id}") == small
+
+
+def test_arbitrary_files_never_give_a_500_nor_change_anything(app, world, login_as):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    event_id = _event(app, world)
+    client = login_as("manager")
+    header = ";".join(HEADERS)
+    texts = st.text(max_size=400).map(lambda t: f"\ufeff{header}\r\n{t}".encode())
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        content=st.one_of(st.binary(max_size=400), texts),
+        name=st.sampled_from(["lijst.csv", "lijst.xlsx", "lijst.txt"]),
+    )
+    def run(content, name):
+        response = _upload(client, event_id, content, name)
+        assert response.status_code in (200, 400), response.status_code
+        assert _count(app, Registration) == 0
+
+    run()

@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tracker.indicators.excel import MAX_ROWS, UploadRefused, check_container, check_size
-from tracker.labels import ORGANISATION_KIND_LABELS, ORGANISATION_SECTOR_LABELS
-from tracker.setup.workbook import add_list_validation, list_sheet_of
+from tracker.labels import ORGANISATION_SECTOR_LABELS
+from tracker.setup.workbook import add_list_validation, list_sheet_of, vocabularies
 from tracker.spreadsheets import neutralise
 
 SHEET = "Aanmeldingen"
@@ -34,14 +34,17 @@ YES_NO_COLUMNS = ("Aanwezig", "Belangstelling vervolg")
 
 
 def dutch_vocabularies(municipality_names: list[str]) -> dict[str, dict[str, str]]:
-    """The lists a cell may take a value from: stored code -> its Dutch label."""
+    """The lists a cell may take a value from: stored code -> its Dutch label (the plan
+    workbook's, and the sectors)."""
+    lists = vocabularies(municipality_names)
     with force_locale("nl"):
-        return {
-            "gemeenten": {name: name for name in municipality_names},
-            "soorten": {k: str(v) for k, v in ORGANISATION_KIND_LABELS.items()},
-            "sectoren": {k: str(v) for k, v in ORGANISATION_SECTOR_LABELS.items()},
-            "ja/nee": {"ja": "ja", "nee": "nee"},
-        }
+        sectors = {k: str(v) for k, v in ORGANISATION_SECTOR_LABELS.items()}
+    return {
+        "gemeenten": lists["gemeenten"],
+        "soorten": lists["soorten"],
+        "sectoren": sectors,
+        "ja/nee": {"ja": "ja", "nee": "nee"},
+    }
 
 
 def build_template(event_title: str, held_on: date, municipality_names: list[str]) -> bytes:
