@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from tracker.events.registration_list import EXAMPLE_MARK, HEADERS
 from tracker.indicators.excel import MAX_ROWS, UploadRefused, check_container, check_size
 from tracker.labels import ORGANISATION_SECTOR_LABELS
 from tracker.setup.workbook import add_list_validation, list_sheet_of, vocabularies
@@ -48,8 +49,6 @@ def dutch_vocabularies(municipality_names: list[str]) -> dict[str, dict[str, str
 
 
 def build_template(event_title: str, held_on: date, municipality_names: list[str]) -> bytes:
-    from tracker.events.registration_list import EXAMPLE_MARK, HEADERS
-
     lists = dutch_vocabularies(municipality_names)
     workbook = Workbook()
     sheet = workbook.active

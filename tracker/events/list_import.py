@@ -32,8 +32,10 @@ def apply(event: Event, plan: rules.Plan, user) -> None:
     ensure_event_open(event)
     registrations = {r.organisation_id: r for r in event.registrations}
     rows = {item.row: item for item in plan.items}
+    known = _by_id(Organisation, {c.organisation_id for c in plan.changes})
+    contacts_by_id = _by_id(Contact, {i for c in plan.changes for i in c.existing_people})
     for change in plan.changes:
-        organisation = _organisation(change, plan)
+        organisation = known.get(change.organisation_id) or _new_organisation(change, plan)
         registration = registrations.get(organisation.id)
         if registration is None:
             registration = Registration(organisation_id=organisation.id)
@@ -43,17 +45,21 @@ def apply(event: Event, plan: rules.Plan, user) -> None:
         if change.follow_up is not None:
             registration.wants_follow_up = change.follow_up
         contacts = [_new_contact(rows[row], organisation, event, user) for row in change.new_people]
-        contacts += db.session.scalars(
-            select(Contact).where(Contact.id.in_(change.existing_people))
-        ).all()
+        contacts += [contacts_by_id[i] for i in change.existing_people]
         _add_people(registration, contacts)
     db.session.flush()
     recount(event.programme_id, [event.held_on])
 
 
-def _organisation(change: rules.Change, plan: rules.Plan) -> Organisation:
-    if change.organisation_id is not None:
-        return db.session.get(Organisation, change.organisation_id)
+def _by_id(model, ids: set) -> dict:
+    """The records of ``ids`` in one query (an import of many rows stays a few queries)."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {r.id: r for r in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def _new_organisation(change: rules.Change, plan: rules.Plan) -> Organisation:
     organisation = stakeholders.save_organisation(
         None, rules.new_organisation_values(plan.items, change.group)
     )
