@@ -426,6 +426,35 @@ STAKEHOLDER_FORMS = [
     ),
 ]
 
+PEOPLE_FIELDS = {
+    **CONTACT_FIELDS,
+    "contact_ids": ID,
+    "version": _version_or("Registration", "registration"),
+}
+EVENT_FORMS = [
+    FormCase(
+        "registration-people-as-manager",
+        lambda w: f"/registrations/{w['registration']}/people",
+        "manager",
+        PEOPLE_FIELDS,
+        valid=lambda w: {
+            "version": _version("Registration", "registration"),
+            "name": "Kees <b>Bakker</b>",
+            "email": "kees@example.org",
+            "purpose": "Aanmelding <script>",
+        },
+        shown_on=lambda w: [f"/events/{w['event']}"],
+        must_accept=True,
+    ),
+    FormCase(
+        "registration-people-as-lead",
+        lambda w: f"/registrations/{w['registration']}/people",
+        "lead",
+        PEOPLE_FIELDS,
+        always_refused=True,
+    ),
+]
+
 MEETING_FIELDS = {
     "held_on": DATE,
     "quarter": QUARTER,
@@ -779,6 +808,7 @@ FORMS = [
     *SETUP_FORMS,
     *STAKEHOLDER_FORMS,
     *STEERING_FORMS,
+    *EVENT_FORMS,
 ]
 
 # Pages whose path ids and query parameters are fuzzed: (path with {} for an id, role, the
@@ -823,12 +853,14 @@ def _world_ids(app, world) -> dict:
     from tracker.models import (
         Action,
         Decision,
+        Event,
         Indicator,
         Measurement,
         Meeting,
         Milestone,
         Municipality,
         Organisation,
+        Registration,
         SubprojectOrganisation,
         User,
     )
@@ -859,9 +891,18 @@ def _world_ids(app, world) -> dict:
             programme_id=world["programme_id"], held_on=date(2026, 11, 10), title="Stuurgroep"
         )
         decision = Decision(meeting=meeting, number=1, text="Besluit")
-        db.session.add_all([meeting, decision])
+        event = Event(
+            programme_id=world["programme_id"],
+            subproject_id=world["a"],
+            kind="meeting",
+            title="Techniekcafé",
+            held_on=date(2026, 11, 12),
+        )
+        registration = Registration(event=event, organisation_id=w["school"])
+        db.session.add_all([meeting, decision, event, registration])
         db.session.commit()
         w["meeting"], w["decision"] = meeting.id, decision.id
+        w["event"], w["registration"] = event.id, registration.id
         for role in ("admin", "steering", "lead"):
             w[f"{role}_id"] = one(select(User.id).where(User.email == world["users"][role]))
         db.session.remove()

@@ -58,6 +58,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.audit.views import bp as audit_bp
     from tracker.auth import account_views  # its routes join the auth blueprint
     from tracker.auth.views import bp as auth_bp
+    from tracker.events import list_views  # noqa: F401  (its routes join the events blueprint)
     from tracker.events.views import bp as events_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.milestones.views import bp as milestones_bp

@@ -5,6 +5,7 @@ from tracker.auth.models import LoginThrottle, RecoveryCode, User, subproject_le
 from tracker.events.models import (
     Event,
     PupilsReached,
+    RegisteredPerson,
     Registration,
     Workshop,
     event_actions,
@@ -57,6 +58,7 @@ __all__ = [
     "LoginThrottle",
     "Programme",
     "PupilsReached",
+    "RegisteredPerson",
     "QuarterClosing",
     "QuarterlyUpdate",
     "RecoveryCode",

@@ -171,6 +171,13 @@ EXPECTED = {
     ("events.new_pupils", "POST"): EDITORS,
     ("events.delete_pupils", "GET"): EDITORS,
     ("events.delete_pupils", "POST"): EDITORS,
+    ("events.registration_template", "GET"): EDITORS,
+    ("events.import_registrations", "GET"): EDITORS,
+    ("events.import_registrations", "POST"): EDITORS,
+    ("events.apply_registrations", "POST"): EDITORS,
+    # the people of a registration are contact persons: personal data
+    ("events.registration_people", "GET"): MANAGERS,
+    ("events.registration_people", "POST"): MANAGERS,
     ("attendance_list.attendance_list", "GET"): EVERYONE,
     ("audit.search", "GET"): MANAGERS,
     ("audit.subproject_history", "GET"): EVERYONE,

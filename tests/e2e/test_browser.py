@@ -74,6 +74,7 @@ def live_server(tmp_path_factory):
         Municipality,
         Organisation,
         Programme,
+        Registration,
         Subproject,
         User,
     )
@@ -117,6 +118,7 @@ def live_server(tmp_path_factory):
         )
         ids["contact"] = db.session.scalar(select(Contact.id).order_by(Contact.id))
         ids["event"] = db.session.scalar(select(Event.id).order_by(Event.id))
+        ids["registration"] = db.session.scalar(select(Registration.id).order_by(Registration.id))
         ids["lelystad"] = db.session.scalar(
             select(Municipality.id).where(Municipality.name == "Lelystad")
         )
@@ -324,6 +326,18 @@ PAGES = [
     ("event", "steering", lambda ids: f"/events/{ids['event']}", 200),
     ("attendance", "manager", lambda ids: f"/events/{ids['event']}/attendance", 200),
     ("reach", "steering", lambda ids: f"/programmes/{ids['programme']}/events/reach", 200),
+    (
+        "registration list",
+        "manager",
+        lambda ids: f"/events/{ids['event']}/registrations/import",
+        200,
+    ),
+    (
+        "registration people",
+        "manager",
+        lambda ids: f"/registrations/{ids['registration']}/people",
+        200,
+    ),
     ("overview", "steering", lambda ids: f"/programmes/{ids['programme']}", 200),
     ("subproject", "steering", lambda ids: f"/subprojects/{ids['Almere']}", 200),
     (

@@ -1,15 +1,45 @@
-"""The events journey in a real browser: a lead creates an event with two workshops, registers
-organisations and marks their attendance; the subproject's "Bedrijven bereikt" indicator shows
-the counted value of the quarter with its event, and the quarterly report lists the event."""
+"""The events journey in a real browser: a lead creates an event with two workshops, imports a
+registration list (an xlsx file), marks attendance; the subproject's "Bedrijven bereikt"
+indicator shows the counted value of the quarter with its event, and the quarterly report lists
+the event."""
 
 from __future__ import annotations
 
+from openpyxl import Workbook
 from sqlalchemy import select
 from test_browser import browser, browser_page, live_server, log_in  # noqa: F401 (fixtures)
 
 from tracker.quarters import Quarter
 
 COMPANIES = ("Hightech assemblagebedrijf Almere", "Softwarebedrijf Almere Haven")
+NEW_COMPANY = "Installatiebedrijf De Nieuwe Haven"
+
+
+def _registration_list(folder) -> str:
+    """The list as a lead gets it back from a registration form: two companies of the register
+    (one in other capitals and spaces), and one that is new to it."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Aanmeldingen"
+    sheet.append(
+        [
+            "Organisatie",
+            "Gemeente",
+            "Soort",
+            "Sector",
+            "Contactpersoon",
+            "Functie",
+            "E-mail",
+            "Aanwezig",
+            "Belangstelling vervolg",
+        ]
+    )
+    sheet.append([COMPANIES[0], "Almere", None, None, None, None, None, None, None])
+    sheet.append([f"  {COMPANIES[1].upper()} ", "almere", None, None, None, None, None, None, None])
+    sheet.append([NEW_COMPANY, "Almere", "Bedrijf", "Bouw en installatie"] + [None] * 5)
+    path = folder / "aanmeldingen.xlsx"
+    workbook.save(path)
+    return str(path)
 
 
 def _ids(live_server, names) -> dict[str, int]:  # noqa: F811
@@ -24,7 +54,11 @@ def _ids(live_server, names) -> dict[str, int]:  # noqa: F811
     return dict(rows)
 
 
-def test_lead_runs_an_event_and_the_indicator_counts_it(browser_page, live_server):  # noqa: F811
+def test_lead_runs_an_event_and_the_indicator_counts_it(
+    browser_page,  # noqa: F811
+    live_server,  # noqa: F811
+    tmp_path,
+):
     page = browser_page
     subproject = live_server.ids["lead_subproject"]
     companies = _ids(live_server, COMPANIES)
@@ -52,11 +86,20 @@ def test_lead_runs_an_event_and_the_indicator_counts_it(browser_page, live_serve
     workshops = page.inner_text("#workshops")
     assert "Samen opleiden" in workshops and "Automatisering in de assemblage" in workshops
 
-    # 3. register two companies; registering one again is refused by name
-    page.click("a:has-text('Organisaties aanmelden')")
-    page.select_option("#organisation_ids", [str(i) for i in companies.values()])
+    # 3. import the registration list: a preview of every row, then applied
+    page.click("a:has-text('Aanmeldingslijst inlezen')")
+    page.set_input_files("#file", _registration_list(tmp_path))
     page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/registrations/new" not in url)
+    rows = page.inner_text("#list-rows")
+    assert rows.count("organisatie uit het register") == 2
+    assert "nieuwe organisatie in het register" in rows and NEW_COMPANY in rows
+    page.click("button:has-text('Deze lijst inlezen')")
+    page.wait_for_url(lambda url: "/registrations/import" not in url)
+    assert "De aanmeldingslijst is ingelezen: 3 organisaties" in page.inner_text(".flashes")
+    registrations = page.inner_text("#registrations")
+    assert all(name in registrations for name in (*COMPANIES, NEW_COMPANY))
+
+    # the same organisation registered again by hand is refused by name
     page.goto(f"{event_url}/registrations/new")
     page.select_option("#organisation_ids", [str(companies[COMPANIES[0]])])
     page.click("main form button[type=submit]")

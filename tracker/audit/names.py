@@ -48,6 +48,8 @@ REFERENCES = {
     "follows_id": "Event",
     "organiser_id": "Organisation",
     "school_id": "Organisation",
+    "registration_id": "Registration",
+    "contact_id": "Contact",
 }
 
 
@@ -248,6 +250,19 @@ def _of_event(model, label) -> Callable[[set[int]], dict[int, Name]]:
     return look_up
 
 
+def _registered_people(ids: set[int]) -> dict[int, Name]:
+    """A person on a registration, by the contact's name (personal data: the history pages
+    that show it are the programme manager's and the admin's), linked to the event."""
+    person = models.RegisteredPerson
+    rows = _rows(
+        select(person.id, models.Contact.name, models.Registration.event_id)
+        .join(models.Contact, models.Contact.id == person.contact_id)
+        .join(models.Registration, models.Registration.id == person.registration_id)
+        .where(person.id.in_(ids))
+    )
+    return {i: Name(n, url_for("events.event", event_id=e)) for i, n, e in rows}
+
+
 LOOK_UPS: dict[str, Callable[[set[int]], dict[int, Name]]] = {
     "User": _simple(models.User, models.User.name),
     "Organisation": _organisations,
@@ -270,6 +285,7 @@ LOOK_UPS: dict[str, Callable[[set[int]], dict[int, Name]]] = {
     "Workshop": _of_event(models.Workshop, models.Workshop.topic),
     "Registration": _of_event(models.Registration, models.Organisation.name),
     "PupilsReached": _of_event(models.PupilsReached, models.Organisation.name),
+    "RegisteredPerson": _registered_people,
 }
 
 

@@ -69,6 +69,7 @@ def _audited_classes():
         models.Event,
         models.Workshop,
         models.Registration,
+        models.RegisteredPerson,
         models.PupilsReached,
         models.Subproject,
         models.Programme,

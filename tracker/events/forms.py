@@ -1,6 +1,8 @@
 """Forms of the events: the event itself, a workshop, registering organisations and pupils.
 The attendance form is built per event (one pair of ticks per registration), see views."""
 
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -14,6 +16,7 @@ from tracker.editing import VersionedForm
 from tracker.fields import ChoiceField, DutchDateField, IdsField
 from tracker.i18n import lazy_gettext as _l
 from tracker.labels import EDUCATION_LEVEL_LABELS, EVENT_KIND_LABELS
+from tracker.stakeholders.forms import ContactForm
 
 
 def _optional_id(value):
@@ -139,3 +142,57 @@ class PupilsForm(VersionedForm):
     def __init__(self, *args, schools=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.school_id.choices = [("", "–")] + [(o.id, _organisation_label(o)) for o in schools]
+
+
+class RegistrationListForm(FlaskForm):
+    file = FileField(
+        _l("Registration list (.xlsx or .csv)"),
+        validators=[FileRequired(_l("Choose the filled-in registration list."))],
+    )
+    submit = SubmitField(_l("Check the file"))
+
+
+class PeopleForm(VersionedForm):
+    """The people of one registration: contact persons of its organisation, and optionally a
+    new one with the same AVG rules as the register's contact form (a purpose is required)."""
+
+    contact_ids = IdsField(
+        _l("Contact persons who come"),
+        description=_l("Of this organisation; hold Ctrl (Cmd on a Mac) to choose several."),
+    )
+    name = StringField(
+        _l("New contact person (optional)"),
+        description=_l("Leave empty if everyone who comes is chosen above."),
+        validators=[_at_most(200)],
+    )
+    function = StringField(_l("Function"), validators=[_at_most(200)])
+    email = StringField(_l("Email address"), validators=[_at_most(254)])
+    phone = StringField(_l("Phone"), validators=[_at_most(40)])
+    purpose = TextAreaField(
+        _l("Purpose of processing"),
+        description=_l("Why the programme keeps this person's details; needed for a new person."),
+        validators=[_at_most(1000)],
+    )
+    submit = SubmitField(_l("Save"))
+
+    validate_email = ContactForm.validate_email
+    validate_phone = ContactForm.validate_phone
+
+    def __init__(self, *args, contacts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact_ids.choices = [
+            (c.id, f"{c.name} ({c.function})" if c.function else c.name) for c in contacts
+        ]
+
+    def validate_purpose(self, field):
+        field.data = (field.data or "").strip()
+        if (self.name.data or "").strip() and not field.data:
+            raise ValidationError(
+                _l("Fill in why these details are kept: the AVG asks for a purpose.")
+            )
+
+    def new_person(self) -> dict | None:
+        if not (self.name.data or "").strip():
+            return None
+        keys = ("name", "function", "email", "phone", "purpose")
+        return {key: (self[key].data or "").strip() for key in keys}

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.extensions import db
 from tracker.milestones.models import Milestone
 from tracker.projects.models import Action, Municipality, Organisation, Programme, Subproject
+from tracker.stakeholders.models import Contact
 
 EVENT_KINDS = (
     "meeting",
@@ -135,6 +136,31 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     organisation: Mapped[Organisation] = relationship()
+    people: Mapped[list[RegisteredPerson]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="RegisteredPerson.id"
+    )
+
+
+class RegisteredPerson(db.Model):
+    """A contact person of the registered organisation who comes to the event. Personal data
+    by way of the contact: only those who may see contact persons see it; erasing the contact
+    removes it (tracker/stakeholders/privacy.py)."""
+
+    __tablename__ = "registered_person"
+    __table_args__ = (UniqueConstraint("registration_id", "contact_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    registration: Mapped[Registration] = relationship(back_populates="people")
+    contact: Mapped[Contact] = relationship()
 
 
 class PupilsReached(db.Model):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import tables
 from tracker.events.counting import Attendance, Pupils, count
-from tracker.events.models import Event, PupilsReached, Registration, Workshop
+from tracker.events.models import Event, PupilsReached, RegisteredPerson, Registration, Workshop
 from tracker.extensions import db
 from tracker.projects.models import Organisation
 from tracker.quarters import Quarter
@@ -136,6 +136,9 @@ def event_page(event_id: int) -> Event | None:
             selectinload(Event.registrations)
             .joinedload(Registration.organisation)
             .joinedload(Organisation.municipality),
+            selectinload(Event.registrations)
+            .selectinload(Registration.people)
+            .joinedload(RegisteredPerson.contact),
             selectinload(Event.pupils).joinedload(PupilsReached.school),
             selectinload(Event.actions),
             selectinload(Event.milestones),
@@ -260,3 +263,72 @@ def reach_rows(programme_id: int) -> tuple[list, list[tuple[int, date]]]:
         )
     ]
     return members, attended
+
+
+def list_context(event: Event, may_record_people: bool):
+    """What importing a registration list is matched against: the register's organisations,
+    their contact persons (only for those who may see them) and the event's registrations with
+    their people. Four queries, whatever the size."""
+    from tracker.events import registration_list as rules
+    from tracker.quarters.lock import is_closed
+    from tracker.stakeholders.models import Contact
+
+    organisations = tuple(
+        rules.KnownOrganisation(i, name, municipality_id, archived_at is not None)
+        for i, name, municipality_id, archived_at in db.session.execute(
+            select(
+                Organisation.id,
+                Organisation.name,
+                Organisation.municipality_id,
+                Organisation.archived_at,
+            )
+        )
+    )
+    contacts = ()
+    if may_record_people:
+        contacts = tuple(
+            rules.KnownContact(*row)
+            for row in db.session.execute(
+                select(Contact.id, Contact.organisation_id, Contact.name, Contact.email).order_by(
+                    Contact.id
+                )
+            )
+        )
+    people: dict[int, set[int]] = {}
+    for registration_id, contact_id in db.session.execute(
+        select(RegisteredPerson.registration_id, RegisteredPerson.contact_id)
+        .join(Registration, Registration.id == RegisteredPerson.registration_id)
+        .where(Registration.event_id == event.id)
+    ):
+        people.setdefault(registration_id, set()).add(contact_id)
+    registrations = tuple(
+        rules.KnownRegistration(
+            organisation_id, attended, wants_follow_up, frozenset(people.get(i, ()))
+        )
+        for i, organisation_id, attended, wants_follow_up in db.session.execute(
+            select(
+                Registration.id,
+                Registration.organisation_id,
+                Registration.attended,
+                Registration.wants_follow_up,
+            ).where(Registration.event_id == event.id)
+        )
+    )
+    return rules.Context(
+        organisations=organisations,
+        contacts=contacts,
+        registrations=registrations,
+        quarter_closed=is_closed(event.programme_id, str(Quarter.of(event.held_on))),
+        may_record_people=may_record_people,
+    )
+
+
+def registrations_state(event: Event) -> str:
+    """The event's version and its registrations' versions: what a preview was made against
+    (one query). Adding a person to a registration moves the registration's version too."""
+    rows = db.session.execute(
+        select(Registration.id, Registration.version)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.id)
+    )
+    return ";".join([f"e{event.version}"] + [f"{i}:{v}" for i, v in rows])

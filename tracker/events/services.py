@@ -55,7 +55,7 @@ def _chosen(model, ids):
     return list(db.session.scalars(select(model).where(model.id.in_(ids))))
 
 
-def _ensure_open(event: Event) -> None:
+def ensure_event_open(event: Event) -> None:
     ensure_quarter_open(event.programme_id, Quarter.of(event.held_on), field="held_on")
 
 
@@ -70,7 +70,7 @@ def save_workshop(workshop: Workshop | None, event: Event, data) -> Workshop:
 
 def register(event: Event, organisation_ids: list[int], wants_follow_up: bool = False) -> int:
     """Register organisations for ``event``; one already registered is refused by name."""
-    _ensure_open(event)
+    ensure_event_open(event)
     registered = {r.organisation_id: r for r in event.registrations}
     twice = [registered[i].organisation.name for i in organisation_ids if i in registered]
     if twice:
@@ -93,7 +93,7 @@ def register(event: Event, organisation_ids: list[int], wants_follow_up: bool = 
 
 def unregister(registration: Registration) -> None:
     event = registration.event
-    _ensure_open(event)
+    ensure_event_open(event)
     event.registrations.remove(registration)
     db.session.delete(registration)
     db.session.flush()
@@ -103,7 +103,7 @@ def unregister(registration: Registration) -> None:
 def mark_attendance(event: Event, attended: set[int], follow_up: set[int]) -> None:
     """Set, for every registration of ``event``, whether it came and whether it wants a
     follow-up, from the one attendance form."""
-    _ensure_open(event)
+    ensure_event_open(event)
     for registration in event.registrations:
         registration.attended = registration.id in attended
         registration.wants_follow_up = registration.id in follow_up
@@ -112,7 +112,7 @@ def mark_attendance(event: Event, attended: set[int], follow_up: set[int]) -> No
 
 
 def add_pupils(event: Event, school_id: int, level: str, number: int) -> None:
-    _ensure_open(event)
+    ensure_event_open(event)
     if any(p.school_id == school_id and p.level == level for p in event.pupils):
         raise Invalid(
             "school_id",
@@ -125,7 +125,7 @@ def add_pupils(event: Event, school_id: int, level: str, number: int) -> None:
 
 def remove_pupils(row: PupilsReached) -> None:
     event = row.event
-    _ensure_open(event)
+    ensure_event_open(event)
     event.pupils.remove(row)
     db.session.delete(row)
     db.session.flush()

@@ -113,6 +113,7 @@ def event(event_id: int):
         event=event,
         registrations=sorted(event.registrations, key=lambda r: r.organisation.name.lower()),
         can_edit=can_edit_event(current_user, event),
+        show_people=can_manage_programme(current_user),
     )
 
 

@@ -91,10 +91,17 @@ def build_template(subproject_code: str, quarter: Quarter, rows: list[dict]) -> 
     return buffer.getvalue()
 
 
-def check_container(data: bytes, filename: str) -> None:
-    """Refuse what is not a plausible, safely sized xlsx, before any XML is parsed."""
+def check_size(data: bytes) -> None:
+    """The size limit of every upload (xlsx or CSV), and an empty file."""
     if len(data) > MAX_BYTES:
         raise UploadRefused(_("The file is larger than 5 MB."))
+    if not data.strip():
+        raise UploadRefused(_("The file is empty."))
+
+
+def check_container(data: bytes, filename: str) -> None:
+    """Refuse what is not a plausible, safely sized xlsx, before any XML is parsed."""
+    check_size(data)
     if not filename.lower().endswith(".xlsx") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise UploadRefused(_("This is not an Excel file (.xlsx). Use the downloaded template."))
     try:

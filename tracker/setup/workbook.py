@@ -230,7 +230,7 @@ def build_template(municipality_names: list[str]) -> bytes:
     lists = vocabularies(municipality_names)
     workbook = Workbook()
     workbook.remove(workbook.active)
-    list_sheet = _list_sheet(workbook, lists)
+    list_sheet = list_sheet_of(workbook, lists)
     for name, columns in SHEETS.items():
         sheet = workbook.create_sheet(name, index=len(workbook.sheetnames) - 1)
         sheet.append([c.header for c in columns])
@@ -248,7 +248,7 @@ def build_template(municipality_names: list[str]) -> bytes:
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = column.width
             if column.choices:
-                _add_list_validation(sheet, letter, list_sheet, lists, column.choices)
+                add_list_validation(sheet, letter, list_sheet, lists, column.choices)
         sheet.freeze_panes = "A2"
     help_sheet = workbook.create_sheet(HELP_SHEET, index=len(SHEETS))
     for line in HELP:
@@ -260,7 +260,7 @@ def build_template(municipality_names: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _list_sheet(workbook: Workbook, lists: dict[str, dict[str, str]]):
+def list_sheet_of(workbook: Workbook, lists: dict[str, dict[str, str]]):
     sheet = workbook.create_sheet(LISTS_SHEET)
     for index, (name, values) in enumerate(lists.items(), 1):
         sheet.cell(row=1, column=index, value=name)
@@ -270,7 +270,7 @@ def _list_sheet(workbook: Workbook, lists: dict[str, dict[str, str]]):
     return sheet
 
 
-def _add_list_validation(sheet, letter, list_sheet, lists, name: str) -> None:
+def add_list_validation(sheet, letter, list_sheet, lists, name: str) -> None:
     position = list(lists).index(name) + 1
     size = max(len(lists[name]), 1)
     column = get_column_letter(position)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tracker.audit.models import AuditEntry
 from tracker.audit.recorder import erase_values
+from tracker.events.models import Event, RegisteredPerson, Registration
 from tracker.extensions import db
 from tracker.projects.models import Organisation
 from tracker.spreadsheets import neutralise
@@ -37,9 +38,25 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def _registrations(contact: Contact) -> list[dict]:
+    """The events the person was registered for (tracker/events/), one query."""
+    rows = db.session.execute(
+        select(Event.title, Event.held_on, Registration.attended)
+        .join(Registration, Registration.event_id == Event.id)
+        .join(RegisteredPerson, RegisteredPerson.registration_id == Registration.id)
+        .where(RegisteredPerson.contact_id == contact.id)
+        .order_by(Event.held_on, Event.id)
+    )
+    return [
+        {"event": title, "held_on": held_on.isoformat(), "organisation_attended": attended}
+        for title, held_on, attended in rows
+    ]
+
+
 def held_about(contact: Contact) -> dict:
-    """Everything the tracker holds about the person: the contact record, who recorded it, and
-    every change of it in the audit trail (values included)."""
+    """Everything the tracker holds about the person: the contact record, who recorded it, the
+    events they were registered for, and every change of it in the audit trail (values
+    included)."""
     history = db.session.execute(
         select(AuditEntry.at, AuditEntry.action, AuditEntry.changes)
         .where(AuditEntry.entity == "Contact", AuditEntry.entity_id == contact.id)
@@ -52,6 +69,7 @@ def held_about(contact: Contact) -> dict:
             **{key: _text(getattr(contact, key)) for key in EXPORTED_FIELDS},
             "recorded_by": contact.recorded_by.name if contact.recorded_by else "",
         },
+        "registrations": _registrations(contact),
         "history": [
             {"at": _text(at), "action": action, "changes": changes or {}}
             for at, action, changes in history
@@ -77,6 +95,16 @@ def as_csv(held: dict) -> str:
     writer.writerow(["section", "at", "field", "before", "after"])
     for key, value in held["contact"].items():
         writer.writerow(["contact", "", key, "", neutralise(str(value))])
+    for registration in held["registrations"]:
+        writer.writerow(
+            [
+                "registration",
+                registration["held_on"],
+                "event",
+                "",
+                neutralise(registration["event"]),
+            ]
+        )
     for entry in held["history"]:
         for key, pair in entry["changes"].items():
             before, after = (
@@ -95,10 +123,16 @@ def as_csv(held: dict) -> str:
 
 
 def erase(contact: Contact) -> int:
-    """Delete the contact person and blank their personal data in every audit entry of them
-    (their own deletion entry included). Returns how many entries were blanked. The caller
-    commits: the erasure and the blanking are one transaction."""
+    """Delete the contact person, and with them their places on event registrations, and blank
+    their personal data in every audit entry of them (their own deletion entry included).
+    Returns how many entries were blanked. The caller commits: the erasure and the blanking
+    are one transaction."""
     contact_id = contact.id
+    for person in db.session.scalars(
+        select(RegisteredPerson).where(RegisteredPerson.contact_id == contact_id)
+    ):
+        person.registration.people.remove(person)
+        db.session.delete(person)
     db.session.delete(contact)
     return erase_values(db.session, "Contact", contact_id, PERSONAL_FIELDS)
 
