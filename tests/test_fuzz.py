@@ -418,6 +418,27 @@ STAKEHOLDER_FORMS = [
         must_accept=True,
     ),
     FormCase(
+        "merge-choice-as-manager",
+        lambda w: f"/organisations/{w['company']}/merge",
+        "manager",
+        {"keep_id": ID},
+        writes=False,
+        valid=lambda w: {"keep_id": str(w["school"])},
+    ),
+    FormCase(
+        "merge-confirm-as-manager",
+        lambda w: f"/organisations/{w['company']}/merge/{w['school']}",
+        "manager",
+        {"version": st.one_of(TEXT, ID)},
+    ),
+    FormCase(
+        "merge-confirm-as-lead",
+        lambda w: f"/organisations/{w['company']}/merge/{w['school']}",
+        "lead",
+        {"version": st.one_of(TEXT, ID)},
+        always_refused=True,
+    ),
+    FormCase(
         "new-contact-as-steering",
         lambda w: f"/organisations/{w['school']}/contacts/new",
         "steering",
@@ -855,13 +876,15 @@ def _world_ids(app, world) -> dict:
         w["link"] = one(select(SubprojectOrganisation.id))
         w["almere"] = one(select(Municipality.id).where(Municipality.name == "Almere"))
         w["school"] = one(select(Organisation.id).where(Organisation.name == "Vmbo Almere"))
+        company = Organisation(name="Lasbedrijf Almere", kind="company")
         meeting = Meeting(
             programme_id=world["programme_id"], held_on=date(2026, 11, 10), title="Stuurgroep"
         )
         decision = Decision(meeting=meeting, number=1, text="Besluit")
-        db.session.add_all([meeting, decision])
+        db.session.add_all([meeting, decision, company])
         db.session.commit()
         w["meeting"], w["decision"] = meeting.id, decision.id
+        w["company"] = company.id
         for role in ("admin", "steering", "lead"):
             w[f"{role}_id"] = one(select(User.id).where(User.email == world["users"][role]))
         db.session.remove()

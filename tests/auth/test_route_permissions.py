@@ -143,6 +143,10 @@ EXPECTED = {
     ("stakeholders.export_contact", "GET"): MANAGERS,
     ("stakeholders.erase_contact", "GET"): MANAGERS,
     ("stakeholders.erase_contact", "POST"): MANAGERS,
+    ("stakeholders.merge", "GET"): MANAGERS,
+    ("stakeholders.merge", "POST"): MANAGERS,
+    ("stakeholders.confirm_merge", "GET"): MANAGERS,
+    ("stakeholders.confirm_merge", "POST"): MANAGERS,
     ("events.programme_events", "GET"): EVERYONE,
     ("events.subproject_events", "GET"): EVERYONE,
     ("events.reach", "GET"): EVERYONE,
@@ -338,6 +342,7 @@ def _values(app, world) -> dict:
         return {
             **_event_records(a),
             "organisation_id": circle_id,
+            "keep_id": first(select(Organisation.id).where(Organisation.name == "Vmbo Almere")),
             "membership_id": membership_id,
             "contact_id": contact_id,
             "programme_id": world["programme_id"],
