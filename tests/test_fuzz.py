@@ -148,6 +148,7 @@ ACTION_FIELDS = {
     "due_date": DATE,
     "state": choice(["planned", "running", "done", "cancelled"]),
     "progress": NUMBER,
+    "from_event_id": ID,
 }
 ACTION_VALID = {
     "title": "Bedrijfsbezoek",
@@ -585,6 +586,22 @@ FORMS = [
         must_accept=True,
     ),
     FormCase(
+        "follow-up-of-an-event-as-lead",
+        lambda w: f"/events/{w['event']}/follow-up",
+        "lead",
+        {**ACTION_FIELDS, "subproject_id": ID},
+        valid=lambda w: {**ACTION_VALID, "subproject_id": str(w["a"])},
+        shown_on=lambda w: [f"/events/{w['event']}", f"/subprojects/{w['a']}"],
+        must_accept=True,
+    ),
+    FormCase(
+        "follow-up-of-an-event-as-steering",
+        lambda w: f"/events/{w['event']}/follow-up",
+        "steering",
+        {**ACTION_FIELDS, "subproject_id": ID},
+        always_refused=True,
+    ),
+    FormCase(
         "new-action-in-other-subproject-as-lead",
         lambda w: f"/subprojects/{w['b']}/actions/new",
         "lead",
@@ -844,6 +861,7 @@ def _world_ids(app, world) -> dict:
     from tracker.models import (
         Action,
         Decision,
+        Event,
         Indicator,
         Measurement,
         Meeting,
@@ -877,14 +895,21 @@ def _world_ids(app, world) -> dict:
         w["almere"] = one(select(Municipality.id).where(Municipality.name == "Almere"))
         w["school"] = one(select(Organisation.id).where(Organisation.name == "Vmbo Almere"))
         company = Organisation(name="Lasbedrijf Almere", kind="company")
+        event = Event(
+            programme_id=world["programme_id"],
+            subproject_id=world["a"],
+            kind="meeting",
+            title="Clusterbijeenkomst",
+            held_on=date(2026, 10, 15),
+        )
         meeting = Meeting(
             programme_id=world["programme_id"], held_on=date(2026, 11, 10), title="Stuurgroep"
         )
         decision = Decision(meeting=meeting, number=1, text="Besluit")
-        db.session.add_all([meeting, decision, company])
+        db.session.add_all([meeting, decision, company, event])
         db.session.commit()
         w["meeting"], w["decision"] = meeting.id, decision.id
-        w["company"] = company.id
+        w["company"], w["event"] = company.id, event.id
         for role in ("admin", "steering", "lead"):
             w[f"{role}_id"] = one(select(User.id).where(User.email == world["users"][role]))
         db.session.remove()

@@ -147,6 +147,8 @@ EXPECTED = {
     ("stakeholders.merge", "POST"): MANAGERS,
     ("stakeholders.confirm_merge", "GET"): MANAGERS,
     ("stakeholders.confirm_merge", "POST"): MANAGERS,
+    ("events.new_follow_up", "GET"): EDITORS,
+    ("events.new_follow_up", "POST"): EDITORS,
     ("events.programme_events", "GET"): EVERYONE,
     ("events.subproject_events", "GET"): EVERYONE,
     ("events.reach", "GET"): EVERYONE,

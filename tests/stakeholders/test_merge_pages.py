@@ -64,7 +64,9 @@ def pair(app, world):
         db.session.add_all(
             [
                 Registration(event=october, organisation_id=duplicate.id, attended=True),
-                Registration(event=october, organisation_id=keep.id, wants_follow_up=True),
+                Registration(
+                    event=october, organisation_id=keep.id, attended=True, wants_follow_up=True
+                ),
                 Registration(event=november, organisation_id=duplicate.id, attended=True),
                 Workshop(event=october, topic="Samen opleiden", organisations=[duplicate]),
                 Workshop(event=october, topic="Innovatie", organisations=[duplicate, keep]),
@@ -105,7 +107,6 @@ def pair(app, world):
         )
         db.session.add(indicator)
         db.session.flush()
-        db.session.get(Registration, 2).attended = True  # the kept one came too
         event_services.refresh_indicator(indicator)
         db.session.commit()
         return {

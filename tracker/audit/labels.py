@@ -75,6 +75,7 @@ FIELD_LABELS = {
     "forecast_date": _l("Forecast date"),
     "frequency": _l("New value expected"),
     "from_date": _l("From"),
+    "from_event_id": _l("Came from event"),
     "function": _l("Function"),
     "held_on": _l("Held on"),
     "indicator_id": _l("Indicator"),
