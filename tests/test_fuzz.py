@@ -148,6 +148,7 @@ ACTION_FIELDS = {
     "due_date": DATE,
     "state": choice(["planned", "running", "done", "cancelled"]),
     "progress": NUMBER,
+    "from_event_id": ID,
 }
 ACTION_VALID = {
     "title": "Bedrijfsbezoek",
@@ -418,6 +419,27 @@ STAKEHOLDER_FORMS = [
         must_accept=True,
     ),
     FormCase(
+        "merge-choice-as-manager",
+        lambda w: f"/organisations/{w['company']}/merge",
+        "manager",
+        {"keep_id": ID},
+        writes=False,
+        valid=lambda w: {"keep_id": str(w["school"])},
+    ),
+    FormCase(
+        "merge-confirm-as-manager",
+        lambda w: f"/organisations/{w['company']}/merge/{w['school']}",
+        "manager",
+        {"version": st.one_of(TEXT, ID)},
+    ),
+    FormCase(
+        "merge-confirm-as-lead",
+        lambda w: f"/organisations/{w['company']}/merge/{w['school']}",
+        "lead",
+        {"version": st.one_of(TEXT, ID)},
+        always_refused=True,
+    ),
+    FormCase(
         "new-contact-as-steering",
         lambda w: f"/organisations/{w['school']}/contacts/new",
         "steering",
@@ -591,6 +613,22 @@ FORMS = [
         valid=lambda w: {**ACTION_VALID, "version": _version("Action", "action")},
         shown_on=_subproject_pages,
         must_accept=True,
+    ),
+    FormCase(
+        "follow-up-of-an-event-as-lead",
+        lambda w: f"/events/{w['event']}/follow-up",
+        "lead",
+        {**ACTION_FIELDS, "subproject_id": ID},
+        valid=lambda w: {**ACTION_VALID, "subproject_id": str(w["a"])},
+        shown_on=lambda w: [f"/events/{w['event']}", f"/subprojects/{w['a']}"],
+        must_accept=True,
+    ),
+    FormCase(
+        "follow-up-of-an-event-as-steering",
+        lambda w: f"/events/{w['event']}/follow-up",
+        "steering",
+        {**ACTION_FIELDS, "subproject_id": ID},
+        always_refused=True,
     ),
     FormCase(
         "new-action-in-other-subproject-as-lead",
@@ -887,22 +925,24 @@ def _world_ids(app, world) -> dict:
         w["link"] = one(select(SubprojectOrganisation.id))
         w["almere"] = one(select(Municipality.id).where(Municipality.name == "Almere"))
         w["school"] = one(select(Organisation.id).where(Organisation.name == "Vmbo Almere"))
-        meeting = Meeting(
-            programme_id=world["programme_id"], held_on=date(2026, 11, 10), title="Stuurgroep"
-        )
-        decision = Decision(meeting=meeting, number=1, text="Besluit")
+        company = Organisation(name="Lasbedrijf Almere", kind="company")
         event = Event(
             programme_id=world["programme_id"],
             subproject_id=world["a"],
             kind="meeting",
-            title="Techniekcafé",
-            held_on=date(2026, 11, 12),
+            title="Clusterbijeenkomst",
+            held_on=date(2026, 10, 15),
         )
+        meeting = Meeting(
+            programme_id=world["programme_id"], held_on=date(2026, 11, 10), title="Stuurgroep"
+        )
+        decision = Decision(meeting=meeting, number=1, text="Besluit")
         registration = Registration(event=event, organisation_id=w["school"])
-        db.session.add_all([meeting, decision, event, registration])
+        db.session.add_all([meeting, decision, company, event, registration])
         db.session.commit()
         w["meeting"], w["decision"] = meeting.id, decision.id
-        w["event"], w["registration"] = event.id, registration.id
+        w["company"], w["event"] = company.id, event.id
+        w["registration"] = registration.id
         for role in ("admin", "steering", "lead"):
             w[f"{role}_id"] = one(select(User.id).where(User.email == world["users"][role]))
         db.session.remove()

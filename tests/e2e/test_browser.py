@@ -119,6 +119,12 @@ def live_server(tmp_path_factory):
         ids["contact"] = db.session.scalar(select(Contact.id).order_by(Contact.id))
         ids["event"] = db.session.scalar(select(Event.id).order_by(Event.id))
         ids["registration"] = db.session.scalar(select(Registration.id).order_by(Registration.id))
+        ids["companies"] = db.session.scalars(
+            select(Organisation.id)
+            .where(Organisation.kind == "company")
+            .order_by(Organisation.id)
+            .limit(2)
+        ).all()
         ids["lelystad"] = db.session.scalar(
             select(Municipality.id).where(Municipality.name == "Lelystad")
         )
@@ -432,6 +438,19 @@ PAGES = [
     ),
     ("contact persons", "manager", lambda ids: "/organisations/contacts", 200),
     ("new organisation", "manager", lambda ids: "/organisations/new", 200),
+    (
+        "merge organisation",
+        "manager",
+        lambda ids: f"/organisations/{ids['companies'][0]}/merge",
+        200,
+    ),
+    (
+        "merge confirmation",
+        "manager",
+        lambda ids: f"/organisations/{ids['companies'][0]}/merge/{ids['companies'][1]}",
+        200,
+    ),
+    ("record follow-up", "lead", lambda ids: f"/events/{ids['event']}/follow-up", 200),
     (
         "erase contact",
         "manager",

@@ -46,6 +46,7 @@ REFERENCES = {
     "request_id": "QuarterlyUpdate",
     "event_id": "Event",
     "follows_id": "Event",
+    "from_event_id": "Event",
     "organiser_id": "Organisation",
     "school_id": "Organisation",
     "registration_id": "Registration",

@@ -283,6 +283,21 @@ def record_link_change(session: Session, obj, field: str, before, after, subproj
     )
 
 
+def record_change(session: Session, obj, changes: dict, subproject_id=None) -> None:
+    """A change the flush events do not see as such (organisations merged, a link table
+    rewritten), written as an update of ``obj`` in the same transaction."""
+    session.add(
+        AuditEntry(
+            user_id=_current_user_id(),
+            entity=type(obj).__name__,
+            entity_id=obj.id,
+            action="update",
+            subproject_id=subproject_id,
+            changes=changes,
+        )
+    )
+
+
 def erase_values(session: Session, entity: str, entity_id: int, fields) -> int:
     """The one change the audit trail allows: when a person's data is erased (AVG art. 17),
     the values of ``fields`` in every entry of that record become ERASED, in the same

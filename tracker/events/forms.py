@@ -1,4 +1,5 @@
-"""Forms of the events: the event itself, a workshop, registering organisations and pupils.
+"""Forms of the events: the event itself, a workshop, registering organisations and pupils, a
+follow-up action.
 The attendance form is built per event (one pair of ticks per registration), see views."""
 
 from flask_wtf import FlaskForm
@@ -16,6 +17,7 @@ from tracker.editing import VersionedForm
 from tracker.fields import ChoiceField, DutchDateField, IdsField
 from tracker.i18n import lazy_gettext as _l
 from tracker.labels import EDUCATION_LEVEL_LABELS, EVENT_KIND_LABELS
+from tracker.projects.forms import ActionForm
 from tracker.stakeholders.forms import ContactForm
 
 
@@ -196,3 +198,22 @@ class PeopleForm(VersionedForm):
             return None
         keys = ("name", "function", "email", "phone", "purpose")
         return {key: (self[key].data or "").strip() for key in keys}
+
+
+class FollowUpForm(ActionForm):
+    """A new joint action that came from an event: the action form, in a subproject the user
+    may edit, linked back to the event (so no choice of event)."""
+
+    from_event_id = None
+    subproject_id = ChoiceField(
+        _l("Subproject"),
+        description=_l("The subproject the new action belongs to."),
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        validators=[InputRequired(_l("Choose a subproject."))],
+    )
+
+    def __init__(self, *args, subprojects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subproject_id.choices = [("", "–")] + [
+            (s.id, f"{s.code} {s.name}") for s in subprojects
+        ]

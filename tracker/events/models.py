@@ -85,7 +85,7 @@ class Event(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     programme: Mapped[Programme] = relationship()
-    subproject: Mapped[Subproject | None] = relationship()
+    subproject: Mapped[Subproject | None] = relationship(foreign_keys=[subproject_id])
     municipality: Mapped[Municipality | None] = relationship()
     organiser: Mapped[Organisation | None] = relationship()
     follows: Mapped[Event | None] = relationship(remote_side=[id])

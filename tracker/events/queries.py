@@ -332,3 +332,83 @@ def registrations_state(event: Event) -> str:
         .order_by(Registration.id)
     )
     return ";".join([f"e{event.version}"] + [f"{i}:{v}" for i, v in rows])
+
+
+# --- What an event led to ---------------------------------------------------------------------
+
+
+def event_choices(programme_id: int) -> list[tuple[int, str]]:
+    """The programme's events as a form offers them ("15-10-2026 Clusterbijeenkomst"), newest
+    first: one query."""
+    from tracker.i18n import date_format
+
+    rows = db.session.execute(
+        select(Event.id, Event.held_on, Event.title)
+        .where(Event.programme_id == programme_id)
+        .order_by(Event.held_on.desc(), Event.id.desc())
+    )
+    return [(i, f"{date_format(held_on)} {title}") for i, held_on, title in rows]
+
+
+@dataclass(frozen=True)
+class FollowUps:
+    """The actions and subprojects that came from one event ("Wat het opleverde")."""
+
+    actions: list
+    subprojects: list
+
+
+def follow_ups(event_id: int) -> FollowUps:
+    """Two queries, each with what its list shows."""
+    from sqlalchemy.orm import joinedload
+
+    from tracker.projects.models import Action, Subproject
+
+    actions = db.session.scalars(
+        select(Action)
+        .where(Action.from_event_id == event_id)
+        .options(joinedload(Action.subproject))
+        .order_by(Action.start_date, Action.id)
+    )
+    subprojects = db.session.scalars(
+        select(Subproject).where(Subproject.from_event_id == event_id).order_by(Subproject.code)
+    )
+    return FollowUps(list(actions), list(subprojects))
+
+
+@dataclass(frozen=True)
+class FollowUpCount:
+    id: int
+    title: str
+    held_on: date
+    subproject_code: str | None
+    actions: int
+    subprojects: int
+
+
+def follow_up_counts(programme_id: int, year: int) -> list[FollowUpCount]:
+    """Every event of the programme in ``year`` with how many actions and subprojects came
+    from it, oldest first: one query."""
+    from sqlalchemy.orm import aliased
+
+    from tracker.projects.models import Action, Subproject
+
+    host = aliased(Subproject)
+    actions = (
+        select(func.count(Action.id)).where(Action.from_event_id == Event.id).scalar_subquery()
+    )
+    subprojects = (
+        select(func.count(Subproject.id))
+        .where(Subproject.from_event_id == Event.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Event.id, Event.title, Event.held_on, host.code, actions, subprojects)
+        .outerjoin(host, host.id == Event.subproject_id)
+        .where(
+            Event.programme_id == programme_id,
+            Event.held_on.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+        .order_by(Event.held_on, Event.id)
+    )
+    return [FollowUpCount(*row) for row in rows]

@@ -132,6 +132,13 @@ def remove_pupils(row: PupilsReached) -> None:
     recount(event.programme_id, [event.held_on])
 
 
+def add_follow_up(event: Event, subproject_id: int, data) -> Action:
+    """A new action of ``subproject_id`` that came from ``event`` ("Vervolg vastleggen")."""
+    from tracker.projects.services import save_action
+
+    return save_action(None, subproject_id, {**data, "from_event_id": event.id})
+
+
 def recount(programme_id: int, days) -> None:
     """Store the counted value of every counted indicator of the programme for the quarters of
     ``days``: created, changed, or removed when no event counts any more."""

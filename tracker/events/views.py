@@ -3,6 +3,8 @@ keep them (an event of the programme as a whole: the manager only)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,10 +23,17 @@ from tracker.auth.permissions import (
 from tracker.editing import ConfirmDeleteForm, Invalid, delete_record, is_stale, save_form
 from tracker.events import queries, services
 from tracker.events import reach as reach_rules
-from tracker.events.forms import EventForm, PupilsForm, RegistrationForm, WorkshopForm
+from tracker.events.forms import (
+    EventForm,
+    FollowUpForm,
+    PupilsForm,
+    RegistrationForm,
+    WorkshopForm,
+)
 from tracker.events.models import Event, PupilsReached, Registration, Workshop
 from tracker.extensions import db
 from tracker.milestones.models import Milestone
+from tracker.projects import services as action_services
 from tracker.projects.models import Action, Municipality, Programme, Subproject
 
 bp = Blueprint("events", __name__)
@@ -96,6 +105,7 @@ def reach(programme_id: int):
         year=year,
         years=range(programme.start_date.year, max(programme.end_date.year, today.year) + 1),
         groups=reach_rules.reach(members, attended, year),
+        follow_ups=queries.follow_up_counts(programme.id, year),
     )
 
 
@@ -114,6 +124,61 @@ def event(event_id: int):
         registrations=sorted(event.registrations, key=lambda r: r.organisation.name.lower()),
         can_edit=can_edit_event(current_user, event),
         show_people=can_manage_programme(current_user),
+        follow_ups=queries.follow_ups(event.id),
+        can_follow_up=bool(_follow_up_subprojects(event)),
+    )
+
+
+# --- What an event led to -------------------------------------------------------------------
+
+
+def _follow_up_subprojects(event: Event) -> list[Subproject]:
+    """The live subprojects of the event's programme the user may add an action to."""
+    if current_user.role == "steering" or event.programme.archived_at is not None:
+        return []
+    subprojects = db.session.scalars(
+        select(Subproject)
+        .where(
+            Subproject.programme_id == event.programme_id,
+            Subproject.archived_at.is_(None),
+        )
+        .order_by(Subproject.code)
+    ).all()
+    return [s for s in subprojects if can_edit_subproject(current_user, s.id)]
+
+
+@bp.route("/events/<int:event_id>/follow-up", methods=["GET", "POST"])
+@login_required
+def new_follow_up(event_id: int):
+    """Vervolg vastleggen: a new joint action in a subproject, linked back to the event."""
+    event = db.get_or_404(Event, event_id)
+    subprojects = _follow_up_subprojects(event)
+    if not subprojects:
+        abort(403)
+    data = None
+    if request.method == "GET":
+        own = event.subproject_id if event.subproject_id in {s.id for s in subprojects} else None
+        today = timeutil.today()
+        data = {
+            "subproject_id": own or (subprojects[0].id if len(subprojects) == 1 else None),
+            "title": _("Follow-up of %(title)s", title=event.title)[:200],
+            "start_date": today,
+            "due_date": today + timedelta(days=90),
+        }
+    form = FollowUpForm(
+        data=data,
+        organisations=action_services.organisations(),
+        subprojects=subprojects,
+    )
+    return save_form(
+        form,
+        None,
+        "form_page.html",
+        apply=lambda: services.add_follow_up(event, form.subproject_id.data, form.data),
+        success=_("Follow-up recorded."),
+        redirect_to=lambda: _page(event.id, "follow-ups"),
+        title=_("Record a follow-up of %(title)s", title=event.title),
+        cancel_url=_page(event.id, "follow-ups"),
     )
 
 

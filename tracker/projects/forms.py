@@ -56,11 +56,18 @@ class ActionForm(VersionedForm):
             NumberRange(0, 100, message=_l("Fill in a whole number from 0 to 100.")),
         ],
     )
+    from_event_id = ChoiceField(
+        _l("Came from event"),
+        description=_l("The event of the programme this action came from, if any."),
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+    )
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), events=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.owner_id.choices = [("", _l("(none)"))] + [(o.id, o.name) for o in organisations]
+        if "from_event_id" in self:  # a follow-up recorded from an event fixes it instead
+            self.from_event_id.choices = [("", _l("(none)"))] + list(events)
 
     def validate_due_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:

@@ -102,6 +102,11 @@ class Subproject(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     aim: Mapped[str] = mapped_column(Text, default="")
     archived_at: Mapped[datetime | None]
+    # the event it came from ("Voortgekomen uit bijeenkomst", tracker/events/); use_alter: an
+    # event belongs to a subproject, so the two tables point at each other
+    from_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL", use_alter=True), index=True
+    )
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -118,6 +123,9 @@ class Subproject(db.Model):
     )
     updates: Mapped[list[QuarterlyUpdate]] = relationship(
         back_populates="subproject", order_by="QuarterlyUpdate.quarter.desc()"
+    )
+    from_event: Mapped[Event | None] = relationship(  # noqa: F821
+        "Event", foreign_keys=[from_event_id]
     )
 
 
@@ -194,10 +202,17 @@ class Action(db.Model):
     due_date: Mapped[date]
     state: Mapped[str] = mapped_column(String(20), default="planned")
     progress: Mapped[int] = mapped_column(default=0)
+    # the event it came from ("Voortgekomen uit bijeenkomst", tracker/events/)
+    from_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
     subproject: Mapped[Subproject] = relationship(back_populates="actions")
+    from_event: Mapped[Event | None] = relationship(  # noqa: F821
+        "Event", foreign_keys=[from_event_id]
+    )
     owner: Mapped[Organisation | None] = relationship()
     decision: Mapped[Decision | None] = relationship(  # noqa: F821
         back_populates="follow_up_actions"

@@ -23,7 +23,15 @@ from tracker.projects.models import (
 from tracker.quarters import Quarter
 from tracker.quarters.lock import ensure_quarter_open
 
-ACTION_FIELDS = ("title", "description", "owner_id", "start_date", "due_date", "state", "progress")
+ACTION_FIELDS = (
+    "title",
+    "description",
+    "owner_id",
+    "start_date",
+    "due_date",
+    "state",
+    "progress",
+)
 UPDATE_FIELDS = ("rag", "achieved", "next_steps", "risks", "decisions_requested")
 
 
@@ -46,6 +54,8 @@ def save_action(action: Action | None, subproject_id: int, data: dict) -> Action
     for key in ACTION_FIELDS:
         value = data[key]
         setattr(action, key, value.strip() if isinstance(value, str) else value)
+    if "from_event_id" in data:  # a plan import does not know events: it keeps the link
+        action.from_event_id = data["from_event_id"]
     return action
 
 

@@ -112,8 +112,11 @@ def subproject(subproject_id: int):
             joinedload(Subproject.municipality),
             selectinload(Subproject.leads),
             selectinload(Subproject.actions).options(
-                joinedload(Action.owner), joinedload(Action.decision).joinedload(Decision.meeting)
+                joinedload(Action.owner),
+                joinedload(Action.decision).joinedload(Decision.meeting),
+                joinedload(Action.from_event),
             ),
+            joinedload(Subproject.from_event),
             selectinload(Subproject.updates),
             selectinload(Subproject.organisation_links).joinedload(
                 SubprojectOrganisation.organisation
@@ -193,7 +196,9 @@ def edit_action(action_id: int):
 
 def _action_form(subproject: Subproject, action: Action | None, title: str):
     form = ActionForm(
-        obj=action, organisations=services.organisations(action.owner_id if action else None)
+        obj=action,
+        organisations=services.organisations(action.owner_id if action else None),
+        events=event_queries.event_choices(subproject.programme_id),
     )
     return save_form(
         form,

@@ -63,6 +63,8 @@ class Report:
     appendix_milestones: list[dict]
     appendix_measurements: list[dict]
     subproject_names: dict[int, str]
+    # events of the programme as a whole (no subproject), e.g. the province's cluster meeting
+    programme_events: list[dict] = field(default_factory=list)
 
 
 def _in_quarter(day: date | None, quarter: Quarter) -> bool:
@@ -215,7 +217,15 @@ def build(
             if m["period"] == str(quarter)
         ],
         subproject_names=names,
+        programme_events=[e for e in event_rows if _is_missing(e["subproject_id"])]
+        if subproject_id is None
+        else [],
     )
+
+
+def _is_missing(value) -> bool:
+    """No subproject: None, or NaN where a frame with numbers held the column."""
+    return value is None or value != value
 
 
 def _rag_counts(values) -> dict[str | None, int]:

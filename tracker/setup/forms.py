@@ -91,10 +91,16 @@ class SubprojectSetupForm(VersionedForm):
         message=_l("Choose subproject leads from the list."),
         choices=[],
     )
+    from_event_id = ChoiceField(
+        _l("Came from event"),
+        description=_l("The event of the programme this subproject came from, if any."),
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+    )
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, municipalities=(), leads=(), **kwargs):
+    def __init__(self, *args, municipalities=(), leads=(), events=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.from_event_id.choices = [("", _l("(none)"))] + list(events)
         self.municipality_id.choices = [("", "–")] + [
             (m.id, f"{m.name} ({m.cbs_code})") for m in municipalities
         ]

@@ -153,6 +153,8 @@ def save_subproject(
         db.session.add(subproject)
     for key in SUBPROJECT_FIELDS:
         setattr(subproject, key, _text(data[key]))
+    if "from_event_id" in data:  # a plan import does not know events: it keeps the link
+        subproject.from_event_id = data["from_event_id"]
     _set_leads(subproject, leads)
     return subproject
 

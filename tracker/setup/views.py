@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.auth.permissions import can_manage_programme, require_programme_manager
 from tracker.editing import ConfirmDeleteForm, delete_record, is_stale, save_form
 from tracker.errors import refuse
+from tracker.events import queries as event_queries
 from tracker.extensions import db
 from tracker.projects.models import Municipality, Programme, Subproject
 from tracker.setup import queries, services
@@ -245,7 +246,12 @@ def _subproject_form(programme: Programme, subproject: Subproject | None, title:
     leads = services.lead_users()
     if subproject is not None:  # a lead who left the role stays listed until taken off
         leads += [u for u in subproject.leads if u not in leads]
-    form = SubprojectSetupForm(obj=subproject, municipalities=municipalities, leads=leads)
+    form = SubprojectSetupForm(
+        obj=subproject,
+        municipalities=municipalities,
+        leads=leads,
+        events=event_queries.event_choices(programme.id),
+    )
     if subproject is not None and not form.is_submitted():
         form.lead_ids.data = [u.id for u in subproject.leads]
 

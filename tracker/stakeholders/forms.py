@@ -1,5 +1,6 @@
 """Forms of the stakeholder register."""
 
+from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
@@ -118,3 +119,37 @@ class ContactForm(VersionedForm):
                 _l("Enter a phone number such as 0320 123 456 or +31 6 12345678.")
             )
         field.data = phone
+
+
+class MergeChoiceForm(FlaskForm):
+    keep_id = ChoiceField(
+        _l("Organisation to keep"),
+        description=_l(
+            "The organisation that stays. Likely duplicates (same municipality, a name that "
+            "looks alike) are listed first. Nothing changes before you confirm."
+        ),
+        coerce=_optional_id,
+        validators=[InputRequired(_l("Choose the organisation to keep."))],
+    )
+    submit = SubmitField(_l("Next: check what moves"))
+
+    def __init__(self, *args, likely=(), others=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keep_id.choices = (
+            [("", "–")]
+            + [
+                (o.id, _l("%(name)s – likely the same", name=_label(o, place)))
+                for o, place in likely
+            ]
+            + [(o.id, _label(o, place)) for o, place in others]
+        )
+
+
+def _label(organisation, place: str | None) -> str:
+    return f"{organisation.name} ({place})" if place else organisation.name
+
+
+class MergeConfirmForm(VersionedForm):
+    """``version`` carries the fingerprint of the plan the page showed (merging.Plan)."""
+
+    submit = SubmitField(_l("Merge"))

@@ -16,6 +16,7 @@ from tracker.projects.models import (
     Subproject,
     SubprojectOrganisation,
 )
+from tracker.stakeholders import rules
 from tracker.stakeholders.models import CircleMembership, Contact
 
 
@@ -220,3 +221,16 @@ def contacts() -> list[tuple[Contact, Organisation]]:
             .order_by(Contact.confirmed_at, Contact.id)
         ).all()
     )
+
+
+def merge_candidates(duplicate: Organisation):
+    """The live organisations ``duplicate`` could be merged into, each with its municipality's
+    name: the likely duplicates first, then the rest (rules.likely_first)."""
+    rows = db.session.execute(
+        select(Organisation, Municipality.name)
+        .outerjoin(Municipality, Municipality.id == Organisation.municipality_id)
+        .where(Organisation.archived_at.is_(None), Organisation.id != duplicate.id)
+    ).all()
+    places = {organisation.id: place for organisation, place in rows}
+    likely, others = rules.likely_first(duplicate, [organisation for organisation, _ in rows])
+    return [(o, places[o.id]) for o in likely], [(o, places[o.id]) for o in others]

@@ -3,7 +3,9 @@ a website, an email address and a phone number are read, and how long contact da
 
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -89,3 +91,47 @@ def cutoff(now: datetime, text: str) -> datetime:
     if unit == "d":
         return now - timedelta(days=amount)
     return _months_back(now, amount * 12 if unit == "y" else amount)
+
+
+# Legal forms and filler words that say nothing about which organisation it is: "Bouwbedrijf
+# Jansen B.V." and "bouwbedrijf jansen" are one company.
+LEGAL_FORMS = frozenset({"bv", "nv", "vof", "cv", "bva", "ltd", "gmbh", "holding", "de", "het"})
+SIMILAR_RATIO = 0.85
+
+
+def similarity_key(text: str | None) -> str:
+    """A name reduced to what tells organisations apart: no capitals, accents, punctuation,
+    spaces or legal form ("Bouw-bedrijf Jansen B.V." and "bouwbedrijf jansen" share a key)."""
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    plain = re.sub(r"(?<=\b\w)\.(?=\w\b)", "", plain.casefold())  # "b.v." reads as "bv."
+    words = re.findall(r"[a-z0-9]+", plain)
+    kept = [w for w in words if w not in LEGAL_FORMS]
+    return "".join(kept or words)
+
+
+def names_look_alike(first: str | None, second: str | None) -> bool:
+    """Whether two names probably name one organisation: the same key, one key inside the
+    other ("ROC Flevoland" and "ROC Flevoland Almere"), or a typo apart."""
+    a, b = similarity_key(first), similarity_key(second)
+    if not a or not b:
+        return False
+    if a == b or (min(len(a), len(b)) >= 4 and (a in b or b in a)):
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= SIMILAR_RATIO
+
+
+def likely_first(organisation, candidates):
+    """``candidates`` (objects with ``id``, ``name`` and ``municipality_id``) split into the
+    likely duplicates of ``organisation`` (same municipality, a name that looks alike) and the
+    rest, each by name; ``organisation`` itself is left out."""
+    others = sorted(
+        (c for c in candidates if c.id != organisation.id), key=lambda c: name_key(c.name)
+    )
+    likely = [
+        c
+        for c in others
+        if c.municipality_id == organisation.municipality_id
+        and names_look_alike(c.name, organisation.name)
+    ]
+    chosen = {c.id for c in likely}
+    return likely, [c for c in others if c.id not in chosen]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.permissions import can_manage_programme, require_programme_manager
@@ -16,8 +17,15 @@ from tracker.errors import refuse
 from tracker.extensions import db
 from tracker.labels import ORGANISATION_KIND_LABELS, ORGANISATION_SECTOR_LABELS
 from tracker.projects.models import Municipality, Organisation
-from tracker.stakeholders import privacy, queries, services
-from tracker.stakeholders.forms import ContactForm, MemberForm, OrganisationForm, ParticipationForm
+from tracker.stakeholders import merging, privacy, queries, services
+from tracker.stakeholders.forms import (
+    ContactForm,
+    MemberForm,
+    MergeChoiceForm,
+    MergeConfirmForm,
+    OrganisationForm,
+    ParticipationForm,
+)
 from tracker.stakeholders.models import CircleMembership, Contact
 
 bp = Blueprint("stakeholders", __name__, url_prefix="/organisations")
@@ -227,6 +235,90 @@ def delete_membership(membership_id: int):
         success=_("Member removed."),
         redirect_to=back,
     )
+
+
+# --- Merging a duplicate ---------------------------------------------------------------------
+
+
+@bp.route("/<int:organisation_id>/merge", methods=["GET", "POST"])
+@login_required
+def merge(organisation_id: int):
+    """Step one: choose the organisation to keep; nothing changes yet."""
+    duplicate = db.get_or_404(Organisation, organisation_id)
+    require_programme_manager()
+    likely, others = queries.merge_candidates(duplicate)
+    form = MergeChoiceForm(likely=likely, others=others)
+    if form.validate_on_submit():
+        return redirect(
+            url_for(
+                "stakeholders.confirm_merge",
+                organisation_id=duplicate.id,
+                keep_id=form.keep_id.data,
+            )
+        )
+    return render_template(
+        "stakeholders/merge.html",
+        form=form,
+        duplicate=duplicate,
+        likely=likely,
+        title=_("Merge %(name)s with…", name=duplicate.name),
+        cancel_url=_page(duplicate.id),
+    ), 400 if form.errors else 200
+
+
+@bp.route("/<int:organisation_id>/merge/<int:keep_id>", methods=["GET", "POST"])
+@login_required
+def confirm_merge(organisation_id: int, keep_id: int):
+    """Step two: everything that moves and what is joined, then merge. The form carries the
+    fingerprint of what it showed: if either organisation or anything that moves changed
+    meanwhile, the merge is refused (409) and the page shows the plan as it is now."""
+    duplicate = db.get_or_404(Organisation, organisation_id)
+    keep = db.get_or_404(Organisation, keep_id)
+    require_programme_manager()
+    if duplicate.id == keep.id:
+        refuse(
+            400,
+            _("Not merged"),
+            _("An organisation cannot be merged with itself: choose the one to keep."),
+        )
+    plan = merging.plan(duplicate, keep)
+    form = MergeConfirmForm()
+    status = 200
+    if form.is_submitted():
+        status = 409
+        if not form.validate() or form.version.data != plan.fingerprint():
+            flash(
+                _(
+                    "Someone changed these organisations or their records meanwhile. Check "
+                    "what moves now, then merge again."
+                ),
+                "error",
+            )
+        elif merging.refusal(plan) is None:
+            duplicate_name = duplicate.name
+            try:
+                merging.apply(plan)
+                db.session.commit()
+            except (StaleDataError, IntegrityError):
+                db.session.rollback()
+                flash(
+                    _("Someone else changed this record meanwhile. Check it, then try again."),
+                    "error",
+                )
+                return redirect(request.url), 303
+            flash(
+                _("%(duplicate)s merged with %(keep)s.", duplicate=duplicate_name, keep=keep.name),
+                "success",
+            )
+            return redirect(_page(keep.id))
+    form.version.data = plan.fingerprint()
+    return render_template(
+        "stakeholders/merge_confirm.html",
+        form=form,
+        plan=plan,
+        refusal=merging.refusal(plan),
+        back_to=url_for("stakeholders.merge", organisation_id=duplicate.id),
+    ), status
 
 
 # --- Participation per municipality ----------------------------------------------------------
