@@ -64,6 +64,8 @@ def _refuse_entered_values(indicator: Indicator | None, counted_from: str | None
 
 def _apply_count(indicator: Indicator, data: dict) -> None:
     indicator.counted_from = data.get("counted_from") or None
+    municipality_id = data.get("counted_municipality_id")
+    indicator.counted_municipality_id = municipality_id if indicator.counted_from else None
 
 
 def save_indicator(indicator: Indicator | None, subproject, data: dict) -> Indicator:
