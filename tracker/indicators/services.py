@@ -168,7 +168,8 @@ def refuse_computed(indicator: Indicator) -> None:
             "value",
             _(
                 "This indicator is counted from events; its values cannot be typed. Record "
-                "the attendance on the events instead."
+                "the attendance on the events, or adjust a count with a reason on the "
+                "indicator's page."
             ),
         )
     if indicator.computed:
