@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import archive_quarter, login
+from conftest import archive_quarter, count_queries, login
 from sqlalchemy import select
 
 from tracker.events import services
@@ -241,8 +241,25 @@ def test_counting_in_one_municipality_recounts_and_says_so(app, world, login_as)
     assert saved.status_code == 302, saved.text
     assert _stored(app, indicator_id).value == 1
     assert ", alleen in Urk" in client.get(f"/indicators/{indicator_id}").text
+    history = client.get(f"/indicators/{indicator_id}/history").text
+    assert "Alleen tellen in gemeente" in history and "Urk" in history
     not_counted = client.post(
         f"/indicators/{indicator_id}/edit",
         data={**data, "counted_from": "", "version": str(int(data["version"]) + 1)},
     )
     assert not_counted.status_code == 400
+
+
+def test_pages_with_adjusted_values_run_a_bounded_number_of_queries(app, world, login_as):
+    client = login_as("manager")
+
+    def adjusted(count: int) -> tuple[int, int]:
+        ids = [_counted(app, world) for _ in range(count)]
+        for indicator_id in ids:
+            assert _adjust(client, indicator_id).status_code == 302
+        return (
+            count_queries(app, client, f"/subprojects/{world['a']}/quarter/2026-Q4"),
+            count_queries(app, client, f"/indicators/{ids[0]}"),
+        )
+
+    assert adjusted(1) == adjusted(4)
