@@ -263,3 +263,26 @@ def test_pages_with_adjusted_values_run_a_bounded_number_of_queries(app, world, 
         )
 
     assert adjusted(1) == adjusted(4)
+
+
+def test_a_counted_programme_indicator_is_adjusted_by_the_manager_only(app, world, login_as):
+    with app.app_context():
+        indicator = Indicator(
+            programme_id=world["programme_id"],
+            subproject_id=None,
+            name="Bedrijven bereikt in het programma",
+            unit="bedrijven",
+            baseline_value=0,
+            baseline_date=date(2026, 1, 1),
+            target_value=100,
+            target_date=date(2027, 12, 31),
+            counted_from="organisations_attending",
+        )
+        db.session.add(indicator)
+        db.session.commit()
+        indicator_id = indicator.id
+    lead = login_as("lead")
+    assert _adjust(lead, indicator_id).status_code == 403
+    manager = _switch(lead, world, "manager")
+    assert _adjust(manager, indicator_id, value="5").status_code == 302
+    assert _stored(app, indicator_id).value == 5

@@ -19,6 +19,7 @@ from tracker.auth.permissions import (
     require_subproject_editor,
 )
 from tracker.editing import ConfirmDeleteForm, Invalid, delete_record, is_stale, save_form
+from tracker.errors import refuse
 from tracker.events import overrides, queries, services
 from tracker.events import reach as reach_rules
 from tracker.events.forms import (
@@ -479,6 +480,12 @@ def _counted_indicator_to_adjust(indicator_id: int, quarter: Quarter) -> Indicat
     indicator = db.get_or_404(Indicator, indicator_id)
     if indicator.subproject_id is None:
         require_programme_manager()
+        if indicator.programme.archived_at is not None:
+            refuse(
+                409,
+                _("Archived"),
+                _("This programme is archived: it can be read, not changed. Restore it first."),
+            )
     else:
         require_subproject_editor(indicator.subproject_id)
     if not indicator.counted or quarter > Quarter.of(timeutil.today()):
