@@ -111,6 +111,21 @@ def _version(model_name: str, key: str) -> Current:
     return Current(resolve)
 
 
+def _adjusted_version() -> Current:
+    """The version of the counted indicator's value of 2026-Q4, once there is one."""
+    from tracker.models import Measurement
+
+    def resolve(world):
+        version = db.session.scalar(
+            select(Measurement.version).where(
+                Measurement.indicator_id == world["counted"], Measurement.period == "2026-Q4"
+            )
+        )
+        return "" if version is None else str(version)
+
+    return Current(resolve)
+
+
 def _subproject_version(key: str) -> Current:
     return _version("Subproject", key)
 
@@ -715,6 +730,26 @@ FORMS = [
         must_accept=True,
     ),
     FormCase(
+        "adjust-counted-value-as-lead",
+        lambda w: f"/indicators/{w['counted']}/quarter/2026-Q4/adjust",
+        "lead",
+        {
+            "value": NUMBER,
+            "override_reason": TEXT,
+            "version": st.one_of(st.just(_adjusted_version()), ID),
+        },
+        valid=lambda w: {
+            "value": "14",
+            "override_reason": "<b>twee bedrijven</b> tekenden niet",
+            "version": _adjusted_version(),
+        },
+        shown_on=lambda w: [
+            f"/indicators/{w['counted']}",
+            f"/subprojects/{w['a']}/quarter/2026-Q4",
+        ],
+        must_accept=True,
+    ),
+    FormCase(
         "new-measurement-of-other-subproject-as-lead",
         lambda w: f"/indicators/{w['b1']}/measurements/new",
         "lead",
@@ -917,6 +952,20 @@ def _world_ids(app, world) -> dict:
         w["a1"] = one(select(Indicator.id).where(Indicator.name == "Leerlingen techniek"))
         w["a2"] = one(select(Indicator.id).where(Indicator.name == "Uitval"))
         w["b1"] = one(select(Indicator.id).where(Indicator.subproject_id == world["b"]))
+        counted = Indicator(
+            programme_id=world["programme_id"],
+            subproject_id=world["a"],
+            name="Bedrijven bereikt",
+            unit="bedrijven",
+            baseline_value=0,
+            baseline_date=date(2026, 1, 1),
+            target_value=50,
+            target_date=date(2027, 12, 31),
+            counted_from="companies_attending",
+        )
+        db.session.add(counted)
+        db.session.flush()
+        w["counted"] = counted.id
         w["measurement"] = one(
             select(Measurement.id).where(
                 Measurement.indicator_id == w["a1"], Measurement.period == "2026-Q3"

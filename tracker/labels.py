@@ -4,12 +4,14 @@ Statuses carry their own labels (``tracker.vocabulary``); this module only finds
 stored status code stands for, so templates never keep a table of their own.
 """
 
+from datetime import datetime
+
 from babel.dates import get_month_names
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale, ngettext, to_user_timezone
 from flask_babel import gettext as _
 
 from tracker.fields import field_text
-from tracker.i18n import _missing, date_format
+from tracker.i18n import _missing, date_format, number_format
 from tracker.i18n import lazy_gettext as _l
 from tracker.indicators import freshness
 from tracker.indicators.status import IndicatorStatus
@@ -83,6 +85,37 @@ COUNTED_FROM_LABELS = {
     "organisations_attending": _l("Distinct organisations that attended an event in the quarter"),
     "pupils_reached": _l("Pupils and students reached at guest lessons in the quarter"),
 }
+
+
+def counted_rule(rule: str, municipality: str | None = None) -> str:
+    """How a counted indicator is counted, naming the municipality it is limited to."""
+    label = str(COUNTED_FROM_LABELS[rule])
+    if not municipality:
+        return label
+    return _("%(rule)s, only in %(municipality)s", rule=label, municipality=municipality)
+
+
+def count_adjusted(value, counted, reason: str, by: str | None, at) -> str:
+    """A counted value set by hand, said the same way on every page, in the PDF and the
+    exports: the value, the count it replaces, why, by whom and on which day."""
+    return _(
+        "Adjusted: %(value)s (counted: %(counted)s), reason: %(reason)s, by %(name)s, on %(date)s",
+        value=number_format(value),
+        counted=number_format(counted),
+        reason=reason,
+        name=by or "–",
+        date=_day_of(at),
+    )
+
+
+def _day_of(moment) -> str:
+    """The local day of a stored UTC moment; a snapshot holds it as ISO text."""
+    if _missing(moment):
+        return "–"
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return date_format(to_user_timezone(moment).date())
+
 
 DIRECTION_LABELS = {"up": _l("Higher is better"), "down": _l("Lower is better")}
 ROLLUP_LABELS = {"sum": _l("Sum"), "mean": _l("Mean"), "last": _l("Last value")}
@@ -178,6 +211,8 @@ def register(app) -> None:
     app.jinja_env.globals["expected_label"] = expected_label
     app.jinja_env.globals["rolled_up_name"] = rolled_up_name
     app.jinja_env.globals["field_text"] = field_text
+    app.jinja_env.globals["counted_rule"] = counted_rule
+    app.jinja_env.globals["count_adjusted"] = count_adjusted
     app.jinja_env.filters["quarter"] = quarter_text
 
     @app.context_processor

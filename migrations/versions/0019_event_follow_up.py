@@ -1,7 +1,7 @@
 """event follow-up: an action or a subproject may name the event it came from
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 """
 
 import sqlalchemy as sa

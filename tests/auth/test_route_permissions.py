@@ -184,6 +184,9 @@ EXPECTED = {
     # the people of a registration are contact persons: personal data
     ("events.registration_people", "GET"): MANAGERS,
     ("events.registration_people", "POST"): MANAGERS,
+    ("events.adjust_count", "GET"): EDITORS,
+    ("events.adjust_count", "POST"): EDITORS,
+    ("events.remove_adjustment", "POST"): EDITORS,
     ("attendance_list.attendance_list", "GET"): EVERYONE,
     ("audit.search", "GET"): MANAGERS,
     ("audit.subproject_history", "GET"): EVERYONE,

@@ -113,6 +113,11 @@ def live_server(tmp_path_factory):
         ids["computed"] = db.session.scalar(
             select(Indicator.id).where(Indicator.aggregation.is_not(None))
         )
+        ids["counted"] = db.session.scalar(
+            select(Indicator.id)
+            .where(Indicator.counted_from.is_not(None), Indicator.subproject_id.is_not(None))
+            .order_by(Indicator.id)
+        )
         ids["circle"] = db.session.scalar(
             select(Organisation.id).where(Organisation.name == "TechNet kring Dronten")
         )
@@ -428,6 +433,13 @@ PAGES = [
         200,
     ),
     ("computed indicator", "steering", lambda ids: f"/indicators/{ids['computed']}", 200),
+    ("counted indicator", "steering", lambda ids: f"/indicators/{ids['counted']}", 200),
+    (
+        "adjust counted value",
+        "manager",
+        lambda ids: f"/indicators/{ids['counted']}/quarter/{QUARTER}/adjust",
+        200,
+    ),
     ("organisations", "steering", lambda ids: "/organisations?kind=company", 200),
     ("organisation with contacts", "manager", lambda ids: f"/organisations/{ids['circle']}", 200),
     (

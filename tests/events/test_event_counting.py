@@ -54,3 +54,30 @@ def test_pupils_are_added_up_from_guest_lessons_only():
 def test_an_unknown_rule_is_refused():
     with pytest.raises(ValueError):
         count("everything", [], [])
+
+
+def test_a_municipality_limits_the_count_to_its_own_organisations():
+    urk, almere = 7, 8
+    facts = [
+        Attendance(1, date(2026, 10, 5), 10, "company", urk),
+        Attendance(1, date(2026, 10, 5), 11, "company", almere),
+        Attendance(2, date(2026, 11, 5), 12, "company", None),
+        Attendance(3, date(2026, 11, 9), 13, "company", urk),
+    ]
+    result = count("companies_attending", facts, [], municipality_id=urk)
+    assert result["2026-Q4"].value == 2
+    assert result["2026-Q4"].event_ids == (1, 3)
+    assert count("companies_attending", facts, [])["2026-Q4"].value == 4
+
+
+def test_a_municipality_limits_pupils_to_those_of_its_schools():
+    urk, almere = 7, 8
+    pupils = [
+        Pupils(1, date(2026, 10, 5), "guest_lesson", 25, urk),
+        Pupils(1, date(2026, 10, 5), "guest_lesson", 30, almere),
+        Pupils(2, date(2026, 11, 5), "guest_lesson", 10, almere),
+    ]
+    result = count("pupils_reached", [], pupils, municipality_id=urk)
+    assert result["2026-Q4"].value == 25
+    assert result["2026-Q4"].event_ids == (1,)
+    assert count("pupils_reached", [], pupils, municipality_id=99) == {}

@@ -36,6 +36,7 @@ REFERENCES = {
     "member_id": "Organisation",
     "recorded_by_id": "User",
     "municipality_id": "Municipality",
+    "counted_municipality_id": "Municipality",
     "subproject_id": "Subproject",
     "indicator_id": "Indicator",
     "milestone_id": "Milestone",

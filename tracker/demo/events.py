@@ -183,6 +183,7 @@ def _store_counts(session: Session, indicator: Indicator, events: list[Event], t
                     indicator=indicator,
                     period=period,
                     value=result.value,
+                    counted_value=result.value,
                     source=COUNTED_SOURCE,
                     entered_at=datetime.combine(last_event, time(17)),
                 )

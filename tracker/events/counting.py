@@ -7,6 +7,10 @@ can be tested alone; :mod:`tracker.events.services` feeds it the facts and store
 - ``pupils_reached``: the pupils and students the quarter's guest lessons reached, added up.
 
 A quarter without an event that counts has no value (rather than a zero nobody measured).
+
+Limited to a municipality ("bedrijven bereikt in Urk"), only organisations of that municipality
+count, and for ``pupils_reached`` only the pupils of its schools: where the event was held does
+not matter, who was reached does.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class Attendance:
     held_on: date
     organisation_id: int
     organisation_kind: str
+    municipality_id: int | None = None  # the organisation's
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Pupils:
     held_on: date
     event_kind: str
     number: int
+    school_municipality_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -45,18 +51,28 @@ class QuarterCount:
 
 
 def count(
-    rule: str, attendances: Iterable[Attendance], pupils: Iterable[Pupils]
+    rule: str,
+    attendances: Iterable[Attendance],
+    pupils: Iterable[Pupils],
+    municipality_id: int | None = None,
 ) -> dict[str, QuarterCount]:
-    """The counted value of every quarter with an event that counts, by quarter code."""
+    """The counted value of every quarter with an event that counts, by quarter code; with
+    ``municipality_id``, of that municipality's organisations or schools only."""
     if rule not in COUNTS:
         raise ValueError(f"unknown count: {rule!r}")
     if rule == "pupils_reached":
-        return _pupils(pupils)
+        return _pupils(
+            p
+            for p in pupils
+            if municipality_id is None or p.school_municipality_id == municipality_id
+        )
     companies_only = rule == "companies_attending"
     seen: dict[str, set[int]] = {}
     events: dict[str, set[int]] = {}
     for fact in attendances:
         if companies_only and fact.organisation_kind != "company":
+            continue
+        if municipality_id is not None and fact.municipality_id != municipality_id:
             continue
         period = str(Quarter.of(fact.held_on))
         seen.setdefault(period, set()).add(fact.organisation_id)

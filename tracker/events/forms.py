@@ -14,8 +14,10 @@ from wtforms.validators import (
 )
 
 from tracker.editing import VersionedForm
-from tracker.fields import ChoiceField, DutchDateField, IdsField
+from tracker.fields import ChoiceField, DutchDateField, DutchNumberField, IdsField
 from tracker.i18n import lazy_gettext as _l
+from tracker.indicators import values
+from tracker.indicators.forms import PROBLEM_MESSAGES
 from tracker.labels import EDUCATION_LEVEL_LABELS, EVENT_KIND_LABELS
 from tracker.projects.forms import ActionForm
 from tracker.stakeholders.forms import ContactForm
@@ -217,3 +219,38 @@ class FollowUpForm(ActionForm):
         self.subproject_id.choices = [("", "–")] + [
             (s.id, f"{s.code} {s.name}") for s in subprojects
         ]
+
+
+class OverrideForm(VersionedForm):
+    """A value of one quarter of a counted indicator set by hand, never without its reason."""
+
+    value = DutchNumberField(
+        _l("Value"),
+        validators=[
+            InputRequired(_l("Fill in a number.")),
+            NumberRange(min=0, message=_l("A count is not negative.")),
+        ],
+    )
+    override_reason = TextAreaField(
+        _l("Reason"),
+        description=_l(
+            "Why the count is not right, e.g. two companies did not sign the attendance list. "
+            "It is shown beside the value everywhere, with your name."
+        ),
+        validators=[DataRequired(_l("Fill in the reason for the adjustment.")), _at_most(2000)],
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, unit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.value.description = _l("In %(unit)s.", unit=unit)
+
+    def validate_value(self, field):
+        problem = values.value_problem(field.data, self.unit) if field.data is not None else None
+        if problem:
+            raise ValidationError(PROBLEM_MESSAGES[problem])
+
+
+class RemoveOverrideForm(VersionedForm):
+    submit = SubmitField(_l("Return to the counted value"))

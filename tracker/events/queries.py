@@ -11,7 +11,7 @@ from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import tables
-from tracker.events.counting import Attendance, Pupils, count
+from tracker.events.counting import Attendance, Pupils, QuarterCount, count
 from tracker.events.models import Event, PupilsReached, RegisteredPerson, Registration, Workshop
 from tracker.extensions import db
 from tracker.projects.models import Organisation
@@ -29,7 +29,13 @@ def facts(programme_id: int, subproject_id: int | None) -> tuple[list[Attendance
     """Who attended which event, and the pupils each reached, of a subproject's events (or of
     all the programme's events for a programme indicator): two queries."""
     attendance = _scope(
-        select(Event.id, Event.held_on, Organisation.id, Organisation.kind)
+        select(
+            Event.id,
+            Event.held_on,
+            Organisation.id,
+            Organisation.kind,
+            Organisation.municipality_id,
+        )
         .join(Registration, Registration.event_id == Event.id)
         .join(Organisation, Organisation.id == Registration.organisation_id)
         .where(Registration.attended.is_(True)),
@@ -37,9 +43,11 @@ def facts(programme_id: int, subproject_id: int | None) -> tuple[list[Attendance
         subproject_id,
     )
     pupils = _scope(
-        select(Event.id, Event.held_on, Event.kind, PupilsReached.number).join(
-            PupilsReached, PupilsReached.event_id == Event.id
-        ),
+        select(
+            Event.id, Event.held_on, Event.kind, PupilsReached.number, Organisation.municipality_id
+        )
+        .join(PupilsReached, PupilsReached.event_id == Event.id)
+        .join(Organisation, Organisation.id == PupilsReached.school_id),
         programme_id,
         subproject_id,
     )
@@ -196,10 +204,15 @@ def events_by_id(ids) -> list[Event]:
     return list(db.session.scalars(select(Event).where(Event.id.in_(ids)).order_by(Event.held_on)))
 
 
+def counts_of(indicator, attendances, pupils) -> dict[str, QuarterCount]:
+    """The indicator's rule applied to the facts of its scope."""
+    return count(indicator.counted_from, attendances, pupils, indicator.counted_municipality_id)
+
+
 def counted_events(indicator, quarter: Quarter) -> list[Event]:
     """The events a counted indicator's value of ``quarter`` came from."""
     attendances, pupils = facts(indicator.programme_id, indicator.subproject_id)
-    result = count(indicator.counted_from, attendances, pupils).get(str(quarter))
+    result = counts_of(indicator, attendances, pupils).get(str(quarter))
     return events_by_id(result.event_ids) if result else []
 
 
@@ -216,9 +229,7 @@ def counted_values(indicators, quarter: Quarter) -> dict[int, CountedValue]:
         return {}
     first = indicators[0]
     attendances, pupils = facts(first.programme_id, first.subproject_id)
-    results = {
-        i.id: count(i.counted_from, attendances, pupils).get(str(quarter)) for i in indicators
-    }
+    results = {i.id: counts_of(i, attendances, pupils).get(str(quarter)) for i in indicators}
     events = {
         e.id: e for e in events_by_id({e for r in results.values() if r for e in r.event_ids})
     }
@@ -235,7 +246,7 @@ def counted_by_quarter(indicator) -> dict[str, list[Event]]:
     """For each quarter a counted indicator has a value of, the events it came from (three
     queries)."""
     attendances, pupils = facts(indicator.programme_id, indicator.subproject_id)
-    results = count(indicator.counted_from, attendances, pupils)
+    results = counts_of(indicator, attendances, pupils)
     events = {e.id: e for e in events_by_id({i for r in results.values() for i in r.event_ids})}
     return {period: [events[i] for i in r.event_ids] for period, r in results.items()}
 

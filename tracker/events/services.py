@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.editing import Invalid
-from tracker.events import counting, queries
+from tracker.events import queries
 from tracker.events.models import Event, PupilsReached, Registration, Workshop
 from tracker.extensions import db
 from tracker.indicators.models import Indicator, Measurement
@@ -154,9 +154,10 @@ def recount(programme_id: int, days) -> None:
 
 def refresh_indicator(indicator: Indicator, periods: set[str] | None = None) -> None:
     """Bring the stored values of a counted indicator in line with its events; ``periods``
-    None means every quarter (after the indicator's rule was set or changed)."""
+    None means every open quarter (after the indicator's rule was set or changed). An
+    overridden quarter keeps its value: only the count beside it follows the events."""
     attendances, pupils = queries.facts(indicator.programme_id, indicator.subproject_id)
-    counts = counting.count(indicator.counted_from, attendances, pupils)
+    counts = queries.counts_of(indicator, attendances, pupils)
     query = select(Measurement).where(Measurement.indicator_id == indicator.id)
     if periods is not None:
         query = query.where(Measurement.period.in_(periods))
@@ -165,16 +166,22 @@ def refresh_indicator(indicator: Indicator, periods: set[str] | None = None) -> 
         periods = {p for p in set(counts) | set(stored) if not is_closed(indicator.programme_id, p)}
     wanted = {p: c for p, c in counts.items() if p in periods}
     stored = {p: m for p, m in stored.items() if p in periods}
-    for period, measurement in stored.items():
-        if period not in wanted:
-            db.session.delete(measurement)
-    for period, result in wanted.items():
+    for period in periods:
+        result = wanted.get(period)
         measurement = stored.get(period)
+        if result is None and (measurement is None or not measurement.overridden):
+            if measurement is not None:
+                db.session.delete(measurement)
+            continue
         if measurement is None:
             measurement = Measurement(indicator_id=indicator.id, period=period)
             db.session.add(measurement)
-        if measurement.value != result.value:
-            measurement.value = result.value
-        measurement.source = COUNTED_SOURCE
-        measurement.note = ""
+        counted = result.value if result else None
+        if measurement.counted_value != counted:
+            measurement.counted_value = counted
+        if not measurement.overridden:
+            if measurement.value != counted:
+                measurement.value = counted
+            measurement.source = COUNTED_SOURCE
+            measurement.note = ""
     db.session.flush()

@@ -21,20 +21,28 @@ from tracker.auth.permissions import (
     require_subproject_editor,
 )
 from tracker.editing import ConfirmDeleteForm, Invalid, delete_record, is_stale, save_form
-from tracker.events import queries, services
+from tracker.errors import refuse
+from tracker.events import overrides, queries, services
 from tracker.events import reach as reach_rules
 from tracker.events.forms import (
     EventForm,
     FollowUpForm,
+    OverrideForm,
     PupilsForm,
     RegistrationForm,
+    RemoveOverrideForm,
     WorkshopForm,
 )
 from tracker.events.models import Event, PupilsReached, Registration, Workshop
 from tracker.extensions import db
+from tracker.indicators.models import Indicator
 from tracker.milestones.models import Milestone
 from tracker.projects import services as action_services
 from tracker.projects.models import Action, Municipality, Programme, Subproject
+from tracker.quarters import Quarter
+from tracker.quarters.display import quarter_text
+from tracker.quarters.lock import ensure_quarter_open
+from tracker.season import services as season_services
 
 bp = Blueprint("events", __name__)
 
@@ -520,3 +528,100 @@ def delete_pupils(pupils_id: int):
         lambda: services.remove_pupils(row),
         event,
     )
+
+
+# --- Overriding a counted value ----------------------------------------------------------------
+
+
+def _counted_indicator_to_adjust(indicator_id: int, quarter: Quarter) -> Indicator:
+    """A counted indicator whose value of ``quarter`` the current user may set: the editors
+    of its subproject (the lead among them, as for any of its values), or for a programme
+    indicator the manager. A closed quarter refuses (409), and so, for a lead, does an
+    approved update of it."""
+    indicator = db.get_or_404(Indicator, indicator_id)
+    if indicator.subproject_id is None:
+        require_programme_manager()
+        if indicator.programme.archived_at is not None:
+            refuse(
+                409,
+                _("Archived"),
+                _("This programme is archived: it can be read, not changed. Restore it first."),
+            )
+    else:
+        require_subproject_editor(indicator.subproject_id)
+    if not indicator.counted or quarter > Quarter.of(timeutil.today()):
+        abort(404)
+    ensure_quarter_open(indicator.programme_id, quarter, field="value")
+    if request.method == "POST" and indicator.subproject_id is not None:
+        season_services.refuse_if_approved(current_user, indicator.subproject_id, quarter)
+    return indicator
+
+
+@bp.route(
+    "/indicators/<int:indicator_id>/quarter/<quarter:quarter>/adjust", methods=["GET", "POST"]
+)
+@login_required
+def adjust_count(indicator_id: int, quarter: Quarter):
+    indicator = _counted_indicator_to_adjust(indicator_id, quarter)
+    measurement = overrides.stored(indicator, quarter)
+    counted = measurement.counted_value if measurement else overrides.count_now(indicator, quarter)
+    form = OverrideForm(obj=measurement, unit=indicator.unit)
+    if not form.is_submitted() and (measurement is None or not measurement.overridden):
+        form.value.data = counted
+    page = url_for("indicators.indicator", indicator_id=indicator.id, _anchor="measurements")
+    return save_form(
+        form,
+        measurement,
+        "events/adjust_count.html",
+        apply=lambda: overrides.override_count(
+            indicator,
+            quarter,
+            form.value.data,
+            form.override_reason.data,
+            current_user.id,
+            measurement,
+        ),
+        success=_("Adjusted value saved."),
+        redirect_to=lambda: page,
+        title=_(
+            "Adjust the counted value of %(quarter)s: %(indicator)s",
+            quarter=quarter_text(quarter),
+            indicator=indicator.name,
+        ),
+        subproject=indicator.subproject,
+        cancel_url=page,
+        indicator=indicator,
+        quarter=quarter,
+        measurement=measurement,
+        counted=counted,
+        remove_form=RemoveOverrideForm(formdata=None, version=measurement.version)
+        if measurement is not None and measurement.overridden
+        else None,
+    )
+
+
+@bp.route(
+    "/indicators/<int:indicator_id>/quarter/<quarter:quarter>/adjust/remove", methods=["POST"]
+)
+@login_required
+def remove_adjustment(indicator_id: int, quarter: Quarter):
+    indicator = _counted_indicator_to_adjust(indicator_id, quarter)
+    measurement = overrides.stored(indicator, quarter)
+    if measurement is None or not measurement.overridden:
+        abort(404)
+    form = RemoveOverrideForm()
+    if not form.validate_on_submit():
+        abort(400)
+    adjust_page = url_for("events.adjust_count", indicator_id=indicator.id, quarter=quarter)
+    if is_stale(form, measurement):
+        flash(_("Someone else changed this value meanwhile. Check it, then try again."), "error")
+        return redirect(adjust_page), 303
+    try:
+        overrides.remove_override(indicator, measurement)
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed this value meanwhile. Check it, then try again."), "error")
+        return redirect(adjust_page), 303
+    flash(_("The counted value applies again."), "success")
+    return redirect(url_for("indicators.indicator", indicator_id=indicator.id))

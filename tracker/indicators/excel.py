@@ -265,7 +265,10 @@ def validate(rows, indicators: dict[int, dict], existing: dict[int, dict]) -> Pr
                 old is None or old["value"] != preview.new
             ):
                 preview.errors.append(
-                    _("This indicator is counted from events; its value cannot be typed.")
+                    _(
+                        "This indicator is counted from events; its value cannot be typed. "
+                        "To correct a count, adjust it with a reason on the indicator's page."
+                    )
                 )
         if preview.errors:
             preview.change = "error"

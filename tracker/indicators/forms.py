@@ -25,6 +25,10 @@ PROBLEM_MESSAGES = {
 }
 
 
+def _optional_id(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
 def _number(label):
     return DutchNumberField(label, validators=[InputRequired(_l("Fill in a number."))])
 
@@ -82,8 +86,11 @@ class IndicatorForm(VersionedForm):
     rollup = ChoiceField(_l("Roll-up"), choices=[(r, ROLLUP_LABELS[r]) for r in ROLLUPS])
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.counted_municipality_id.choices = [("", _l("Every municipality"))] + [
+            (m.id, m.name) for m in municipalities
+        ]
         self.publication_month.choices = [("", _l("Not yearly"))] + [
             (str(month), month_name(month)) for month in freshness.MONTHS
         ]
@@ -107,6 +114,21 @@ class IndicatorForm(VersionedForm):
         ),
         choices=[("", _l("Not counted: entered by hand"))] + list(COUNTED_FROM_LABELS.items()),
     )
+    counted_municipality_id = ChoiceField(
+        _l("Count only in municipality"),
+        description=_l(
+            "Optional, for a counted indicator: only organisations of this municipality count "
+            "(for pupils: only pupils of its schools), e.g. companies reached in Urk."
+        ),
+        coerce=_optional_id,
+        choices=[],
+    )
+
+    def validate_counted_municipality_id(self, field):
+        if field.data is not None and not self.counted_from.data:
+            raise ValidationError(
+                _l("Choose how the indicator is counted, or leave the municipality empty.")
+            )
 
     def validate_target_value(self, field):
         if field.data is not None and field.data == self.baseline_value.data:

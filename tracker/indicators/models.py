@@ -68,11 +68,14 @@ class Indicator(db.Model):
     aggregation: Mapped[str | None] = mapped_column(String(4))
     # set when the values are counted from events (tracker/events/counting.py), never typed
     counted_from: Mapped[str | None] = mapped_column(String(30))
+    # a counted indicator limited to the organisations (or schools) of one municipality
+    counted_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
     programme: Mapped[Programme] = relationship()  # noqa: F821
     subproject: Mapped[Subproject | None] = relationship()  # noqa: F821
+    counted_municipality: Mapped[Municipality | None] = relationship()  # noqa: F821
     measurements: Mapped[list[Measurement]] = relationship(
         back_populates="indicator", order_by="Measurement.period"
     )
@@ -93,6 +96,13 @@ class Indicator(db.Model):
 
 
 class Measurement(QuarterLocked, db.Model):
+    """One quarter's value of an indicator.
+
+    For an indicator counted from events ``counted_value`` is the count, which the recount keeps
+    current; ``value`` equals it unless someone overrode it with an ``override_reason`` (e.g.
+    two companies did not sign the attendance list), which the recount then leaves alone.
+    """
+
     __tablename__ = "measurement"
     __programme_via__ = "indicator"
     __quarter_attribute__ = "period"
@@ -109,8 +119,14 @@ class Measurement(QuarterLocked, db.Model):
     source: Mapped[str] = mapped_column(String(200), default="")
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    counted_value: Mapped[float | None]
+    override_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
     indicator: Mapped[Indicator] = relationship(back_populates="measurements")
     entered_by: Mapped[User | None] = relationship()  # noqa: F821
+
+    @property
+    def overridden(self) -> bool:
+        return self.override_reason is not None

@@ -65,6 +65,8 @@ DETAIL_COLUMNS = [
     "entered_by",
     "entered_at",
     "aggregation",
+    "counted_value",
+    "override_reason",
 ]
 
 
@@ -366,7 +368,8 @@ def measurement_details(
 ) -> pd.DataFrame:
     """Measurements of periods up to ``up_to`` with indicator name, unit, note, source and who
     entered them: the appendix of the report and the export's measurement sheet. A computed
-    value has no id, note or author; its ``aggregation`` says how it was made."""
+    value has no id, note or author; its ``aggregation`` says how it was made. A counted value
+    set by hand has its ``override_reason`` and the ``counted_value`` it replaced."""
     scope = _scope(programme_id, subproject_ids)
     query = (
         select(
@@ -382,6 +385,8 @@ def measurement_details(
             User.name,
             Measurement.entered_at,
             Indicator.aggregation,
+            Measurement.counted_value,
+            Measurement.override_reason,
         )
         .join(Indicator, Indicator.id == Measurement.indicator_id)
         .outerjoin(User, User.id == Measurement.entered_by_id)
@@ -404,6 +409,8 @@ def measurement_details(
                     None,
                     None,
                     rule.aggregation,
+                    None,
+                    None,
                 )
                 for q in rule.values
             )

@@ -64,6 +64,8 @@ def _refuse_entered_values(indicator: Indicator | None, counted_from: str | None
 
 def _apply_count(indicator: Indicator, data: dict) -> None:
     indicator.counted_from = data.get("counted_from") or None
+    municipality_id = data.get("counted_municipality_id")
+    indicator.counted_municipality_id = municipality_id if indicator.counted_from else None
 
 
 def save_indicator(indicator: Indicator | None, subproject, data: dict) -> Indicator:
@@ -166,7 +168,8 @@ def refuse_computed(indicator: Indicator) -> None:
             "value",
             _(
                 "This indicator is counted from events; its values cannot be typed. Record "
-                "the attendance on the events instead."
+                "the attendance on the events, or adjust a count with a reason on the "
+                "indicator's page."
             ),
         )
     if indicator.computed:

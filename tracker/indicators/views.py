@@ -46,10 +46,10 @@ from tracker.indicators.forms import (
     UploadForm,
 )
 from tracker.indicators.models import Indicator, Measurement
-from tracker.projects.models import Programme, Subproject
+from tracker.projects.models import Municipality, Programme, Subproject
 from tracker.quarters import Quarter
 from tracker.quarters.display import quarter_text
-from tracker.quarters.lock import QuarterClosed, closure
+from tracker.quarters.lock import QuarterClosed, closed_quarters, closure
 from tracker.season import services as season_services
 
 bp = Blueprint("indicators", __name__)
@@ -136,6 +136,7 @@ def indicator(indicator_id: int):
         .options(joinedload(Measurement.entered_by))
         .order_by(Measurement.period.desc())
     ).all()
+    closed = set(closed_quarters(indicator.programme_id)) if indicator.counted else set()
     computed = None
     if indicator.computed:
         made = indicator_queries.computed(Indicator.id == indicator.id, quarter)
@@ -149,6 +150,12 @@ def indicator(indicator_id: int):
         computed=computed,
         sources=services.sources_of(indicator) if indicator.computed else [],
         counted_events=event_queries.counted_by_quarter(indicator) if indicator.counted else {},
+        closed=closed,
+        # a quarter without a count yet can be given a value only through an adjustment
+        can_adjust_now=indicator.counted
+        and can_edit
+        and str(quarter) not in closed
+        and all(m.period != str(quarter) for m in measurements),
         subproject=indicator.subproject,
         can_edit=can_edit,
         can_manage=can_manage_programme(current_user),
@@ -176,7 +183,7 @@ def edit_indicator(indicator_id: int):
 
 
 def _indicator_form(subproject: Subproject, indicator: Indicator | None, title: str):
-    form = IndicatorForm(obj=indicator)
+    form = IndicatorForm(obj=indicator, municipalities=_municipalities())
     return save_form(
         form,
         indicator,
@@ -188,6 +195,10 @@ def _indicator_form(subproject: Subproject, indicator: Indicator | None, title: 
         subproject=subproject,
         cancel_url=_back(subproject.id),
     )
+
+
+def _municipalities() -> list[Municipality]:
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
 
 
 def _recounted(indicator: Indicator) -> Indicator:
@@ -203,7 +214,7 @@ def programme_indicator_form(programme: Programme, indicator: Indicator | None, 
     if programme.archived_at is not None:
         abort(404)
     choices = services.source_choices(programme.id)
-    form = ProgrammeIndicatorForm(obj=indicator, sources=choices)
+    form = ProgrammeIndicatorForm(obj=indicator, sources=choices, municipalities=_municipalities())
     if indicator is not None and not form.is_submitted():
         form.source_ids.data = [i.id for i in indicator.sources]
     saved: list[Indicator] = []

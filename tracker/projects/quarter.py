@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -135,7 +136,10 @@ class QuarterRecords:
 def load(subproject_id: int, quarter: Quarter) -> QuarterRecords:
     """The records the quarter form is built on: five queries, whatever the size."""
     every_indicator = db.session.scalars(
-        select(Indicator).where(Indicator.subproject_id == subproject_id).order_by(Indicator.name)
+        select(Indicator)
+        .where(Indicator.subproject_id == subproject_id)
+        .order_by(Indicator.name)
+        .options(selectinload(Indicator.counted_municipality))
     ).all()
     measurements = {
         m.indicator_id: m
@@ -143,6 +147,7 @@ def load(subproject_id: int, quarter: Quarter) -> QuarterRecords:
             select(Measurement)
             .join(Indicator, Indicator.id == Measurement.indicator_id)
             .where(Indicator.subproject_id == subproject_id, Measurement.period == str(quarter))
+            .options(joinedload(Measurement.entered_by))
         )
     }
     milestones = db.session.scalars(

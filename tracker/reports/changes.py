@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import func, or_, select
 
 from tracker import tables
+from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone, MilestoneDateChange
@@ -80,9 +81,13 @@ def changes_since(
             Measurement.period,
             Measurement.value,
             Measurement.entered_at,
+            Measurement.counted_value,
+            Measurement.override_reason,
+            User.name,
             total,
         )
         .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .outerjoin(User, User.id == Measurement.entered_by_id)
         .where(
             Indicator.programme_id == programme_id,
             Measurement.entered_at >= after,
@@ -114,7 +119,18 @@ def changes_since(
         ),
         "measured": (
             entered,
-            ["id", "subproject_id", "name", "unit", "period", "value", "entered_at"],
+            [
+                "id",
+                "subproject_id",
+                "name",
+                "unit",
+                "period",
+                "value",
+                "entered_at",
+                "counted_value",
+                "override_reason",
+                "entered_by",
+            ],
         ),
     }
     result = {}

@@ -39,6 +39,7 @@ from tracker.labels import (
     FREQUENCY_LABELS,
     ROLLUP_LABELS,
     aggregation_rule,
+    count_adjusted,
 )
 from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
@@ -149,6 +150,8 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
                 Column("entered_by", _("Entered by")),
                 Column("entered_at", _("Entered at"), DATETIME),
                 Column("rule", _("Computed as")),
+                Column("counted_value", _("Counted from events"), NUMBER),
+                Column("adjusted", _("Adjusted by hand")),
             ],
         ),
         (
@@ -211,8 +214,29 @@ def tables(snapshot: dict, subproject_id: int | None = None) -> dict[str, pd.Dat
             frame["previous_actual"] = [previous.get(i) for i in frame["id"]]
         if name in ("indicators", "measurements"):
             frame["rule"] = _rules(frame, "id" if name == "indicators" else "indicator_id", sources)
+        if name == "measurements":
+            frame["adjusted"] = _adjustments(frame)
         result[name] = frame
     return result
+
+
+def _adjustments(frame: pd.DataFrame) -> list[str]:
+    """For a counted value set by hand, what it replaced, why, by whom and when; empty for
+    every other row (and every row of a snapshot made before values could be adjusted)."""
+    if "override_reason" not in frame:
+        return [""] * len(frame)
+    return [
+        count_adjusted(
+            row["value"],
+            row["counted_value"],
+            row["override_reason"],
+            row["entered_by"],
+            row["entered_at"],
+        )
+        if isinstance(row["override_reason"], str)
+        else ""
+        for row in frame.to_dict("records")
+    ]
 
 
 def _rules(frame: pd.DataFrame, key: str, sources: dict) -> list[str]:
