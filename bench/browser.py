@@ -6,8 +6,8 @@ and opens /dashboard in headless Chromium (Playwright driving Debian's ``chromiu
 measures from the start of the navigation:
 
 - until every chart on the first screen (1280×800) is drawn (when the attention list above the
-  charts fills the first screen, the page is scrolled to its first chart at once, and the
-  charts on that screen count), and until all charts are drawn
+  charts fills the first screen, the page scrolls itself to its first chart as soon as it is
+  parsed, and the charts on that screen count), and until all charts are drawn
   while the page is scrolled to its end one screen at a time (charts below the first screen are
   drawn only when scrolled near, static/js/dashboard.js);
 - the JavaScript sent: its size as run (uncompressed) and as transferred (compressed), and the
@@ -62,6 +62,16 @@ new MutationObserver(function (changes) {
     }
   });
 }).observe(document, {attributes: true, subtree: true, attributeFilter: ["data-drawn"]});
+// When the attention list fills the opening screen, scroll to the first chart as soon as the
+// page is parsed, as a reader heading for the charts would: in the page, so that the time
+// does not include the benchmark's own round trips to the browser.
+document.addEventListener("DOMContentLoaded", function () {
+  var first = document.querySelector(".chart-canvas");
+  window.__chartsOnOpening = !first || first.getBoundingClientRect().top < window.innerHeight;
+  if (!window.__chartsOnOpening) {
+    first.scrollIntoView();
+  }
+});
 """
 FIRST_SCREEN = """() => Array.from(document.querySelectorAll(".chart-canvas"))
   .filter(c => c.getBoundingClientRect().top < window.innerHeight).map(c => c.id)"""
@@ -115,11 +125,8 @@ def measure(browser, base: str, email: str) -> dict:
         loaded: list = []
         page.on("requestfinished", lambda request: loaded.append(request))
         page.goto(f"{base}/dashboard", wait_until="domcontentloaded")
+        on_opening = page.evaluate("window.__chartsOnOpening")
         first = page.evaluate(FIRST_SCREEN)
-        on_opening = bool(first)
-        if not first:  # the attention list fills the first screen: go straight to the charts
-            page.evaluate("document.querySelector('.chart-canvas').scrollIntoView()")
-            first = page.evaluate(FIRST_SCREEN)
         page.wait_for_function(DRAWN, arg=first, timeout=60_000)
         first_ms = max(page.evaluate("ids => ids.map(id => window.__drawn[id])", first))
         every = page.evaluate(ALL_CHARTS)

@@ -11,12 +11,15 @@ server-side, through the Flask test client:
   in the data ("fresh");
 - a bare Flask route returning a fixed page in the same process, and the ratio of the two.
 
+A time or CPU target counts as met only when every view meets it both from the cache and fresh.
+
 Writes bench/results.json and prints a summary. Not part of ``make test``: it times things.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -77,6 +80,11 @@ TARGETS = {
     "median_ms_s1": 100,
     "median_ms_s100": 1000,
     "payload_bytes_s100": 2_000_000,
+}
+VIEWS = {
+    "programme": "/dashboard",
+    "municipality": "/dashboard?municipality=1",
+    "subproject": "/dashboard?subproject=1",
 }
 
 
@@ -326,6 +334,8 @@ def run_scale(scale: int, repeat: int) -> dict:
             generation = time.perf_counter() - start
             steering = db.session.query(User).filter_by(role="steering").first().get_id()
             engine = db.engine
+        gc.collect()
+        gc.freeze()  # as wsgi.py does after start-up
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"] = steering
@@ -333,12 +343,7 @@ def run_scale(scale: int, repeat: int) -> dict:
             # else the session checks log the benchmark out
             session[LAST_SEEN] = session[SIGNED_IN_AT] = int(time.time())
         results = {"scale": scale, "rows": sizes, "generation_s": round(generation, 2)}
-        paths = {
-            "programme": "/dashboard",
-            "municipality": "/dashboard?municipality=1",
-            "subproject": "/dashboard?subproject=1",
-        }
-        for label, path in paths.items():
+        for label, path in VIEWS.items():
             timed(client, path, 3)  # warm up: templates, plotly imports, SQLite cache
             statements: list[str] = []
             cached_statements: list[str] = []
@@ -406,16 +411,33 @@ def check(results: list[dict]) -> list[str]:
         failures.append(f"queries per request differ between scales: {queries}")
     if max(queries.values()) > TARGETS["queries_max"]:
         failures.append(f"more than {TARGETS['queries_max']} queries per request: {queries}")
-    if 1 in by_scale and by_scale[1]["programme"]["median_ms"] > TARGETS["median_ms_s1"]:
-        failures.append(f"median at S=1 above {TARGETS['median_ms_s1']} ms")
-    for scale, limit in ((1, TARGETS["cpu_ms_s1"]), (100, TARGETS["cpu_ms_s100"])):
-        if scale in by_scale and by_scale[scale]["programme"]["median_cpu_ms"] > limit:
-            failures.append(f"CPU at S={scale} above {limit} ms")
-    if 100 in by_scale:
-        if by_scale[100]["programme"]["median_ms"] > TARGETS["median_ms_s100"]:
-            failures.append(f"median at S=100 above {TARGETS['median_ms_s100']} ms")
-        if by_scale[100]["programme"]["payload_bytes"] > TARGETS["payload_bytes_s100"]:
-            failures.append("payload at S=100 above 2 MB")
+    for scale, time_limit, cpu_limit in (
+        (1, TARGETS["median_ms_s1"], TARGETS["cpu_ms_s1"]),
+        (100, TARGETS["median_ms_s100"], TARGETS["cpu_ms_s100"]),
+    ):
+        if scale not in by_scale:
+            continue
+        for view in VIEWS:
+            failures += _over(by_scale[scale][view], f"S={scale} {view}", time_limit, cpu_limit)
+    if (
+        100 in by_scale
+        and by_scale[100]["programme"]["payload_bytes"] > TARGETS["payload_bytes_s100"]
+    ):
+        failures.append("payload at S=100 above 2 MB")
+    return failures
+
+
+def _over(figures: dict, name: str, time_limit: float, cpu_limit: float) -> list[str]:
+    """A view meets a target only when both the board from the cache and the board built fresh
+    (the first request after a change, what a steering member pays after a lead saved) do."""
+    failures = []
+    for kind, prefix in (("cached", ""), ("fresh", "fresh_")):
+        if figures[f"{prefix}median_ms"] > time_limit:
+            failures.append(f"{name}, {kind}: median above {time_limit} ms")
+        if figures[f"{prefix}median_cpu_ms"] > cpu_limit:
+            failures.append(
+                f"{name}, {kind}: CPU {figures[f'{prefix}median_cpu_ms']} ms above {cpu_limit} ms"
+            )
     return failures
 
 
@@ -435,7 +457,7 @@ def summary(results: list[dict]) -> str:
     )
     lines.append(header)
     for r in results:
-        for view in ("programme", "municipality", "subproject"):
+        for view in VIEWS:
             v = r[view]
             lines.append(
                 f"{r['scale']:>4} {view:<13}{v['queries']:>8}{v['cached_queries']:>7}"

@@ -90,10 +90,8 @@ class RichStrEnum(StrEnum):
     def get(cls, code: object) -> RichStrEnum | None:
         """The member for a stored code, or ``None`` for an empty or unknown one (NaN included)."""
         if isinstance(code, str):
-            try:
-                return cls(code)
-            except ValueError:
-                return None
+            # the value map, not ``cls(code)``: the dashboard asks this for every row it charts
+            return cls._value2member_map_.get(code)
         return None
 
     @classmethod

@@ -16,6 +16,7 @@ from its baseline date, the last value anyone knows.
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -93,6 +94,7 @@ def value_date(latest_period: str | None, baseline_date: date) -> date:
     return Quarter.parse(latest_period).end if latest_period else baseline_date
 
 
+@functools.lru_cache(maxsize=4096)
 def stale_since(
     latest_period: str | None,
     baseline_date: date,
@@ -100,6 +102,9 @@ def stale_since(
     publication_month: int | None,
     as_of: date,
 ) -> date | None:
-    """The due date a stale value missed, or None for a fresh one: what a table stores."""
+    """The due date a stale value missed, or None for a fresh one: what a table stores.
+
+    Remembered: a programme's thousands of indicators share a handful of periods, baseline
+    dates and frequencies, and the dashboard judges every one of them."""
     verdict = judge(value_date(latest_period, baseline_date), frequency, publication_month, as_of)
     return verdict.due if verdict.stale else None

@@ -206,14 +206,6 @@ def _judged(scope, quarter: Quarter, with_computed: bool, as_of: date | None) ->
     rows = []
     for row in db.session.execute(query):
         sources = made[row.id].sources if row.id in made else None
-        facts = indicator_rules.IndicatorFacts(
-            direction=row.direction,
-            baseline_value=row.baseline_value,
-            baseline_date=row.baseline_date,
-            target_value=row.target_value,
-            target_date=row.target_date,
-            rollup=row.rollup,
-        )
         figures = indicator_rules.quarter_figures(
             by_indicator.get(row.id, ()), str(quarter), row.rollup
         )
@@ -229,6 +221,14 @@ def _judged(scope, quarter: Quarter, with_computed: bool, as_of: date | None) ->
                 (*row, sources, None, None, None, None, None, None, indicator_rules.NO_DATA, stale)
             )
             continue
+        facts = indicator_rules.IndicatorFacts(
+            direction=row.direction,
+            baseline_value=row.baseline_value,
+            baseline_date=row.baseline_date,
+            target_value=row.target_value,
+            target_date=row.target_date,
+            rollup=row.rollup,
+        )
         reached = indicator_rules.progress(facts, figures.rolled_up)
         if figures.latest_period not in period_ends:
             period_ends[figures.latest_period] = Quarter.parse(figures.latest_period).end

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +30,7 @@ class Quarter:
             raise InvalidQuarter(f"year out of range: {self.year}")
 
     @classmethod
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 (a class lives as long as its cache)
     def parse(cls, text: str) -> Quarter:
         match = _PATTERN.match((text or "").strip().upper())
         if not match:
@@ -45,7 +47,7 @@ class Quarter:
 
     @property
     def end(self) -> date:
-        return self.next().start - timedelta(days=1)
+        return _end_of(self.year, self.number)
 
     def next(self) -> Quarter:
         if self.number == 4:
@@ -62,6 +64,13 @@ class Quarter:
 
     def __str__(self) -> str:
         return f"{self.year}-Q{self.number}"
+
+
+@functools.cache
+def _end_of(year: int, number: int) -> date:
+    """A quarter's last day, remembered: reports ask it for every measurement they judge."""
+    following = Quarter(year + 1, 1) if number == 4 else Quarter(year, number + 1)
+    return following.start - timedelta(days=1)
 
 
 def quarter_range(first: Quarter, last: Quarter) -> list[Quarter]:

@@ -151,7 +151,7 @@ def collect(
     computed_before = previous_computed(milestones, indicators, history, previous)
 
     subprojects, changes = [], []
-    for row in overview.to_dict("records"):
+    for row in records(overview):
         lead, computed = _code(row["lead_rag"]), _code(row["computed_rag"])
         before = last_quarter.get(row["id"])
         item = {
@@ -177,7 +177,7 @@ def collect(
     )
     lagging = []
     behind = indicators["status"].isin([indicator_rules.OFF_TRACK, indicator_rules.AT_RISK])
-    for row in indicators[behind].to_dict("records"):
+    for row in records(indicators[behind]):
         notes = [note for _, _, note in history.get(row["id"], []) if note.strip()]
         lagging.append(
             {

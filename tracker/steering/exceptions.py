@@ -22,6 +22,7 @@ from tracker.projects.models import Subproject
 from tracker.quarters import Quarter
 from tracker.steering import queries, rules
 from tracker.steering.models import ExceptionReport
+from tracker.tables import records
 
 
 class ExceptionReportIncomplete(Exception):
@@ -63,7 +64,7 @@ def late_milestones(
         )
         if deviation is not None:
             deviations.append((index, deviation))
-    rows = frame.iloc[[index for index, _ in deviations]].to_dict("records")
+    rows = records(frame.iloc[[index for index, _ in deviations]])
     labels = {kind: gettext(label) for kind, label in rules.DEVIATION_LABELS.items()}
     found = [
         {

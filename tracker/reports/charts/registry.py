@@ -9,6 +9,7 @@ spec in :mod:`.specs` and an entry here (README, "How to add a chart").
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -46,6 +47,25 @@ class ChartData:
     overview: pd.DataFrame
     as_of: date
 
+    # The rows the charts with a row per item show, chosen once: a chart and its table (and
+    # the dashboard's trend measurements) share them.
+
+    @functools.cached_property
+    def top_subprojects(self) -> pd.DataFrame:
+        return specs.top_subprojects(self.overview)
+
+    @functools.cached_property
+    def top_milestones(self) -> pd.DataFrame:
+        return specs.top_milestones(self.milestones)
+
+    @functools.cached_property
+    def top_indicators(self) -> pd.DataFrame:
+        return specs.top_indicators(self.indicators)
+
+    @functools.cached_property
+    def trend_indicators(self) -> pd.DataFrame:
+        return specs.trend_indicators(self.indicators)
+
 
 def _always(_data: ChartData) -> bool:
     return True
@@ -79,7 +99,7 @@ def _rag_rows(data: ChartData) -> list[dict]:
 
 
 def _trend_rows(data: ChartData) -> list[dict]:
-    chosen = specs.trend_indicators(data.indicators)
+    chosen = data.trend_indicators
     names = dict(zip(chosen["id"].tolist(), chosen["name"].tolist(), strict=True))
     return [
         {**row, "indicator": names.get(row["indicator_id"], "")}
@@ -130,16 +150,18 @@ CHARTS = (
     Chart(
         key="rag_matrix",
         kind="matrix",
-        spec=lambda d: specs.rag_matrix_spec(d.overview),
-        rows=lambda d: records(specs.top_subprojects(d.overview)),
+        spec=lambda d: specs.rag_matrix_spec(d.overview, d.top_subprojects),
+        rows=lambda d: records(d.top_subprojects),
         dashboard=MATRIX,
         total=lambda d: len(d.overview),
     ),
     Chart(
         key="milestone_timeline",
         kind="timeline",
-        spec=lambda d: specs.milestone_timeline_spec(d.milestones, d.subprojects, d.as_of),
-        rows=lambda d: records(specs.top_milestones(d.milestones)),
+        spec=lambda d: specs.milestone_timeline_spec(
+            d.milestones, d.subprojects, d.as_of, d.top_milestones
+        ),
+        rows=lambda d: records(d.top_milestones),
         dashboard=TIMELINE,
         pdf=(SUBPROJECT_MILESTONES,),
         total=lambda d: len(d.milestones),
@@ -148,8 +170,8 @@ CHARTS = (
     Chart(
         key="indicator_progress",
         kind="progress",
-        spec=lambda d: specs.indicator_progress_spec(d.indicators, d.subprojects),
-        rows=lambda d: records(specs.top_indicators(d.indicators)),
+        spec=lambda d: specs.indicator_progress_spec(d.indicators, d.subprojects, d.top_indicators),
+        rows=lambda d: records(d.top_indicators),
         dashboard=INDICATORS,
         pdf=(PROGRAMME, SUBPROJECT_INDICATORS),
         total=lambda d: len(d.indicators),
@@ -158,7 +180,9 @@ CHARTS = (
     Chart(
         key="indicator_trend",
         kind="trend",
-        spec=lambda d: specs.indicator_trend_spec(d.indicators, d.measurements, d.subprojects),
+        spec=lambda d: specs.indicator_trend_spec(
+            d.indicators, d.measurements, d.subprojects, d.trend_indicators
+        ),
         rows=_trend_rows,
         dashboard=INDICATORS,
         pdf=(PROGRAMME, SUBPROJECT_INDICATORS),

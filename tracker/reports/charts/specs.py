@@ -193,13 +193,24 @@ def _pick(frame: pd.DataFrame, keys: list, limit: int, order: list | None = None
     return frame.iloc[positions]
 
 
+def _urgencies(enum: type[RichStrEnum]) -> dict:
+    """Stored code to urgency, a missing or unknown code counting as "no status": a dict
+    lookup per row instead of an enum lookup, for frames of thousands of rows."""
+    return {member.value: member.urgency for member in enum}
+
+
+def _urgency_of(urgencies: dict, code) -> int:
+    if isinstance(code, str):
+        return urgencies.get(code, NoStatus.NONE.urgency)
+    return NoStatus.NONE.urgency
+
+
 def top_milestones(milestones: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
     """The milestones a timeline shows: overdue and at risk first, then by slip, then by date;
     shown by planned date."""
     facts = list(_columns(milestones, "status", "slip_days", "planned_date", "id"))
-    keys = [
-        (_member(MilestoneStatus, st).urgency, -slip, planned, i) for st, slip, planned, i in facts
-    ]
+    urgencies = _urgencies(MilestoneStatus)
+    keys = [(_urgency_of(urgencies, st), -slip, planned, i) for st, slip, planned, i in facts]
     order = [(planned, i) for _st, _slip, planned, i in facts]
     return _pick(milestones, keys, limit, order)
 
@@ -209,14 +220,16 @@ def top_indicators(indicators: pd.DataFrame, limit: int = INDICATOR_LIMIT) -> pd
     shown in the frame's order."""
     if len(indicators) <= limit:
         return indicators
+    urgencies = _urgencies(IndicatorStatus)
+    # the gap to the expectation, 0 where either is missing (NaN, None)
+    gaps = (
+        pd.to_numeric(indicators["expected"], errors="coerce")
+        - pd.to_numeric(indicators["progress"], errors="coerce")
+    ).fillna(0.0)
     keys = [
-        (
-            _member(IndicatorStatus, status).urgency,
-            -((expected - progress) if pd.notna(expected) and pd.notna(progress) else 0.0),
-            i,
-        )
-        for status, expected, progress, i in _columns(
-            indicators, "status", "expected", "progress", "id"
+        (_urgency_of(urgencies, status), -gap, i)
+        for status, gap, i in zip(
+            indicators["status"].tolist(), gaps.tolist(), indicators["id"].tolist(), strict=True
         )
     ]
     return _pick(indicators, keys, limit)
@@ -409,10 +422,11 @@ def municipality_spec(overview: pd.DataFrame) -> dict:
 # --- Stoplicht: lead's RAG against computed RAG --------------------------------------------------
 
 
-def rag_matrix_spec(overview: pd.DataFrame) -> dict:
+def rag_matrix_spec(overview: pd.DataFrame, chosen: pd.DataFrame | None = None) -> dict:
     """The "stoplicht": per subproject the lead's RAG beside the computed RAG; where they differ
-    the row carries a "≠" mark and a frame."""
-    chosen = top_subprojects(overview)
+    the row carries a "≠" mark and a frame. ``chosen``: :func:`top_subprojects`, when the caller
+    has it already."""
+    chosen = top_subprojects(overview) if chosen is None else chosen
     facts = list(_columns(chosen, "code", "name", "lead_rag", "computed_rag"))
     rows = [_text(_short(f"{code} {name}")) for code, name, _lead, _computed in facts]
     columns = [_("RAG (lead)"), _("RAG (computed)")]
@@ -505,12 +519,14 @@ def milestone_timeline_spec(
     milestones: pd.DataFrame,
     subprojects: pd.DataFrame,
     as_of: date,
+    chosen: pd.DataFrame | None = None,
 ) -> dict:
     """Gantt-like timeline: per milestone a bar from its baseline date to its planned date (the
     slip), the baseline as an open diamond, the forecast (where it differs from the plan) and the
     achievement date as their own markers, the planned date with the status's marker shape, and
-    a line at ``as_of``. The most urgent milestones when there are more than it shows."""
-    chosen = top_milestones(milestones)
+    a line at ``as_of``. The most urgent milestones when there are more than it shows
+    (``chosen``: :func:`top_milestones`, when the caller has it already)."""
+    chosen = top_milestones(milestones) if chosen is None else chosen
     names = subproject_labels(subprojects)
     facts = list(_columns(chosen, "subproject_id", "title", "baseline_date", "planned_date"))
     labels = _unique(
@@ -689,10 +705,13 @@ def _unique(labels: list[str]) -> list[str]:
     return result
 
 
-def indicator_progress_spec(indicators: pd.DataFrame, subprojects: pd.DataFrame) -> dict:
+def indicator_progress_spec(
+    indicators: pd.DataFrame, subprojects: pd.DataFrame, chosen: pd.DataFrame | None = None
+) -> dict:
     """Bullet chart: per indicator the progress made from baseline to target (bar, in % of the
-    way), the progress expected by its newest period (diamond) and the target (100 %)."""
-    chosen = top_indicators(indicators)
+    way), the progress expected by its newest period (diamond) and the target (100 %).
+    ``chosen``: :func:`top_indicators`, when the caller has it already."""
+    chosen = top_indicators(indicators) if chosen is None else chosen
     labels = _indicator_labels(chosen, subproject_labels(subprojects))
     statuses = chosen["status"].tolist()
     progresses = chosen["progress"].tolist()
@@ -867,11 +886,13 @@ def indicator_trend_spec(
     indicators: pd.DataFrame,
     measurements: pd.DataFrame,
     subprojects: pd.DataFrame,
+    chosen: pd.DataFrame | None = None,
 ) -> dict:
     """Small multiples, one panel per indicator in its own unit: the rolled-up actual value per
     quarter (solid line, round markers), the expected trajectory from baseline to target (dashed)
-    and the target (dotted). At most ``TREND_LIMIT`` panels, the most urgent indicators first."""
-    chosen = trend_indicators(indicators)
+    and the target (dotted). At most ``TREND_LIMIT`` panels, the most urgent indicators first
+    (``chosen``: :func:`trend_indicators`, when the caller has it already)."""
+    chosen = trend_indicators(indicators) if chosen is None else chosen
     total = int((indicators["status"] != indicator_rules.NO_DATA).sum())
     labels = _indicator_labels(chosen, subproject_labels(subprojects))
     grouped: dict[int, list[dict]] = {}
