@@ -292,7 +292,7 @@ def download_pdf(user: SimUser) -> None:
         user.stats.reports_requested += 1
     response = user.request(REPORT + "PDF", "GET", path, expect=(200, 202))
     if response is not None and response.status_code == 202:
-        response = follow_progress(user, response, path)
+        response = follow_progress(user, response)
     delivered = (
         response is not None
         and response.status_code == 200
@@ -306,17 +306,19 @@ def download_pdf(user: SimUser) -> None:
             user.stats.reports_undelivered[why] += 1
 
 
-def follow_progress(user: SimUser, page, path: str):
+def follow_progress(user: SimUser, page):
     """Poll the progress page's status URL every 1.5 s (static/js/progress.js) until the job
-    is done, at most REPORT_GRACE_SECONDS past the end of the run; then download."""
-    match = re.search(r'data-progress-url="([^"]+)"', page.text)
-    if match is None:
-        user.stats.problem("report: a progress page without its status URL")
+    is done, at most REPORT_GRACE_SECONDS past the end of the run; then download the build the
+    page followed through the link it reveals, as a user does."""
+    status_url = re.search(r'data-progress-url="([^"]+)"', page.text)
+    download = re.search(r'<p data-progress-ready hidden>\s*<a [^>]*href="([^"]+)"', page.text)
+    if status_url is None or download is None:
+        user.stats.problem("report: a progress page without its status URL or download link")
         return None
     give_up = user.deadline + REPORT_GRACE_SECONDS
     while time.monotonic() < give_up:
         time.sleep(1.5)
-        status = user.request(REPORT + "progress", "GET", match.group(1))
+        status = user.request(REPORT + "progress", "GET", status_url.group(1))
         if status is None or status.status_code != 200:
             return None
         answer = status.json()
@@ -324,7 +326,7 @@ def follow_progress(user: SimUser, page, path: str):
             if answer.get("failed"):
                 user.stats.problem("report: the job building it failed")
                 return None
-            return user.request(REPORT + "PDF", "GET", path, expect=(200, 202))
+            return user.request(REPORT + "PDF", "GET", download.group(1), expect=(200,))
     return None
 
 
