@@ -409,9 +409,10 @@ def start_server(env, port: int, workers: int, log: Path) -> subprocess.Popen:
 
 
 def start_consumer(env, log: Path) -> subprocess.Popen:
-    """The job consumer that builds the reports, beside gunicorn as in production."""
+    """The job consumer that builds the reports, beside gunicorn as in production, at a lower
+    CPU priority (as systemd's Nice=10 in the README): a PDF build yields the cores to pages."""
     return subprocess.Popen(  # noqa: S603  # nosec B603 (our own flask, fixed arguments)
-        [str(BIN / "flask"), "--app", "wsgi", "run-jobs"],
+        ["nice", "-n", "10", str(BIN / "flask"), "--app", "wsgi", "run-jobs"],
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
