@@ -378,12 +378,15 @@ def flask(env, *args) -> None:
     )
 
 
-def start_server(env, port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_server(env, port: int, workers: int, log: Path, threads: int = 1) -> subprocess.Popen:
+    """gunicorn's sync workers, or with ``threads`` > 1 its gthread workers."""
     server = subprocess.Popen(  # noqa: S603  # nosec B603
         [
             str(BIN / "gunicorn"),
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--bind",
             f"{HOST}:{port}",
             "--timeout",
@@ -412,7 +415,8 @@ def start_consumer(env, log: Path) -> subprocess.Popen:
     """The job consumer that builds the reports, beside gunicorn as in production, at a lower
     CPU priority (as systemd's Nice=10 in the README): a PDF build yields the cores to pages."""
     return subprocess.Popen(  # noqa: S603  # nosec B603 (our own flask, fixed arguments)
-        ["nice", "-n", "10", str(BIN / "flask"), "--app", "wsgi", "run-jobs"],
+        [str(BIN / "flask"), "--app", "wsgi", "run-jobs"],
+        preexec_fn=lambda: os.nice(10),  # the consumer starts before any user thread
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
@@ -655,6 +659,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--think", type=float, default=THINK_SECONDS, help="max pause, seconds")
     parser.add_argument(
         "--queue",
@@ -697,7 +702,7 @@ def main() -> int:
         print(f"{args.database}: gunicorn with {args.workers} workers on {HOST}:{port}, "
               f"{args.users} users for {args.duration:.0f} s, job queue on "
               f"{queue_url.split(':')[0]}")
-        server = start_server(env, port, args.workers, log)
+        server = start_server(env, port, args.workers, log, args.threads)
         consumer = start_consumer(env, folder / "consumer.log")
         stats = Stats()
         try:
