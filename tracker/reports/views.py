@@ -206,9 +206,11 @@ def _deliver(wanted: store.Wanted, filename: str):
 
 
 def _download_build(report: StoredReport, filename: str) -> Response:
+    # read before the download is logged: that commit expires the row
+    sealed = report.pdf_sha256 if report.variant == pdf.FINAL else None
     response = _download(report.pdf, "application/pdf", filename)
-    if report.variant == pdf.FINAL:  # archived too, by the job that built it
-        response.headers["X-Report-SHA256"] = report.pdf_sha256
+    if sealed:  # archived too, by the job that built it
+        response.headers["X-Report-SHA256"] = sealed
     return response
 
 
