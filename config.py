@@ -62,6 +62,9 @@ class Config:
     JOBS_IMMEDIATE = _env("JOBS_IMMEDIATE", "0") == "1"
     # Report jobs one user may have waiting at a time.
     REPORT_JOBS_PER_USER = int(_env("REPORT_JOBS_PER_USER", "3"))
+    # How long a build superseded by newer data stays downloadable from the progress page that
+    # followed it.
+    REPORT_FOLLOW_MINUTES = int(_env("REPORT_FOLLOW_MINUTES", "30"))
     # A report or closing job not done after this many minutes is taken as lost (a consumer that
     # died) and may be asked for again.
     JOB_TIMEOUT_MINUTES = int(_env("JOB_TIMEOUT_MINUTES", "30"))

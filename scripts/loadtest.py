@@ -292,7 +292,7 @@ def download_pdf(user: SimUser) -> None:
         user.stats.reports_requested += 1
     response = user.request(REPORT + "PDF", "GET", path, expect=(200, 202))
     if response is not None and response.status_code == 202:
-        response = follow_progress(user, response, path)
+        response = follow_progress(user, response)
     delivered = (
         response is not None
         and response.status_code == 200
@@ -306,17 +306,19 @@ def download_pdf(user: SimUser) -> None:
             user.stats.reports_undelivered[why] += 1
 
 
-def follow_progress(user: SimUser, page, path: str):
+def follow_progress(user: SimUser, page):
     """Poll the progress page's status URL every 1.5 s (static/js/progress.js) until the job
-    is done, at most REPORT_GRACE_SECONDS past the end of the run; then download."""
-    match = re.search(r'data-progress-url="([^"]+)"', page.text)
-    if match is None:
-        user.stats.problem("report: a progress page without its status URL")
+    is done, at most REPORT_GRACE_SECONDS past the end of the run; then download the build the
+    page followed through the link it reveals, as a user does."""
+    status_url = re.search(r'data-progress-url="([^"]+)"', page.text)
+    download = re.search(r'<p data-progress-ready hidden>\s*<a [^>]*href="([^"]+)"', page.text)
+    if status_url is None or download is None:
+        user.stats.problem("report: a progress page without its status URL or download link")
         return None
     give_up = user.deadline + REPORT_GRACE_SECONDS
     while time.monotonic() < give_up:
         time.sleep(1.5)
-        status = user.request(REPORT + "progress", "GET", match.group(1))
+        status = user.request(REPORT + "progress", "GET", status_url.group(1))
         if status is None or status.status_code != 200:
             return None
         answer = status.json()
@@ -324,7 +326,7 @@ def follow_progress(user: SimUser, page, path: str):
             if answer.get("failed"):
                 user.stats.problem("report: the job building it failed")
                 return None
-            return user.request(REPORT + "PDF", "GET", path, expect=(200, 202))
+            return user.request(REPORT + "PDF", "GET", download.group(1), expect=(200,))
     return None
 
 
@@ -376,12 +378,15 @@ def flask(env, *args) -> None:
     )
 
 
-def start_server(env, port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_server(env, port: int, workers: int, log: Path, threads: int = 1) -> subprocess.Popen:
+    """gunicorn's sync workers, or with ``threads`` > 1 its gthread workers."""
     server = subprocess.Popen(  # noqa: S603  # nosec B603
         [
             str(BIN / "gunicorn"),
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--bind",
             f"{HOST}:{port}",
             "--timeout",
@@ -407,9 +412,11 @@ def start_server(env, port: int, workers: int, log: Path) -> subprocess.Popen:
 
 
 def start_consumer(env, log: Path) -> subprocess.Popen:
-    """The job consumer that builds the reports, beside gunicorn as in production."""
+    """The job consumer that builds the reports, beside gunicorn as in production, at a lower
+    CPU priority (as systemd's Nice=10 in the README): a PDF build yields the cores to pages."""
     return subprocess.Popen(  # noqa: S603  # nosec B603 (our own flask, fixed arguments)
         [str(BIN / "flask"), "--app", "wsgi", "run-jobs"],
+        preexec_fn=lambda: os.nice(10),  # the consumer starts before any user thread
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
@@ -652,6 +659,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--think", type=float, default=THINK_SECONDS, help="max pause, seconds")
     parser.add_argument(
         "--queue",
@@ -694,7 +702,7 @@ def main() -> int:
         print(f"{args.database}: gunicorn with {args.workers} workers on {HOST}:{port}, "
               f"{args.users} users for {args.duration:.0f} s, job queue on "
               f"{queue_url.split(':')[0]}")
-        server = start_server(env, port, args.workers, log)
+        server = start_server(env, port, args.workers, log, args.threads)
         consumer = start_consumer(env, folder / "consumer.log")
         stats = Stats()
         try:

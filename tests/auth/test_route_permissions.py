@@ -201,6 +201,7 @@ EXPECTED = {
     ("reports.programme_export", "GET"): READERS,
     ("reports.subproject_export", "GET"): READERS,
     ("reports.build_status", "GET"): READERS,
+    ("reports.build_download", "GET"): READERS,
     ("reports.close", "GET"): MANAGERS,
     ("reports.close", "POST"): MANAGERS,
     ("reports.withdrawn_pdf", "GET"): READERS,

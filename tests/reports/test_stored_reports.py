@@ -3,6 +3,7 @@ never waits on WeasyPrint, and an unchanged report is served from storage by any
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -229,3 +230,98 @@ def test_a_save_succeeds_when_the_queue_is_down(app, world, monkeypatch):
         db.session.commit()
         db.session.expire_all()
         assert db.session.get(Measurement, measurement.id).value == 182
+
+
+def _change_a_measurement(app, value: float) -> None:
+    with app.app_context():
+        measurement = db.session.scalars(select(Measurement).filter_by(period="2026-Q3")).first()
+        measurement.value = value
+        db.session.commit()
+
+
+def _followed(page: str) -> tuple[str, str]:
+    """The status URL and the download link of a progress page."""
+    status_url = page.split('data-progress-url="')[1].split('"')[0]
+    download = page.split("data-progress-ready hidden>")[1].split('href="')[1].split('"')[0]
+    return status_url, download
+
+
+def test_asking_while_a_build_is_queued_joins_it_without_counting(app, worker, world, builds):
+    """The queued job reads the data when it starts, so it serves everyone who asked before."""
+    worker.config["REPORT_JOBS_PER_USER"] = 1
+    url = f"/reports/{world['programme_id']}/2026-Q3.pdf"
+    steering, manager = as_user(worker, world, "steering"), as_user(worker, world, "manager")
+    first = steering.get(url)
+    _change_a_measurement(app, 183)  # a lead saves meanwhile: the data's hash changes
+    second = steering.get(url)
+    third = manager.get(url)
+    assert (first.status_code, second.status_code, third.status_code) == (202, 202, 202)
+    followed = {_followed(r.get_data(as_text=True))[1] for r in (first, second, third)}
+    assert len(followed) == 1  # all three follow the one build
+    assert steering.get(f"/reports/{world['programme_id']}/2026-Q2.pdf").status_code == 429
+    assert run_queued_jobs(worker) == 1 and len(builds) == 1
+    pdf_bytes = steering.get(followed.pop())
+    assert pdf_bytes.status_code == 200 and pdf_bytes.data.startswith(b"%PDF-")
+    assert steering.get(url).data == pdf_bytes.data  # built of the newest data
+
+
+def test_the_progress_page_delivers_its_build_though_newer_data_were_saved(
+    app, worker, world, monkeypatch
+):
+    url = f"/reports/{world['programme_id']}/2026-Q3.pdf"
+    steering, manager = as_user(worker, world, "steering"), as_user(worker, world, "manager")
+    status_url, download = _followed(steering.get(url).get_data(as_text=True))
+    answers, built = [], []
+
+    def a_lead_saves_and_a_manager_asks(html, timings=None):
+        """While the first build runs, newer data arrive and someone asks for their report
+        (from another thread, as from another web worker: outside the job's app context)."""
+        if not answers:
+            _change_a_measurement(app, 184)
+            asking = threading.Thread(target=lambda: answers.append(manager.get(url)))
+            asking.start()
+            asking.join()
+        built.append(1)
+        return f"%PDF- build {len(built)}".encode()
+
+    monkeypatch.setattr(pdf, "html_to_pdf", a_lead_saves_and_a_manager_asks)
+    assert run_queued_jobs(worker) == 2  # the followed build, then the manager's
+    assert steering.get(status_url).get_json()["done"] is True
+    assert answers[0].status_code == 202  # the first build had read the older data
+    mine = steering.get(download)
+    assert mine.status_code == 200 and mine.data == b"%PDF- build 1"
+    newest = steering.get(url)  # a plain request: the newest data's build
+    assert newest.status_code == 200 and newest.data == b"%PDF- build 2"
+    assert steering.get(download).data == mine.data  # still kept for its progress page
+    with app.app_context():
+        db.session.execute(update(StoredReport).values(built_at=utcnow() - timedelta(hours=2)))
+        db.session.commit()
+    _change_a_measurement(app, 185)
+    steering.get(url)
+    run_queued_jobs(worker)  # a newer build forgets the old ones
+    gone = steering.get(download)
+    assert gone.status_code == 404 and "opnieuw" in gone.get_data(as_text=True)
+
+
+def test_a_failed_build_offers_to_ask_again(app, worker, world, monkeypatch):
+    client = as_user(worker, world, "steering")
+    url = f"/reports/{world['programme_id']}/subprojects/{world['a']}/2026-Q3.pdf"
+    _, download = _followed(client.get(url).get_data(as_text=True))
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html, timings=None: 1 / 0)
+    run_queued_jobs(worker)
+    page = client.get(download)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "kon niet worden gemaakt" in text and f'href="{url}"' in text
+
+
+def test_the_cover_states_the_moment_of_its_data(app, world):
+    """A build may show data newer than when it was asked for: its cover says which."""
+    from tracker.quarters import Quarter
+    from tracker.reports import snapshot
+
+    with app.test_request_context():
+        data = snapshot.collect(world["programme_id"], Quarter(2026, 3))
+        data["read_at"] = "2026-11-24T13:05:00"
+        html = pdf.render_html(data)
+    assert "24-11-2026 14:05, met de gegevens van dat moment" in html

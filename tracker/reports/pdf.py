@@ -14,7 +14,7 @@ import base64
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 from flask import current_app, has_request_context, render_template
@@ -275,6 +275,7 @@ def render_html(
             quarter=quarter,
             as_at=date.fromisoformat(snapshot["as_at"]),
             made_on=date.fromisoformat(snapshot["made_on"]),
+            read_at=_read_at(snapshot),
             programme_start=date.fromisoformat(snapshot["programme"]["start_date"]),
             programme_end=date.fromisoformat(snapshot["programme"]["end_date"]),
             report=report,
@@ -286,6 +287,12 @@ def render_html(
         )
         timings.html += time.perf_counter() - started
     return html
+
+
+def _read_at(snapshot: dict) -> datetime | None:
+    """When the data were read (snapshots archived before this was recorded lack it)."""
+    read_at = snapshot.get("read_at")
+    return datetime.fromisoformat(read_at) if read_at else None
 
 
 def html_to_pdf(html: str, timings: Timings | None = None) -> bytes:

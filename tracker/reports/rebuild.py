@@ -98,7 +98,7 @@ def rebuild_concepts() -> None:
     ]
     for programme_id, quarter in wanted:
         report = store.concept(programme_id, quarter)
-        if store.usable(store.find(report.input_hash)):
+        if store.usable(store.find(report.input_hash)) or store.queued_build(report):
             continue
         report_id = store.insert_queued(report, None)
         if report_id is not None:

@@ -76,6 +76,8 @@ def collect(programme_id: int, quarter: Quarter) -> dict:
         "quarter": str(quarter),
         "as_at": end.isoformat(),
         "made_on": timeutil.today().isoformat(),
+        # when the data were read: a report built while leads save states which moment it shows
+        "read_at": timeutil.utcnow().isoformat(timespec="seconds"),
         "frames": {name: _encode(frame) for name, frame in frames.items()},
     }
 

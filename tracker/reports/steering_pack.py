@@ -204,6 +204,7 @@ def render_html(data: dict) -> str:
             sheets=data["sheets"],
             since=data["since"],
             made_on=timeutil.today(),
+            made_at=timeutil.utcnow(),  # the data were read just before
             stylesheet=pdf.STYLESHEET,
         )
 

@@ -9,6 +9,12 @@ the data or a new release makes a new hash and so a new build; an unchanged repo
 A request for a report not yet built queues a job and answers at once (the view shows a page
 with its progress); in immediate mode (tests) the job has run by the time :func:`request`
 returns, so the same request serves the PDF.
+
+While leads keep saving, the data change between a request and its build. A job reads the data
+when it starts, so a user who asks while a build of the same report is still queued joins it:
+they get data as new as they asked for, or newer, and nothing more is queued. The progress page
+then follows that build by its id and downloads exactly it, even when newer data were saved
+meanwhile; the next plain request gets the newest.
 """
 
 from __future__ import annotations
@@ -77,7 +83,7 @@ class Wanted:
     @functools.cached_property
     def input_hash(self) -> str:
         material = {
-            "data": {key: value for key, value in self.snapshot.items() if key != "made_on"},
+            "data": {k: v for k, v in self.snapshot.items() if k not in ("made_on", "read_at")},
             "subproject_id": self.subproject_id,
             "variant": self.variant,
             "software": software_version(),
@@ -136,12 +142,53 @@ def waiting_for(user_id: int) -> int:
     )
 
 
+def _same_report(programme_id, quarter, subproject_id, variant, meeting_id):
+    """The conditions that select the builds of one report (whatever their data)."""
+    return (
+        StoredReport.programme_id == programme_id,
+        StoredReport.quarter == str(quarter),
+        StoredReport.variant == variant,
+        StoredReport.subproject_id.is_(None)
+        if subproject_id is None
+        else StoredReport.subproject_id == subproject_id,
+        StoredReport.meeting_id.is_(None)
+        if meeting_id is None
+        else StoredReport.meeting_id == meeting_id,
+    )
+
+
+def queued_build(wanted: Wanted) -> StoredReport | None:
+    """A build of the same report whose job has not started: it will read the data when it
+    starts, so it delivers data at least as new as ``wanted``'s."""
+    since = utcnow() - _timeout()
+    return db.session.scalar(
+        select(StoredReport)
+        .where(
+            *_same_report(
+                wanted.programme_id,
+                wanted.quarter,
+                wanted.subproject_id,
+                wanted.variant,
+                wanted.meeting_id,
+            ),
+            StoredReport.status == QUEUED,
+            StoredReport.requested_at > since,
+        )
+        .order_by(StoredReport.id.desc())
+        .limit(1)
+    )
+
+
 def request(wanted: Wanted, user_id: int | None) -> StoredReport | None:
-    """The stored report for ``wanted``: built, or the job building it, queued now if none is
-    (or the last one failed or was lost). Raises :class:`TooManyJobs` past the user's limit."""
+    """The stored report for ``wanted``: built, or the job building it, or a queued build of
+    the same report it joins; queued now if none is (or the last one failed or was lost).
+    Raises :class:`TooManyJobs` past the user's limit; joining a build does not count."""
     row = find(wanted.input_hash)
     if usable(row):
         return row
+    joined = queued_build(wanted)
+    if joined is not None:
+        return joined
     if user_id is not None:
         limit = current_app.config["REPORT_JOBS_PER_USER"]
         if waiting_for(user_id) >= limit:
@@ -198,7 +245,7 @@ def build_report(report_id: int) -> None:
 
 def build(row: StoredReport) -> None:
     """Build the report of ``row`` from the data as it is now and store it. Data changed since
-    the request are built too (the download link then finds them under their new hash)."""
+    the request are built too: the row takes the hash of the data it holds."""
     report_id = row.id
     kind = (row.programme_id, Quarter.parse(row.quarter), row.subproject_id, row.variant)
     meeting_id = row.meeting_id
@@ -243,39 +290,38 @@ def _store(report_id: int, wanted: Wanted, body: bytes) -> None:
         if row is None:  # replaced meanwhile as lost
             db.session.commit()
             return
-        if row.input_hash != wanted.input_hash and find(wanted.input_hash) is not None:
-            db.session.delete(row)  # the current data's report is stored or queued already
+        other = find(wanted.input_hash)
+        if other is not None and other.id != row.id:
+            # Another build holds these data already; this one stays for the progress page
+            # that follows it, under a hash no request computes.
+            row.input_hash = followed_only_hash(row.id)
         else:
             row.input_hash = wanted.input_hash
-            row.pdf = body
-            row.pdf_sha256 = hashlib.sha256(body).hexdigest()
-            row.status = READY
-            row.built_at = utcnow()
-            row.error = None
-            _forget_older(row)
+        row.pdf = body
+        row.pdf_sha256 = hashlib.sha256(body).hexdigest()
+        row.status = READY
+        row.built_at = utcnow()
+        row.error = None
+        _forget_older(row)
         db.session.commit()
 
 
+def followed_only_hash(report_id: int) -> str:
+    return hashlib.sha256(f"followed only: build {report_id}".encode()).hexdigest()
+
+
 def _forget_older(row: StoredReport) -> None:
-    """Earlier builds of the same report show outdated data: nobody is served them again."""
-    same_subproject = (
-        StoredReport.subproject_id.is_(None)
-        if row.subproject_id is None
-        else StoredReport.subproject_id == row.subproject_id
-    )
-    same_meeting = (
-        StoredReport.meeting_id.is_(None)
-        if row.meeting_id is None
-        else StoredReport.meeting_id == row.meeting_id
-    )
+    """Earlier builds of the same report show outdated data: a plain request is never served
+    them again, and they are deleted once no progress page may still be following them
+    (``REPORT_FOLLOW_MINUTES`` after they were built)."""
+    kept_since = utcnow() - timedelta(minutes=current_app.config["REPORT_FOLLOW_MINUTES"])
     db.session.execute(
         delete(StoredReport).where(
             StoredReport.id != row.id,
-            StoredReport.programme_id == row.programme_id,
-            StoredReport.quarter == row.quarter,
-            StoredReport.variant == row.variant,
+            *_same_report(
+                row.programme_id, row.quarter, row.subproject_id, row.variant, row.meeting_id
+            ),
             StoredReport.status == READY,
-            same_subproject,
-            same_meeting,
+            StoredReport.built_at < kept_since,
         )
     )

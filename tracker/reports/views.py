@@ -201,17 +201,29 @@ def _deliver(wanted: store.Wanted, filename: str):
     if report is None:  # replaced by a build of newer data meanwhile: ask again
         return redirect(here), 303
     if report.status == READY:
-        response = _download(report.pdf, "application/pdf", filename)
-        if wanted.variant == pdf.FINAL:  # archived too, by the job that built it
-            response.headers["X-Report-SHA256"] = report.pdf_sha256
-        return response
+        return _download_build(report, filename)
+    return _building_page(report, filename, again_url=here)
+
+
+def _download_build(report: StoredReport, filename: str) -> Response:
+    # read before the download is logged: that commit expires the row
+    sealed = report.pdf_sha256 if report.variant == pdf.FINAL else None
+    response = _download(report.pdf, "application/pdf", filename)
+    if sealed:  # archived too, by the job that built it
+        response.headers["X-Report-SHA256"] = sealed
+    return response
+
+
+def _building_page(report: StoredReport, filename: str, again_url: str):
     return render_template(
         "reports/building.html",
         report=report,
         filename=filename,
-        download_url=here,
+        download_url=url_for("reports.build_download", report_id=report.id),
+        again_url=again_url,
+        failed=report.status == FAILED,
         status=build_status_text(report),
-    ), 202
+    ), (200 if report.status == FAILED else 202)
 
 
 def build_status_text(report) -> str:
@@ -237,6 +249,46 @@ def build_status(report_id: int):
     done = report is None or report.status in (READY, FAILED)
     failed = report is None or report.status == FAILED
     return jsonify(done=done, failed=failed, message=build_status_text(report))
+
+
+@bp.route("/reports/builds/<int:report_id>.pdf")
+@roles_required(*READ_ROLES)
+def build_download(report_id: int):
+    """The very build a progress page followed, even when newer data were saved since it was
+    asked for: the user gets the data as they were when they asked, or newer."""
+    report = db.session.get(StoredReport, report_id)
+    if report is None:
+        return render_error(
+            404,
+            _(
+                "This report is no longer kept: a report of newer data replaced it. Ask for the "
+                "report again on the reports page."
+            ),
+        )
+    filename, again_url = _build_names(report)
+    if report.status == READY:
+        return _download_build(report, filename)
+    return _building_page(report, filename, again_url)
+
+
+def _build_names(report: StoredReport) -> tuple[str, str]:
+    """The file name of a build and the address that asks for its report anew."""
+    quarter = Quarter.parse(report.quarter)
+    if report.meeting_id is not None:
+        meeting = db.session.get(Meeting, report.meeting_id)
+        url = url_for("reports.steering_pack_pdf", meeting_id=report.meeting_id)
+        return steering_pack.file_name(meeting), url
+    if report.subproject_id is not None:
+        subproject = db.session.get(Subproject, report.subproject_id)
+        url = url_for(
+            "reports.subproject_pdf",
+            programme_id=report.programme_id,
+            subproject_id=subproject.id,
+            quarter=quarter,
+        )
+        return pdf.file_name(quarter, subproject.code), url
+    url = url_for("reports.programme_pdf", programme_id=report.programme_id, quarter=quarter)
+    return pdf.file_name(quarter), url
 
 
 def _not_in_archive(subproject: Subproject, period: Quarter):
