@@ -24,6 +24,7 @@ from tracker.models import (
     Municipality,
     Organisation,
     PupilsReached,
+    RegisteredPerson,
     Registration,
     SubprojectOrganisation,
     Workshop,
@@ -61,9 +62,15 @@ def pair(app, world):
         )
         db.session.add_all([october, november])
         db.session.flush()
+        piet = Contact(organisation_id=duplicate.id, name="Piet Jansen", purpose="Stages")
         db.session.add_all(
             [
-                Registration(event=october, organisation_id=duplicate.id, attended=True),
+                Registration(
+                    event=october,
+                    organisation_id=duplicate.id,
+                    attended=True,
+                    people=[RegisteredPerson(contact=piet)],
+                ),
                 Registration(
                     event=october, organisation_id=keep.id, attended=True, wants_follow_up=True
                 ),
@@ -83,7 +90,7 @@ def pair(app, world):
                 ),
                 CircleMembership(circle_id=circle.id, member_id=duplicate.id),
                 CircleMembership(circle_id=circle.id, member_id=keep.id),
-                Contact(organisation_id=duplicate.id, name="Piet Jansen", purpose="Stages"),
+                piet,
                 Action(
                     subproject_id=world["a"],
                     title="Stageplaatsen werven",
@@ -176,6 +183,12 @@ def test_merge_moves_everything_joins_collisions_and_recounts(app, login_as, pai
             .order_by(Registration.event_id)
         ).all()
         assert registrations == [(pair["october"], True, True), (pair["november"], True, False)]
+        people = db.session.execute(
+            select(Registration.event_id, Registration.organisation_id, Contact.name)
+            .join(RegisteredPerson, RegisteredPerson.registration_id == Registration.id)
+            .join(Contact, Contact.id == RegisteredPerson.contact_id)
+        ).all()
+        assert people == [(pair["october"], keep, "Piet Jansen")]
         for workshop in db.session.scalars(select(Workshop)):
             assert [o.id for o in workshop.organisations] == [keep]
         assert db.session.execute(select(PupilsReached.school_id, PupilsReached.number)).all() == [

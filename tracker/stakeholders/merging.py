@@ -291,6 +291,8 @@ def apply(result: Plan) -> None:
     for row, kept in result.joined_registrations:
         kept.attended = kept.attended or row.attended
         kept.wants_follow_up = kept.wants_follow_up or row.wants_follow_up
+        for person in list(row.people):  # the duplicate's contacts move to the kept one too
+            person.registration = kept
         row.event.registrations.remove(row)
         db.session.delete(row)
     for workshop in result.workshops + result.joined_workshops:
