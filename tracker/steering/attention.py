@@ -7,6 +7,7 @@ programme. Each list is cut to the most urgent ``LIMIT`` rows and says how many 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -148,7 +149,9 @@ def previous_computed(
     }
 
 
+@functools.cache
 def _urgency(code: str | None) -> int:
+    """Remembered: a handful of codes, looked up twice for each of thousands of subprojects."""
     member = subproject_rules.Rag.get(code)
     return member.urgency if member else 9
 
