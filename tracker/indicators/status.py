@@ -117,7 +117,7 @@ def progress_of(direction: str, baseline_value: float, target_value: float, actu
 
 
 def expected_progress(facts: IndicatorFacts, on: date) -> float:
-    """Linear expectation between baseline date (0.0) and target date (1.0), clamped."""
+    """The progress expected of ``facts`` on ``on``; see :func:`expected_at`."""
     return expected_at(facts.baseline_date, facts.target_date, on)
 
 
