@@ -21,6 +21,7 @@ from sqlalchemy import and_, func, or_, select
 from tracker import tables, timeutil
 from tracker.auth.models import User
 from tracker.extensions import db
+from tracker.fetch import column_rows
 from tracker.indicators import freshness, rollup
 from tracker.indicators import status as indicator_rules
 from tracker.indicators.models import Indicator, Measurement, indicator_sources
@@ -79,6 +80,34 @@ class Computed:
     aggregation: str
     sources: int
     values: list[rollup.QuarterValue]
+
+
+@dataclass(frozen=True)
+class MeasurementHistory:
+    """The entered measurements of a programme, or of some of its subprojects, of the periods up
+    to a quarter: per indicator its ``(period, value, note)``, oldest first.
+
+    A dashboard reads it once and gives it to :func:`indicators` and to the steering group's
+    attention list (an earlier quarter's status, the note that says why a value lags), which
+    would otherwise each read the same thousands of rows. It names what it holds, so it cannot
+    stand in for another programme, scope or quarter.
+    """
+
+    programme_id: int
+    subproject_ids: frozenset[int] | None
+    up_to: Quarter
+    by_indicator: dict[int, list[tuple[str, float, str]]]
+
+    def covers(self, programme_id: int, up_to: Quarter, subproject_ids: list[int] | None) -> bool:
+        return (self.programme_id, self.up_to, self.subproject_ids) == (
+            programme_id,
+            up_to,
+            _frozen(subproject_ids),
+        )
+
+
+def _frozen(subproject_ids: list[int] | None) -> frozenset[int] | None:
+    return None if subproject_ids is None else frozenset(subproject_ids)
 
 
 def _scope(programme_id: int, subproject_ids: list[int] | None, programme_level: bool = False):
@@ -152,6 +181,7 @@ def indicators(
     quarter: Quarter,
     subproject_ids: list[int] | None = None,
     as_of: date | None = None,
+    history: MeasurementHistory | None = None,
 ) -> pd.DataFrame:
     """Each indicator with its value of ``quarter`` itself (``quarter_value``, None when that
     quarter has no measurement), its value rolled up over the periods up to it (``actual``) and
@@ -161,9 +191,15 @@ def indicators(
     programme's own indicators are included when no subprojects are named. ``stale_since`` is
     the due date a stale value missed (see :mod:`tracker.indicators.freshness`), judged as of
     today in the current quarter and as of the quarter's end for an earlier one, so a report
-    "as at" a past quarter says what was outdated then; or as of the day given.
+    "as at" a past quarter says what was outdated then; or as of the day given. A caller that
+    has read the :func:`measurement_history` of the same programme, subprojects and quarter
+    passes it as ``history``, and the measurements are not read again.
     """
-    return _judged(_scope(programme_id, subproject_ids), quarter, subproject_ids is None, as_of)
+    if history is not None and not history.covers(programme_id, quarter, subproject_ids):
+        raise ValueError("the measurement history is of another programme, scope or quarter")
+    by_indicator = history.by_indicator if history is not None else None
+    scope = _scope(programme_id, subproject_ids)
+    return _judged(scope, quarter, subproject_ids is None, as_of, by_indicator)
 
 
 def programme_indicators(
@@ -173,7 +209,36 @@ def programme_indicators(
     return _judged(_scope(programme_id, None, programme_level=True), quarter, True, as_of)
 
 
-def _judged(scope, quarter: Quarter, with_computed: bool, as_of: date | None) -> pd.DataFrame:
+def measurement_history(
+    programme_id: int, up_to: Quarter, subproject_ids: list[int] | None = None
+) -> MeasurementHistory:
+    """The :class:`MeasurementHistory` of a programme (every indicator of it, archived
+    subprojects' too: a reader looks indicators up by id) or of the given subprojects, in one
+    query."""
+    indicator_ids = select(Indicator.id).where(Indicator.programme_id == programme_id)
+    if subproject_ids is not None:
+        indicator_ids = indicator_ids.where(Indicator.subproject_id.in_(subproject_ids))
+    query = (
+        select(Measurement.indicator_id, Measurement.period, Measurement.value, Measurement.note)
+        .where(Measurement.indicator_id.in_(indicator_ids), Measurement.period <= str(up_to))
+        .order_by(Measurement.indicator_id, Measurement.period)
+    )
+    by_indicator: dict[int, list[tuple[str, float, str]]] = {}
+    for indicator_id, period, value, note in column_rows(query):
+        by_indicator.setdefault(indicator_id, []).append((period, value, note or ""))
+    return MeasurementHistory(programme_id, _frozen(subproject_ids), up_to, by_indicator)
+
+
+def _judged(
+    scope,
+    quarter: Quarter,
+    with_computed: bool,
+    as_of: date | None,
+    by_indicator: dict[int, list[tuple]] | None = None,
+) -> pd.DataFrame:
+    """The indicators of ``scope`` judged as at ``quarter``, from ``by_indicator`` (each
+    indicator's measurements oldest first, ``(period, value, ...)``) or from a read of them.
+    Plain Python per row: a programme has thousands of indicators."""
     as_of = as_of or min(timeutil.today(), quarter.end)
     query = (
         select(
@@ -195,52 +260,61 @@ def _judged(scope, quarter: Quarter, with_computed: bool, as_of: date | None) ->
         .order_by(Indicator.subproject_id, Indicator.name)
     )
     made = computed(scope, quarter) if with_computed else {}
-    # grouped in plain Python: pandas' groupby builds a frame per indicator, far too slow for
-    # a programme with thousands of indicators
-    by_indicator: dict[int, list[tuple[str, float]]] = {}
-    for _id, indicator_id, _sid, period, value in _stored(scope, quarter):
-        by_indicator.setdefault(indicator_id, []).append((period, value))
-    for indicator_id, rule in made.items():
-        by_indicator[indicator_id] = [(q.period, q.value) for q in rule.values]
+    made_values = {
+        indicator_id: [(q.period, q.value) for q in rule.values]
+        for indicator_id, rule in made.items()
+    }
+    if by_indicator is None:
+        by_indicator = {}
+        for _id, indicator_id, _sid, period, value in _stored(scope, quarter):
+            by_indicator.setdefault(indicator_id, []).append((period, value))
+    quarter_text = str(quarter)
     period_ends: dict[str, date] = {}
     rows = []
-    for row in db.session.execute(query):
-        sources = made[row.id].sources if row.id in made else None
-        figures = indicator_rules.quarter_figures(
-            by_indicator.get(row.id, ()), str(quarter), row.rollup
+    for row in column_rows(query):
+        (
+            indicator_id,
+            _subproject_id,
+            _name,
+            _unit,
+            direction,
+            baseline_value,
+            baseline_date,
+            target_value,
+            target_date,
+            rollup_rule,
+            _aggregation,
+            frequency,
+            publication_month,
+        ) = row
+        if indicator_id in made:
+            sources, known = made[indicator_id].sources, made_values[indicator_id]
+        else:
+            sources, known = None, by_indicator.get(indicator_id, ())
+        quarter_value, actual, latest_period, latest_value = indicator_rules.figures_of_known(
+            known, quarter_text, rollup_rule
         )
         stale = freshness.stale_since(
-            figures.latest_period,
-            row.baseline_date,
-            row.frequency,
-            row.publication_month,
-            as_of,
+            latest_period, baseline_date, frequency, publication_month, as_of
         )
-        if figures.rolled_up is None:
+        if actual is None:
             rows.append(
                 (*row, sources, None, None, None, None, None, None, indicator_rules.NO_DATA, stale)
             )
             continue
-        facts = indicator_rules.IndicatorFacts(
-            direction=row.direction,
-            baseline_value=row.baseline_value,
-            baseline_date=row.baseline_date,
-            target_value=row.target_value,
-            target_date=row.target_date,
-            rollup=row.rollup,
-        )
-        reached = indicator_rules.progress(facts, figures.rolled_up)
-        if figures.latest_period not in period_ends:
-            period_ends[figures.latest_period] = Quarter.parse(figures.latest_period).end
-        expected = indicator_rules.expected_progress(facts, period_ends[figures.latest_period])
+        reached = indicator_rules.progress_of(direction, baseline_value, target_value, actual)
+        period_end = period_ends.get(latest_period)
+        if period_end is None:
+            period_end = period_ends[latest_period] = Quarter.parse(latest_period).end
+        expected = indicator_rules.expected_at(baseline_date, target_date, period_end)
         rows.append(
             (
                 *row,
                 sources,
-                figures.latest_period,
-                figures.latest_value,
-                figures.quarter_value,
-                figures.rolled_up,
+                latest_period,
+                latest_value,
+                quarter_value,
+                actual,
                 reached,
                 expected,
                 indicator_rules.status_for(reached, expected),
@@ -319,7 +393,7 @@ def stale_indicators(subproject_ids: list[int], today: date) -> list[StaleIndica
 
 def _stored(scope, up_to: Quarter) -> list[tuple]:
     """Entered measurements within ``scope`` of periods up to ``up_to``, oldest first."""
-    return db.session.execute(
+    return column_rows(
         select(
             Measurement.id,
             Measurement.indicator_id,
@@ -330,7 +404,7 @@ def _stored(scope, up_to: Quarter) -> list[tuple]:
         .join(Indicator, Indicator.id == Measurement.indicator_id)
         .where(scope, Measurement.period <= str(up_to))
         .order_by(Measurement.indicator_id, Measurement.period)
-    ).all()
+    )
 
 
 def _with_computed(scope, up_to: Quarter) -> list[tuple]:

@@ -77,41 +77,56 @@ def quarter_figures(
 ) -> QuarterFigures:
     """The figures of ``quarter`` from ``(period, value)`` pairs; later periods are left out."""
     known = sorted((period, float(value)) for period, value in measured if period <= quarter)
+    return QuarterFigures(*figures_of_known(known, quarter, rollup))
+
+
+def figures_of_known(
+    known: Sequence[tuple], quarter: str, rollup: str
+) -> tuple[float | None, float | None, str | None, float | None]:
+    """:func:`quarter_figures` as a plain tuple, from entries ``(period, value, ...)`` already
+    oldest first and none after ``quarter``, as the queries read them: a programme's thousands
+    of indicators are spared a sort and a dataclass each."""
     if not known:
-        return QuarterFigures(None, None, None, None)
-    latest_period, latest_value = known[-1]
-    return QuarterFigures(
-        quarter_value=latest_value if latest_period == quarter else None,
-        rolled_up=rolled_up([value for _, value in known], rollup),
-        latest_period=latest_period,
-        latest_value=latest_value,
+        return None, None, None, None
+    latest_period, latest_value = known[-1][0], float(known[-1][1])
+    return (
+        latest_value if latest_period == quarter else None,
+        rolled_up([entry[1] for entry in known], rollup),
+        latest_period,
+        latest_value,
     )
 
 
 def progress(facts: IndicatorFacts, actual: float) -> float:
+    """Fraction of the way from baseline to target; see :func:`progress_of`."""
+    return progress_of(facts.direction, facts.baseline_value, facts.target_value, actual)
+
+
+def progress_of(direction: str, baseline_value: float, target_value: float, actual: float) -> float:
     """Fraction of the way from baseline to target; for a ``down`` indicator the target lies
     below the baseline, so a fall counts as progress.
 
     When target equals baseline the aim is to hold the level: 1.0 while the actual value is at
     or beyond it in the right direction, else 0.0.
     """
-    span = facts.target_value - facts.baseline_value
+    span = target_value - baseline_value
     if span == 0:
-        better_or_equal = (
-            actual >= facts.target_value
-            if facts.direction == "up"
-            else actual <= facts.target_value
-        )
+        better_or_equal = actual >= target_value if direction == "up" else actual <= target_value
         return 1.0 if better_or_equal else 0.0
-    return (actual - facts.baseline_value) / span
+    return (actual - baseline_value) / span
 
 
 def expected_progress(facts: IndicatorFacts, on: date) -> float:
+    """The progress expected of ``facts`` on ``on``; see :func:`expected_at`."""
+    return expected_at(facts.baseline_date, facts.target_date, on)
+
+
+def expected_at(baseline_date: date, target_date: date, on: date) -> float:
     """Linear expectation between baseline date (0.0) and target date (1.0), clamped."""
-    total = (facts.target_date - facts.baseline_date).days
+    total = (target_date - baseline_date).days
     if total <= 0:
-        return 1.0 if on >= facts.target_date else 0.0
-    elapsed = (on - facts.baseline_date).days
+        return 1.0 if on >= target_date else 0.0
+    elapsed = (on - baseline_date).days
     return min(1.0, max(0.0, elapsed / total))
 
 

@@ -75,7 +75,8 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
     as_of = dashboard_filters.as_of(quarter, today)
     scoped = subprojects if scope is None else subprojects[subprojects["id"].isin(scope)]
     milestones = milestone_queries.milestones(programme_id, as_of, scope)
-    indicators = indicator_queries.indicators(programme_id, quarter, scope)
+    history = indicator_queries.measurement_history(programme_id, quarter, scope)
+    indicators = indicator_queries.indicators(programme_id, quarter, scope, history=history)
     overview = project_queries.overview_from(
         scoped, milestones, indicators, project_queries.lead_rags(programme_id, quarter)
     )
@@ -83,7 +84,7 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
         int(programme["tolerance_slip_days"]), int(programme["tolerance_points"])
     )
     needs = attention.collect(
-        programme_id, quarter, as_of, scope, overview, milestones, indicators, tolerances
+        programme_id, quarter, as_of, scope, overview, milestones, indicators, tolerances, history
     )
     meeting = steering_queries.previous_meeting(programme_id, as_of)
     changes = changes_since(programme_id, meeting["held_on"], as_of, scope) if meeting else None

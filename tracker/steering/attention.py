@@ -7,11 +7,13 @@ programme. Each list is cut to the most urgent ``LIMIT`` rows and says how many 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
+from tracker.indicators import queries as indicator_queries
 from tracker.indicators import status as indicator_rules
 from tracker.milestones import status as milestone_rules
 from tracker.projects import status as subproject_rules
@@ -32,6 +34,14 @@ class Shown:
     @classmethod
     def of(cls, rows: list[dict]) -> Shown:
         return cls(rows[:LIMIT], len(rows))
+
+    @classmethod
+    def first(cls, table: pd.DataFrame, keys: list[tuple], make=None) -> Shown:
+        """The ``LIMIT`` rows of ``table`` whose sort keys ``(..., position)`` come first, as
+        dicts (``make`` adds to each): only the rows shown are turned into dicts, and the row's
+        position, last in its key, orders equal keys as a stable sort would."""
+        rows = records(table.iloc[[key[-1] for key in sorted(keys)[:LIMIT]]])
+        return cls([make(row) for row in rows] if make else rows, len(keys))
 
 
 @dataclass
@@ -76,7 +86,8 @@ def previous_computed(
 ) -> dict[int, str | None]:
     """Each subproject's computed status at the end of the quarter before: milestone statuses
     on that day (current planned dates, as the dashboard judges them) and indicator statuses from
-    the measurements up to that quarter. Column lists, not row dicts: thousands of rows."""
+    the measurements up to that quarter (``history``: per indicator ``(period, value, note)``,
+    oldest first). Column lists, not row dicts: thousands of rows."""
     statuses: dict[int, tuple[list, list]] = {}
     day = previous.end
     columns = ("subproject_id", "baseline_date", "planned_date", "forecast_date", "achieved_on")
@@ -84,11 +95,11 @@ def previous_computed(
         *(milestones[c].tolist() for c in columns), milestones["at_risk"].tolist(), strict=True
     ):
         facts = milestone_rules.MilestoneFacts(
-            baseline_date=baseline,
-            planned_date=planned,
-            forecast_date=forecast if isinstance(forecast, date) else None,
-            achieved_on=achieved if isinstance(achieved, date) else None,
-            at_risk=bool(at_risk),
+            baseline,
+            planned,
+            forecast if isinstance(forecast, date) else None,
+            achieved if isinstance(achieved, date) else None,
+            bool(at_risk),
         )
         statuses.setdefault(subproject_id, ([], []))[0].append(
             milestone_rules.milestone_status(facts, day)
@@ -105,21 +116,31 @@ def previous_computed(
         "target_date",
         "rollup",
     )
-    for indicator_id, subproject_id, *facts_values in zip(
-        *(indicators[c].tolist() for c in columns), strict=True
-    ):
-        own = [(p, v) for p, v, _ in history.get(indicator_id, ()) if p <= up_to]
-        if not own:
+    for (
+        indicator_id,
+        subproject_id,
+        direction,
+        baseline_value,
+        baseline_date,
+        target_value,
+        target_date,
+        rollup,
+    ) in zip(*(indicators[c].tolist() for c in columns), strict=True):
+        known = history.get(indicator_id, ())
+        end = len(known)
+        while end and known[end - 1][0] > up_to:
+            end -= 1
+        _, actual, latest, _ = indicator_rules.figures_of_known(known[:end], up_to, rollup)
+        if actual is None:
             statuses.setdefault(subproject_id, ([], []))[1].append(indicator_rules.NO_DATA)
             continue
-        latest = own[-1][0]
-        if latest not in period_ends:
-            period_ends[latest] = Quarter.parse(latest).end
+        period_end = period_ends.get(latest)
+        if period_end is None:
+            period_end = period_ends[latest] = Quarter.parse(latest).end
         statuses.setdefault(subproject_id, ([], []))[1].append(
-            indicator_rules.indicator_status(
-                indicator_rules.IndicatorFacts(*facts_values),
-                [v for _, v in own],
-                period_ends[latest],
+            indicator_rules.status_for(
+                indicator_rules.progress_of(direction, baseline_value, target_value, actual),
+                indicator_rules.expected_at(baseline_date, target_date, period_end),
             )
         )
     return {
@@ -128,7 +149,9 @@ def previous_computed(
     }
 
 
+@functools.cache
 def _urgency(code: str | None) -> int:
+    """Remembered: a handful of codes, looked up twice for each of thousands of subprojects."""
     member = subproject_rules.Rag.get(code)
     return member.urgency if member else 9
 
@@ -142,71 +165,79 @@ def collect(
     milestones: pd.DataFrame,
     indicators: pd.DataFrame,
     tolerances: rules.Tolerances,
+    history: indicator_queries.MeasurementHistory | None = None,
 ) -> Attention:
+    """What needs the steering group. ``history`` is the programme's (or scope's) measurement
+    history up to ``quarter`` when the caller has read it already (for the indicators)."""
+    if history is None:
+        history = indicator_queries.measurement_history(programme_id, quarter, scope)
     previous = quarter.previous()
-    reports = queries.quarter_reports(programme_id, quarter, scope).to_dict("records")
-    this_quarter = {r["subproject_id"]: r for r in reports if r["quarter"] == str(quarter)}
-    last_quarter = {r["subproject_id"]: r for r in reports if r["quarter"] == str(previous)}
-    history = queries.measurement_history(programme_id, quarter, scope)
-    computed_before = previous_computed(milestones, indicators, history, previous)
+    reports = queries.quarter_reports(programme_id, quarter, scope)
+    this_quarter: dict[int, int] = {}  # subproject -> its report's row in ``reports``
+    lead_rag_before: dict[int, str] = {}
+    for position, (subproject_id, reported_on, rag) in enumerate(
+        zip(*(reports[c].tolist() for c in ("subproject_id", "quarter", "rag")), strict=True)
+    ):
+        if reported_on == str(quarter):
+            this_quarter[subproject_id] = position
+        elif reported_on == str(previous):
+            lead_rag_before[subproject_id] = rag
+    computed_before = previous_computed(milestones, indicators, history.by_indicator, previous)
 
     subprojects, changes = [], []
-    for row in records(overview):
-        lead, computed = _code(row["lead_rag"]), _code(row["computed_rag"])
-        before = last_quarter.get(row["id"])
+    for subproject_id, code, name, lead_rag, computed_rag in zip(
+        *(overview[c].tolist() for c in ("id", "code", "name", "lead_rag", "computed_rag")),
+        strict=True,
+    ):
+        lead, computed = _code(lead_rag), _code(computed_rag)
+        lead_before = lead_rag_before.get(subproject_id)
+        previous_computed_rag = computed_before.get(subproject_id)
+        lead_changed = rules.rag_change(lead_before, lead)
+        computed_changed = rules.rag_change(previous_computed_rag, computed)
+        needs_report = rules.needs_exception_report(lead, computed)
+        if not (needs_report or lead_changed or computed_changed):
+            continue
         item = {
-            "id": row["id"],
-            "code": row["code"],
-            "name": row["name"],
+            "id": subproject_id,
+            "code": code,
+            "name": name,
             "lead_rag": lead,
             "computed_rag": computed,
-            "lead_before": before["rag"] if before else None,
-            "computed_before": computed_before.get(row["id"]),
-            "report": this_quarter.get(row["id"]),
+            "lead_before": lead_before,
+            "computed_before": previous_computed_rag,
+            "report": None,
+            "lead_changed": lead_changed,
+            "computed_changed": computed_changed,
         }
-        item["lead_changed"] = rules.rag_change(item["lead_before"], lead)
-        item["computed_changed"] = rules.rag_change(item["computed_before"], computed)
-        if rules.needs_exception_report(lead, computed):
+        if needs_report:
             subprojects.append(item)
-        if item["lead_changed"] or item["computed_changed"]:
+        if lead_changed or computed_changed:
             changes.append(item)
     subprojects.sort(key=lambda s: min(_urgency(s["lead_rag"]), _urgency(s["computed_rag"])))
+    shown = [item for item in subprojects[:LIMIT] if item["id"] in this_quarter]
+    found = reports.iloc[[this_quarter[item["id"]] for item in shown]].to_dict("records")
+    for item, report in zip(shown, found, strict=True):
+        item["report"] = report
 
     late = exceptions.late_milestones(
         milestones, queries.latest_reasons(programme_id, scope), as_of, tolerances
     )
-    lagging = []
-    behind = indicators["status"].isin([indicator_rules.OFF_TRACK, indicator_rules.AT_RISK])
-    for row in records(indicators[behind]):
-        notes = [note for _, _, note in history.get(row["id"], []) if note.strip()]
-        lagging.append(
-            {
-                **row,
-                "points_below": rules.points_below(row["progress"], row["expected"]),
-                "reason": notes[-1] if notes else "",
-            }
-        )
-    lagging.sort(
-        key=lambda i: (
-            indicator_rules.IndicatorStatus(i["status"]).urgency,
-            -(i["points_below"] or 0),
-        )
-    )
-
-    requests = queries.open_requests(programme_id, quarter, scope).to_dict("records")
+    requests = queries.open_requests(programme_id, quarter, scope)
     decisions = _decisions(queries.open_decisions(programme_id))
     reported = set(this_quarter)
     missing = [
-        row
-        for row in overview[["id", "code", "name"]].to_dict("records")
-        if row["id"] not in reported
+        {"id": subproject_id, "code": code, "name": name}
+        for subproject_id, code, name in zip(
+            *(overview[c].tolist() for c in ("id", "code", "name")), strict=True
+        )
+        if subproject_id not in reported
     ]
     return Attention(
         subprojects=Shown.of(subprojects),
         changes=Shown.of(changes),
         milestones=Shown.of(late),
-        indicators=Shown.of(lagging),
-        stale=Shown.of(outdated(indicators)),
+        indicators=_lagging(indicators, history.by_indicator),
+        stale=outdated(indicators),
         requests=Shown.of(requests),
         decisions=Shown.of(decisions),
         not_reported=Shown.of(missing),
@@ -215,19 +246,55 @@ def collect(
     )
 
 
-def outdated(indicators: pd.DataFrame) -> list[dict]:
+def _lagging(indicators: pd.DataFrame, history: dict) -> Shown:
+    """The indicators off track or at risk, the most urgent status and the furthest behind
+    first, each with its newest note."""
+    urgency = {
+        status.value: status.urgency
+        for status in (indicator_rules.OFF_TRACK, indicator_rules.AT_RISK)
+    }
+    keys = [
+        (urgency[status], -(rules.points_below(progress, expected) or 0), position)
+        for position, (status, progress, expected) in enumerate(
+            zip(*(indicators[c].tolist() for c in ("status", "progress", "expected")), strict=True)
+        )
+        if status in urgency
+    ]
+
+    def with_reason(row: dict) -> dict:
+        notes = [note for _, _, note in history.get(row["id"], []) if note.strip()]
+        return {
+            **row,
+            "points_below": rules.points_below(row["progress"], row["expected"]),
+            "reason": notes[-1] if notes else "",
+        }
+
+    return Shown.first(indicators, keys, with_reason)
+
+
+def outdated(indicators: pd.DataFrame) -> Shown:
     """The indicators whose newest value is outdated, the longest overdue first."""
     if "stale_since" not in indicators:
-        return []
-    rows = records(indicators[indicators["stale_since"].notna()])
-    rows.sort(key=lambda row: (row["stale_since"], row["name"]))
-    return rows
+        return Shown([], 0)
+    keys = [
+        (stale_since, name, position)
+        for position, (stale, stale_since, name) in enumerate(
+            zip(
+                indicators["stale_since"].notna().tolist(),
+                indicators["stale_since"].tolist(),
+                indicators["name"].tolist(),
+                strict=True,
+            )
+        )
+        if stale
+    ]
+    return Shown.first(indicators, keys)
 
 
-def _decisions(frame: pd.DataFrame) -> list[dict]:
+def _decisions(rows: list[dict]) -> list[dict]:
     """Open decisions, each with its follow-up actions that are not done or cancelled."""
     decisions: dict[int, dict] = {}
-    for row in frame.to_dict("records"):
+    for row in rows:
         decision = decisions.setdefault(
             row["id"],
             {
@@ -242,11 +309,11 @@ def _decisions(frame: pd.DataFrame) -> list[dict]:
                 "follow_ups": [],
             },
         )
-        if pd.notna(row["action_id"]) and row["action_state"] not in ("done", "cancelled"):
+        if row["action_id"] is not None and row["action_state"] not in ("done", "cancelled"):
             decision["follow_ups"].append(
                 {
-                    "id": int(row["action_id"]),
-                    "subproject_id": int(row["action_subproject_id"]),
+                    "id": row["action_id"],
+                    "subproject_id": row["action_subproject_id"],
                     "title": row["action_title"],
                     "state": row["action_state"],
                     "due_date": row["action_due_date"],

@@ -13,7 +13,8 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from tracker import tables
 from tracker.extensions import db
-from tracker.indicators.models import Indicator, Measurement
+from tracker.fetch import column_rows
+from tracker.indicators import queries as indicator_queries
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import Action, Programme, QuarterlyUpdate, Subproject
 from tracker.quarters import Quarter
@@ -59,7 +60,7 @@ def latest_reasons(programme_id: int, subproject_ids: list[int] | None = None) -
     )
     if subproject_ids is not None:
         query = query.where(Milestone.subproject_id.in_(subproject_ids))
-    return {milestone_id: reason for milestone_id, reason in db.session.execute(query)}
+    return dict(column_rows(query))
 
 
 def measurement_history(
@@ -67,18 +68,7 @@ def measurement_history(
 ) -> dict[int, list[tuple[str, float, str]]]:
     """Per indicator its (period, value, note) up to ``up_to``, oldest first: the notes say why
     a value lags, the values give the status of an earlier quarter."""
-    query = (
-        select(Measurement.indicator_id, Measurement.period, Measurement.value, Measurement.note)
-        .join(Indicator, Indicator.id == Measurement.indicator_id)
-        .where(Indicator.programme_id == programme_id, Measurement.period <= str(up_to))
-        .order_by(Measurement.indicator_id, Measurement.period)
-    )
-    if subproject_ids is not None:
-        query = query.where(Indicator.subproject_id.in_(subproject_ids))
-    history: dict[int, list[tuple[str, float, str]]] = {}
-    for indicator_id, period, value, note in db.session.execute(query):
-        history.setdefault(indicator_id, []).append((period, value, note or ""))
-    return history
+    return indicator_queries.measurement_history(programme_id, up_to, subproject_ids).by_indicator
 
 
 def exception_report(subproject_id: int, quarter: Quarter) -> ExceptionReport | None:
@@ -120,14 +110,14 @@ def quarter_reports(
     if subproject_ids is not None:
         query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
     return tables.frame(
-        db.session.execute(query),
+        column_rows(query),
         ["subproject_id", "quarter", "rag", "cause", "measure", "measure_owner", "measure_due"],
     )
 
 
 def open_requests(
     programme_id: int, quarter: Quarter, subproject_ids: list[int] | None = None
-) -> pd.DataFrame:
+) -> list[dict]:
     """What leads asked of the steering group in any quarter up to ``quarter`` that no decision
     has answered yet (taken or rejected; a postponement keeps it open), oldest first."""
     answered = (
@@ -153,12 +143,13 @@ def open_requests(
     )
     if subproject_ids is not None:
         query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
-    return tables.frame(db.session.execute(query), ["id", "subproject_id", "quarter", "text"])
+    keys = ("id", "subproject_id", "quarter", "text")
+    return [dict(zip(keys, row, strict=True)) for row in column_rows(query)]
 
 
-def open_decisions(programme_id: int) -> pd.DataFrame:
+def open_decisions(programme_id: int) -> list[dict]:
     """Decisions still open or in progress, each with its follow-up actions (one row per
-    action; a decision without any has one row with an empty action)."""
+    action; a decision without any has one row whose action fields are None)."""
     query = (
         select(
             Decision.id,
@@ -180,24 +171,22 @@ def open_decisions(programme_id: int) -> pd.DataFrame:
         .where(Meeting.programme_id == programme_id, Decision.status.in_(STILL_OPEN))
         .order_by(Meeting.held_on, Decision.number, Action.due_date, Action.id)
     )
-    return tables.frame(
-        db.session.execute(query),
-        [
-            "id",
-            "meeting_id",
-            "held_on",
-            "number",
-            "text",
-            "owner",
-            "due_date",
-            "status",
-            "action_id",
-            "action_subproject_id",
-            "action_title",
-            "action_state",
-            "action_due_date",
-        ],
+    keys = (
+        "id",
+        "meeting_id",
+        "held_on",
+        "number",
+        "text",
+        "owner",
+        "due_date",
+        "status",
+        "action_id",
+        "action_subproject_id",
+        "action_title",
+        "action_state",
+        "action_due_date",
     )
+    return [dict(zip(keys, row, strict=True)) for row in column_rows(query)]
 
 
 def approval_decisions(programme_id: int, held_after: date, held_until: date) -> list[dict]:
