@@ -281,9 +281,10 @@ def status_counts(
     frame: pd.DataFrame, column: str, order: tuple[RichStrEnum, ...]
 ) -> dict[RichStrEnum, int]:
     """How many rows have each status in ``order`` (missing values count as "none")."""
-    counts = Counter(
-        value if isinstance(value, str) else "none" for value in frame[column].tolist()
-    )
+    counts = Counter(frame[column].tolist())  # counted in C; then the missing values folded
+    missing = sum(n for value, n in counts.items() if not isinstance(value, str))
+    counts = Counter({value: n for value, n in counts.items() if isinstance(value, str)})
+    counts["none"] += missing
     return {code: int(counts.get(code, 0)) for code in order}
 
 
@@ -321,19 +322,21 @@ def _count_bars(counts: dict[RichStrEnum, int], title: str, axis_title: str) -> 
     return figure
 
 
-def milestone_status_spec(milestones: pd.DataFrame) -> dict:
-    """Milestones by status (achieved on time / late, on track, at risk, overdue) as bars."""
+def milestone_status_spec(milestones: pd.DataFrame, counts: dict | None = None) -> dict:
+    """Milestones by status (achieved on time / late, on track, at risk, overdue) as bars.
+    ``counts``: their :func:`status_counts`, when the caller has them already."""
     return _count_bars(
-        status_counts(milestones, "status", MILESTONE_ORDER),
+        status_counts(milestones, "status", MILESTONE_ORDER) if counts is None else counts,
         _("Milestones by status"),
         _("Number of milestones"),
     )
 
 
-def indicator_status_spec(indicators: pd.DataFrame) -> dict:
-    """Indicators by status (on track, at risk, off track, no data) as bars."""
+def indicator_status_spec(indicators: pd.DataFrame, counts: dict | None = None) -> dict:
+    """Indicators by status (on track, at risk, off track, no data) as bars.
+    ``counts``: their :func:`status_counts`, when the caller has them already."""
     return _count_bars(
-        status_counts(indicators, "status", INDICATOR_ORDER),
+        status_counts(indicators, "status", INDICATOR_ORDER) if counts is None else counts,
         _("Indicators by status"),
         _("Number of indicators"),
     )
@@ -393,10 +396,10 @@ def municipality_rows(overview: pd.DataFrame) -> list[dict]:
     return [table[name] for name in sorted(table)]
 
 
-def municipality_spec(overview: pd.DataFrame) -> dict:
+def municipality_spec(overview: pd.DataFrame, table: list[dict] | None = None) -> dict:
     """Subprojects per municipality, stacked by computed RAG: the programme at a glance by place,
     however many subprojects it holds."""
-    table = municipality_rows(overview)
+    table = municipality_rows(overview) if table is None else table
     municipalities = [_text(row["municipality"]) for row in table]
     traces = []
     for code in RAG_ORDER:
