@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import itertools
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,6 +16,7 @@ from tracker.milestones.status import (
     STATUSES,
     MilestoneFacts,
     SlipKind,
+    assess,
     is_achieved,
     milestone_status,
     slip,
@@ -199,3 +201,18 @@ def test_achieved_early_is_no_slip():
 )
 def test_is_achieved(status, achieved):
     assert is_achieved(status) is achieved
+
+
+def test_assess_agrees_with_slip_and_status_for_every_combination():
+    """The one-pass form the queries use gives what the two rules give: every ordering of
+    baseline, planned, forecast, achievement and as-of date around each other, with and
+    without the at-risk flag."""
+    day = date(2026, 6, 1)
+    around = [day + timedelta(days=n) for n in (-40, -1, 0, 1, 25, 60)]
+    for baseline, planned, forecast, achieved, as_of in itertools.product(
+        around, around, [None, *around], [None, *around], around
+    ):
+        for at_risk in (False, True):
+            given = MilestoneFacts(baseline, planned, forecast, achieved, at_risk)
+            expected = (*slip(given, as_of), milestone_status(given, as_of))
+            assert assess(baseline, planned, forecast, achieved, at_risk, as_of) == expected

@@ -65,18 +65,13 @@ def milestones(
     )
     rows = []
     for row in db.session.execute(query):
-        facts = milestone_rules.MilestoneFacts(
-            baseline_date=row.baseline_date,
-            planned_date=row.planned_date,
-            forecast_date=row.forecast_date,
-            achieved_on=row.achieved_on,
-            at_risk=bool(row.at_risk),
-        )
+        _id, _subproject_id, _title, baseline, planned, forecast, achieved, at_risk = row
         rows.append(
             (
                 *row,
-                *milestone_rules.slip(facts, as_of),
-                milestone_rules.milestone_status(facts, as_of),
+                *milestone_rules.assess(
+                    baseline, planned, forecast, achieved, bool(at_risk), as_of
+                ),
             )
         )
     return tables.frame(rows, MILESTONE_COLUMNS)
@@ -140,13 +135,6 @@ def milestones_as_at(
         changes = history.get(row.id, [])
         planned = planned_date_as_at(row.planned_date, changes, as_at)
         achieved = row.achieved_on if row.achieved_on and row.achieved_on <= as_at else None
-        facts = milestone_rules.MilestoneFacts(
-            baseline_date=row.baseline_date,
-            planned_date=planned,
-            forecast_date=row.forecast_date,
-            achieved_on=achieved,
-            at_risk=bool(row.at_risk),
-        )
         at_start = planned_date_as_at(row.planned_date, changes, since) if since else None
         rows.append(
             (
@@ -158,8 +146,14 @@ def milestones_as_at(
                 row.forecast_date,
                 achieved,
                 bool(row.at_risk),
-                *milestone_rules.slip(facts, as_at),
-                milestone_rules.milestone_status(facts, as_at),
+                *milestone_rules.assess(
+                    row.baseline_date,
+                    planned,
+                    row.forecast_date,
+                    achieved,
+                    bool(row.at_risk),
+                    as_at,
+                ),
                 at_start,
             )
         )

@@ -104,5 +104,43 @@ def milestone_status(facts: MilestoneFacts, as_of: date) -> MilestoneStatus:
     return ON_TRACK
 
 
+def assess(
+    baseline_date: date,
+    planned_date: date,
+    forecast_date: date | None,
+    achieved_on: date | None,
+    at_risk: bool,
+    as_of: date,
+) -> tuple[int, SlipKind | None, MilestoneStatus]:
+    """``(*slip(facts, as_of), milestone_status(facts, as_of))`` in one pass over plain values:
+    the queries judge thousands of milestones per request, and building a ``MilestoneFacts``
+    and a list of candidates per milestone cost more than the rules themselves. The two rules
+    above stay the definition; ``tests/milestones`` checks that this agrees with them."""
+    if achieved_on is not None and achieved_on <= as_of:
+        days = (achieved_on - baseline_date).days
+        on_time = achieved_on <= baseline_date
+        return (
+            days,
+            SlipKind.LATE if days > 0 else None,
+            ACHIEVED_ON_TIME if on_time else ACHIEVED_LATE,
+        )
+    days, kind = (planned_date - baseline_date).days, SlipKind.MOVED
+    forecast_late = forecast_date is not None and forecast_date > planned_date
+    if forecast_late:
+        forecast_days = (forecast_date - baseline_date).days
+        if forecast_days > days:
+            days, kind = forecast_days, SlipKind.FORECAST
+    if planned_date < as_of:
+        overdue_days = (as_of - baseline_date).days
+        if overdue_days > days:
+            days, kind = overdue_days, SlipKind.OVERDUE
+        status = OVERDUE
+    elif at_risk or forecast_late:
+        status = AT_RISK
+    else:
+        status = ON_TRACK
+    return days, kind if days else None, status
+
+
 def is_achieved(status: str) -> bool:
     return status in (ACHIEVED_ON_TIME, ACHIEVED_LATE)

@@ -4,6 +4,7 @@ and indicator queries: what the programme page, the dashboard, the PDF and the e
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pandas as pd
@@ -96,7 +97,7 @@ def subprojects(programme_id: int, subproject_ids: list[int] | None = None) -> p
     names: dict[int, list[str]] = {}
     for subproject_id, name in leads:
         names.setdefault(subproject_id, []).append(name)
-    frame["leads"] = [", ".join(names.get(i, [])) for i in frame["id"]]
+    frame["leads"] = [", ".join(names.get(i, [])) for i in frame["id"].tolist()]
     return frame
 
 
@@ -134,28 +135,39 @@ def overview_from(
 ) -> pd.DataFrame:
     """What ``status_overview`` gives, from frames already loaded: callers that also need the
     milestones and indicators themselves (the dashboard, the report) query them only once."""
-    frame = subproject_frame.copy()
     milestone_groups = _statuses_by_subproject(milestone_frame)
     indicator_groups = _statuses_by_subproject(indicator_frame)
-    ids = frame["id"].tolist()
-    for status in milestone_rules.STATUSES:
-        frame[f"milestones_{status}"] = [milestone_groups.get(i, []).count(status) for i in ids]
-    for status in indicator_rules.STATUSES:
-        frame[f"indicators_{status}"] = [indicator_groups.get(i, []).count(status) for i in ids]
-    frame["computed_rag"] = [
+    ids = subproject_frame["id"].tolist()
+    milestone_counts = [Counter(milestone_groups.get(i, ())) for i in ids]
+    indicator_counts = [Counter(indicator_groups.get(i, ())) for i in ids]
+    columns = {
+        **{
+            f"milestones_{status}": [counts[status] for counts in milestone_counts]
+            for status in milestone_rules.STATUSES
+        },
+        **{
+            f"indicators_{status}": [counts[status] for counts in indicator_counts]
+            for status in indicator_rules.STATUSES
+        },
+    }
+    computed = [
         subproject_rules.computed_rag(milestone_groups.get(i, []), indicator_groups.get(i, []))
         for i in ids
     ]
-    frame["lead_rag"] = [lead.get(i) for i in frame["id"]]
-    # pandas may store a missing RAG as NaN rather than None: only strings count as a RAG
-    frame["rag_differs"] = [
+    leads = [lead.get(i) for i in ids]
+    columns["computed_rag"] = computed
+    columns["lead_rag"] = leads
+    # only strings count as a RAG (a lead's RAG read back from a frame may be NaN)
+    columns["rag_differs"] = [
         subproject_rules.rag_disagrees(
             lead_rag if isinstance(lead_rag, str) else None,
-            computed if isinstance(computed, str) else None,
+            rag if isinstance(rag, str) else None,
         )
-        for lead_rag, computed in zip(frame["lead_rag"], frame["computed_rag"], strict=True)
+        for lead_rag, rag in zip(leads, computed, strict=True)
     ]
-    return frame
+    # one construction instead of a column insert per status: pandas' cost per call is what
+    # counts with a few subprojects
+    return pd.DataFrame({**dict(subproject_frame.items()), **columns}, index=subproject_frame.index)
 
 
 def _statuses_by_subproject(frame: pd.DataFrame) -> dict[int, list[str]]:

@@ -64,9 +64,11 @@ def late_milestones(
         )
         if deviation is not None:
             deviations.append((index, deviation))
+    urgency = {kind: position for position, kind in enumerate(rules.DEVIATION_LABELS)}
+    deviations.sort(key=lambda found: (urgency[found[1].kind], -found[1].days))
     rows = records(frame.iloc[[index for index, _ in deviations]])
     labels = {kind: gettext(label) for kind, label in rules.DEVIATION_LABELS.items()}
-    found = [
+    return [
         {
             **row,
             "deviation": deviation.kind,
@@ -76,8 +78,6 @@ def late_milestones(
         }
         for row, (_, deviation) in zip(rows, deviations, strict=True)
     ]
-    kinds = list(rules.DEVIATION_LABELS)
-    return sorted(found, key=lambda m: (kinds.index(m["deviation"]), -m["days"]))
 
 
 def lagging_indicators(

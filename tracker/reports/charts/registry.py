@@ -66,6 +66,20 @@ class ChartData:
     def trend_indicators(self) -> pd.DataFrame:
         return specs.trend_indicators(self.indicators)
 
+    # Likewise the counts and the municipality table, read by a chart's spec and its rows.
+
+    @functools.cached_property
+    def milestone_counts(self) -> dict:
+        return specs.status_counts(self.milestones, "status", specs.MILESTONE_ORDER)
+
+    @functools.cached_property
+    def indicator_counts(self) -> dict:
+        return specs.status_counts(self.indicators, "status", specs.INDICATOR_ORDER)
+
+    @functools.cached_property
+    def municipality_rows(self) -> list[dict]:
+        return specs.municipality_rows(self.overview)
+
 
 def _always(_data: ChartData) -> bool:
     return True
@@ -115,20 +129,16 @@ CHARTS = (
     Chart(
         key="milestone_status",
         kind="counts",
-        spec=lambda d: specs.milestone_status_spec(d.milestones),
-        rows=lambda d: _count_rows(
-            specs.status_counts(d.milestones, "status", specs.MILESTONE_ORDER)
-        ),
+        spec=lambda d: specs.milestone_status_spec(d.milestones, d.milestone_counts),
+        rows=lambda d: _count_rows(d.milestone_counts),
         dashboard=GLANCE,
         pdf=(SUMMARY,),
     ),
     Chart(
         key="indicator_status",
         kind="counts",
-        spec=lambda d: specs.indicator_status_spec(d.indicators),
-        rows=lambda d: _count_rows(
-            specs.status_counts(d.indicators, "status", specs.INDICATOR_ORDER)
-        ),
+        spec=lambda d: specs.indicator_status_spec(d.indicators, d.indicator_counts),
+        rows=lambda d: _count_rows(d.indicator_counts),
         dashboard=GLANCE,
         pdf=(SUMMARY,),
     ),
@@ -143,8 +153,8 @@ CHARTS = (
     Chart(
         key="municipality",
         kind="municipality",
-        spec=lambda d: specs.municipality_spec(d.overview),
-        rows=lambda d: specs.municipality_rows(d.overview),
+        spec=lambda d: specs.municipality_spec(d.overview, d.municipality_rows),
+        rows=lambda d: d.municipality_rows,
         dashboard=GLANCE,
     ),
     Chart(

@@ -26,6 +26,7 @@ because plotly.js renders a subset of HTML in labels.
 from __future__ import annotations
 
 import functools
+import heapq
 import html
 import math
 from collections import Counter
@@ -185,7 +186,7 @@ def _pick(frame: pd.DataFrame, keys: list, limit: int, order: list | None = None
     """The ``limit`` rows with the smallest ``keys``, shown in ``order`` (default: as they
     came). Sorting is done in Python: with thousands of rows pandas' overhead per call is what
     would cost the time."""
-    positions = sorted(range(len(keys)), key=keys.__getitem__)[:limit]
+    positions = heapq.nsmallest(limit, range(len(keys)), key=keys.__getitem__)
     if order is not None:
         positions.sort(key=order.__getitem__)
     else:
@@ -194,15 +195,13 @@ def _pick(frame: pd.DataFrame, keys: list, limit: int, order: list | None = None
 
 
 def _urgencies(enum: type[RichStrEnum]) -> dict:
-    """Stored code to urgency, a missing or unknown code counting as "no status": a dict
-    lookup per row instead of an enum lookup, for frames of thousands of rows."""
+    """Stored code to urgency: a dict lookup per row instead of an enum lookup, for frames of
+    thousands of rows. A missing or unknown code counts as "no status" (see :func:`_urgency_of`)."""
     return {member.value: member.urgency for member in enum}
 
 
 def _urgency_of(urgencies: dict, code) -> int:
-    if isinstance(code, str):
-        return urgencies.get(code, NoStatus.NONE.urgency)
-    return NoStatus.NONE.urgency
+    return urgencies.get(code, NoStatus.NONE.urgency)
 
 
 def top_milestones(milestones: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
@@ -215,29 +214,47 @@ def top_milestones(milestones: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> pd.
     return _pick(milestones, keys, limit, order)
 
 
+def _gap(expected, progress) -> float:
+    """How far progress lags the expectation; 0 where either is missing (None or NaN)."""
+    try:
+        gap = float(expected - progress)
+    except TypeError:
+        return 0.0
+    return 0.0 if gap != gap else gap
+
+
+def _indicator_positions(indicators: pd.DataFrame, limit: int, measured_only: bool) -> list[int]:
+    """Positions of the indicators a chart shows: off track first, then the largest gap to the
+    expectation, at most ``limit``, in the frame's order. ``measured_only`` leaves out those
+    without a measurement. Plain Python: pandas' overhead per call is what would cost the time
+    with a few dozen indicators."""
+    urgency = _urgencies(IndicatorStatus).get
+    no_status = NoStatus.NONE.urgency
+    positions, keys = [], []
+    for position, (status, expected, progress, i) in enumerate(
+        _columns(indicators, "status", "expected", "progress", "id")
+    ):
+        if measured_only and status == indicator_rules.NO_DATA:
+            continue
+        positions.append(position)
+        keys.append((urgency(status, no_status), -_gap(expected, progress), i))
+    if len(positions) <= limit:
+        return positions
+    chosen = heapq.nsmallest(limit, range(len(keys)), key=keys.__getitem__)
+    return [positions[n] for n in sorted(chosen)]
+
+
 def top_indicators(indicators: pd.DataFrame, limit: int = INDICATOR_LIMIT) -> pd.DataFrame:
     """The indicators a chart shows: off track first, then the largest gap to the expectation;
     shown in the frame's order."""
     if len(indicators) <= limit:
         return indicators
-    urgencies = _urgencies(IndicatorStatus)
-    # the gap to the expectation, 0 where either is missing (NaN, None)
-    gaps = (
-        pd.to_numeric(indicators["expected"], errors="coerce")
-        - pd.to_numeric(indicators["progress"], errors="coerce")
-    ).fillna(0.0)
-    keys = [
-        (_urgency_of(urgencies, status), -gap, i)
-        for status, gap, i in zip(
-            indicators["status"].tolist(), gaps.tolist(), indicators["id"].tolist(), strict=True
-        )
-    ]
-    return _pick(indicators, keys, limit)
+    return indicators.iloc[_indicator_positions(indicators, limit, measured_only=False)]
 
 
 def trend_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
     """The indicators the trend chart shows: the most urgent of those with a measurement."""
-    return top_indicators(indicators[indicators["status"] != indicator_rules.NO_DATA], TREND_LIMIT)
+    return indicators.iloc[_indicator_positions(indicators, TREND_LIMIT, measured_only=True)]
 
 
 def top_subprojects(overview: pd.DataFrame, limit: int = MATRIX_LIMIT) -> pd.DataFrame:
@@ -264,9 +281,10 @@ def status_counts(
     frame: pd.DataFrame, column: str, order: tuple[RichStrEnum, ...]
 ) -> dict[RichStrEnum, int]:
     """How many rows have each status in ``order`` (missing values count as "none")."""
-    counts = Counter(
-        value if isinstance(value, str) else "none" for value in frame[column].tolist()
-    )
+    counts = Counter(frame[column].tolist())  # counted in C; then the missing values folded
+    missing = sum(n for value, n in counts.items() if not isinstance(value, str))
+    counts = Counter({value: n for value, n in counts.items() if isinstance(value, str)})
+    counts["none"] += missing
     return {code: int(counts.get(code, 0)) for code in order}
 
 
@@ -304,19 +322,21 @@ def _count_bars(counts: dict[RichStrEnum, int], title: str, axis_title: str) -> 
     return figure
 
 
-def milestone_status_spec(milestones: pd.DataFrame) -> dict:
-    """Milestones by status (achieved on time / late, on track, at risk, overdue) as bars."""
+def milestone_status_spec(milestones: pd.DataFrame, counts: dict | None = None) -> dict:
+    """Milestones by status (achieved on time / late, on track, at risk, overdue) as bars.
+    ``counts``: their :func:`status_counts`, when the caller has them already."""
     return _count_bars(
-        status_counts(milestones, "status", MILESTONE_ORDER),
+        status_counts(milestones, "status", MILESTONE_ORDER) if counts is None else counts,
         _("Milestones by status"),
         _("Number of milestones"),
     )
 
 
-def indicator_status_spec(indicators: pd.DataFrame) -> dict:
-    """Indicators by status (on track, at risk, off track, no data) as bars."""
+def indicator_status_spec(indicators: pd.DataFrame, counts: dict | None = None) -> dict:
+    """Indicators by status (on track, at risk, off track, no data) as bars.
+    ``counts``: their :func:`status_counts`, when the caller has them already."""
     return _count_bars(
-        status_counts(indicators, "status", INDICATOR_ORDER),
+        status_counts(indicators, "status", INDICATOR_ORDER) if counts is None else counts,
         _("Indicators by status"),
         _("Number of indicators"),
     )
@@ -376,10 +396,10 @@ def municipality_rows(overview: pd.DataFrame) -> list[dict]:
     return [table[name] for name in sorted(table)]
 
 
-def municipality_spec(overview: pd.DataFrame) -> dict:
+def municipality_spec(overview: pd.DataFrame, table: list[dict] | None = None) -> dict:
     """Subprojects per municipality, stacked by computed RAG: the programme at a glance by place,
     however many subprojects it holds."""
-    table = municipality_rows(overview)
+    table = municipality_rows(overview) if table is None else table
     municipalities = [_text(row["municipality"]) for row in table]
     traces = []
     for code in RAG_ORDER:
@@ -757,15 +777,16 @@ def indicator_progress_spec(
                 + "</extra>",
             )
         )
-    measured = chosen[chosen["expected"].notna()]
-    measured_labels = [
-        label for label, keep in zip(labels, list(chosen["expected"].notna()), strict=True) if keep
+    measured = [
+        (label, expected)
+        for label, expected in zip(labels, chosen["expected"].tolist(), strict=True)
+        if pd.notna(expected)
     ]
     traces.append(
         dict(
             type="scatter",
-            x=[round(float(e) * 100, 1) for e in measured["expected"]],
-            y=measured_labels,
+            x=[round(float(expected) * 100, 1) for _label, expected in measured],
+            y=[label for label, _expected in measured],
             mode="markers",
             name=_("Expected by now"),
             marker={
@@ -786,7 +807,7 @@ def indicator_progress_spec(
             xaxis=_axis(
                 _("Progress from baseline to target (%)"),
                 ticksuffix=" %",
-                range=[min(0, _floor(chosen)), max(110, _ceil(chosen))],
+                range=[min(0, _floor(progresses)), max(110, _ceil(progresses))],
             ),
             yaxis=_axis(
                 "",
@@ -824,14 +845,18 @@ def indicator_progress_spec(
     )
 
 
-def _floor(frame: pd.DataFrame) -> float:
-    values = frame["progress"].dropna().astype(float)
-    return float(values.min() * 100) - 10 if len(values) else 0.0
+def _measured(values: list) -> list[float]:
+    return [float(value) for value in values if pd.notna(value)]
 
 
-def _ceil(frame: pd.DataFrame) -> float:
-    values = frame["progress"].dropna().astype(float)
-    return float(values.max() * 100) + 10 if len(values) else 0.0
+def _floor(progresses: list) -> float:
+    values = _measured(progresses)
+    return min(values) * 100 - 10 if values else 0.0
+
+
+def _ceil(progresses: list) -> float:
+    values = _measured(progresses)
+    return max(values) * 100 + 10 if values else 0.0
 
 
 def _domain(low: float, high: float) -> list[float]:
@@ -893,7 +918,7 @@ def indicator_trend_spec(
     and the target (dotted). At most ``TREND_LIMIT`` panels, the most urgent indicators first
     (``chosen``: :func:`trend_indicators`, when the caller has it already)."""
     chosen = trend_indicators(indicators) if chosen is None else chosen
-    total = int((indicators["status"] != indicator_rules.NO_DATA).sum())
+    total = sum(status != indicator_rules.NO_DATA for status in indicators["status"].tolist())
     labels = _indicator_labels(chosen, subproject_labels(subprojects))
     grouped: dict[int, list[dict]] = {}
     for point in indicator_trend_rows(chosen, measurements):
