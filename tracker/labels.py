@@ -7,11 +7,11 @@ stored status code stands for, so templates never keep a table of their own.
 from datetime import datetime
 
 from babel.dates import get_month_names
-from flask_babel import get_locale, ngettext, to_user_timezone
 from flask_babel import gettext as _
+from flask_babel import ngettext, to_user_timezone
 
 from tracker.fields import field_text
-from tracker.i18n import _missing, date_format, number_format
+from tracker.i18n import _missing, date_format, locale_name, number_format
 from tracker.i18n import lazy_gettext as _l
 from tracker.indicators import freshness
 from tracker.indicators.status import IndicatorStatus
@@ -128,7 +128,7 @@ FREQUENCY_LABELS = {
 
 def month_name(month: int) -> str:
     """The month's name in the interface language: "april"."""
-    return get_month_names("wide", locale=str(get_locale()))[month]
+    return get_month_names("wide", locale=locale_name())[month]
 
 
 def expected_label(frequency: str, publication_month) -> str:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import plotly.io as pio
 from flask import Blueprint, render_template, request, send_from_directory
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from tracker import timeutil
 from tracker.audit import queries as audit_queries
+from tracker.i18n import locale_name
 from tracker.indicators import queries as indicator_queries
 from tracker.milestones import queries as milestone_queries
 from tracker.projects import queries as project_queries
@@ -199,7 +199,7 @@ def board_key(programme_id: int, filters: dashboard_filters.Filters, today: date
         programme_id,
         tuple(sorted(filters.query().items())),
         today,
-        str(get_locale()),
+        locale_name(),
         current_user.role,
         audit_queries.data_version(),
     )
