@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import plotly.io as pio
@@ -53,8 +53,42 @@ def figure_json(spec: dict) -> Markup:
     ``plotly.io.to_json`` writes ``<``, ``>`` and ``/`` as ``\\u`` escapes, so no text from the
     data can close the script element; that makes the output safe to mark as markup.
     """
-    text = pio.to_json(spec, validate=False, pretty=False)
+    text = _plain_json(spec)
+    if text is None:
+        text = pio.to_json(spec, validate=False, pretty=False)
     return Markup(text.replace("&", "\\u0026").replace("'", "\\u0027"))  # noqa: S704  # nosec B704
+
+
+# What plotly.io.to_json (its "json" engine) writes in place of the characters that could end a
+# script element.
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("/", "\\u002f"))
+
+
+def _plain_json(spec: dict) -> str | None:
+    """``plotly.io.to_json(spec)`` for a spec of plain values and dates, in a tenth of its time,
+    or None for anything else (then plotly.io.to_json writes it).
+
+    Plotly's encoder offers each date to nine converters in turn, and re-reads and re-writes
+    the whole text where it might hold NaN or Infinity; the specs hold neither NaN nor anything
+    but lists, dicts, numbers, text and dates. tests/reports/test_figure_json.py holds the two
+    to the same text."""
+    if any("uid" in trace for trace in spec.get("data", ())):
+        return None  # plotly.io.to_json drops the traces' uids
+    try:
+        text = json.dumps(spec, separators=(",", ":"), default=_iso_date)
+    except TypeError:
+        return None
+    if "NaN" in text or "Infinity" in text:
+        return None
+    for unsafe, escaped in _SCRIPT_SAFE:
+        text = text.replace(unsafe, escaped)
+    return text
+
+
+def _iso_date(value: object) -> str:
+    if type(value) is date or type(value) is datetime:
+        return value.isoformat()
+    raise TypeError(f"not plain: {type(value).__name__}")
 
 
 @dataclass
