@@ -10,7 +10,7 @@ from datetime import date, datetime
 from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, has_app_context, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import Domain, format_date, format_datetime, get_locale, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
@@ -55,9 +55,10 @@ def current_language() -> Language | None:
     of texts, numbers and quarters. What is remembered holds only while Flask-Babel still holds
     the same locale object, so ``force_locale`` and ``refresh`` (which replace or drop it) are
     followed at once."""
-    if not has_app_context():
+    try:
+        namespace = g._get_current_object().__dict__
+    except RuntimeError:  # no app context
         return None
-    namespace = g._get_current_object().__dict__
     language = namespace.get(_LANGUAGE)
     if language is not None:
         babel_state = namespace.get("_flask_babel")
