@@ -4,8 +4,10 @@ English user), ``refresh`` after a change of language, and the next request of t
 
 from __future__ import annotations
 
+import pytest
 from flask import render_template_string, session
 from flask_babel import force_locale, gettext, refresh
+from jinja2 import Environment
 
 from tracker.i18n import current_language, date_format, locale_name, number_format
 from tracker.milestones.status import MilestoneStatus
@@ -55,3 +57,30 @@ def test_outside_an_app_context_nothing_is_remembered():
     assert current_language() is None
     assert date_format(None) == "–"
     assert quarter_text("2026-Q3") == "3e kwartaal 2026"
+
+
+# Texts with a variable, a "%%", HTML in the variable and plural forms, as the templates use them.
+TEMPLATE_TEXTS = (
+    "{{ _('Log out') }}|{{ gettext('Log out') }}|{{ _('Since %(title)s of %(date)s.', "
+    "title='<b>x</b>', date='1-1-2026') }}|{{ _('%(a)s %% of %(b)s', a=1, b='<i>') }}|"
+    "{{ ngettext('%(num)s subproject', '%(num)s subprojects', 1) }}|"
+    "{{ ngettext('%(num)s subproject', '%(num)s subprojects', n) }}|"
+    "{% trans %}Log out{% endtrans %}|{% trans count=n %}{{ count }} day{% pluralize %}"
+    "{{ count }} days{% endtrans %}"
+)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_the_templates_gettext_is_jinjas_newstyle_gettext(app, language, autoescape):
+    """The app's ``_``, ``gettext`` and ``ngettext`` (tracker.i18n.template_gettext) write what
+    Jinja's own newstyle callables write, escaped in HTML and plain in text templates."""
+    with app.test_request_context("/"):
+        session["lang"] = language
+        translations = current_language().translations
+        jinja = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)  # noqa: S701
+        jinja.install_gettext_translations(translations, newstyle=True)
+        expected = jinja.from_string(TEMPLATE_TEXTS).render(n=3)
+        ours = app.jinja_env.overlay(autoescape=autoescape).from_string(TEMPLATE_TEXTS)
+        assert ours.render(n=3) == expected
+        assert ("Uitloggen" if language == "nl" else "Log out") in expected

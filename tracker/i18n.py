@@ -13,6 +13,8 @@ from babel.support import NullTranslations
 from flask import Flask, current_app, g, request, session
 from flask_babel import Domain, format_date, format_datetime, get_locale, gettext
 from flask_babel.speaklater import LazyString
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 from tracker.extensions import babel
@@ -92,6 +94,29 @@ def _translations() -> NullTranslations:
     return language.translations if language is not None else NullTranslations()
 
 
+@pass_eval_context
+def template_gettext(eval_context: EvalContext, message: str, /, **variables) -> str:
+    """The templates' ``_()`` and ``gettext()``: what Jinja's "newstyle" gettext does (escaped
+    where the template escapes, always %-formatted), in one call instead of three (Jinja's
+    alias and wrapper each cost a context call: ~20 µs a text, hundreds of texts a page)."""
+    text = _translations().ugettext(message)
+    if eval_context.autoescape:
+        text = Markup(text)  # noqa: S704  # nosec B704 (our catalogue, as Jinja marks it)
+    return text % variables
+
+
+@pass_eval_context
+def template_ngettext(
+    eval_context: EvalContext, singular: str, plural: str, num: int, /, **variables
+) -> str:
+    """The templates' ``ngettext()``, as :func:`template_gettext`."""
+    variables.setdefault("num", num)
+    text = _translations().ungettext(singular, plural, num)
+    if eval_context.autoescape:
+        text = Markup(text)  # noqa: S704  # nosec B704 (our catalogue, as Jinja marks it)
+    return text % variables
+
+
 def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
@@ -157,14 +182,8 @@ def init_app(app: Flask) -> None:
         default_translation_directories=str(app.root_path + "/../translations"),
     )
     babel.domain_instance = RequestDomain(domain=app.extensions["babel"].default_domain)
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda message: _translations().ugettext(message),
-        ngettext=lambda singular, plural, n: _translations().ungettext(singular, plural, n),
-        newstyle=True,
-        pgettext=lambda context, message: _translations().upgettext(context, message),
-        npgettext=lambda context, singular, plural, n: _translations().unpgettext(
-            context, singular, plural, n
-        ),
+    app.jinja_env.globals.update(
+        _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
     )
     app.jinja_env.filters["date"] = date_format
     app.jinja_env.filters["datetime"] = datetime_format
