@@ -24,6 +24,9 @@ def create_app(config: object | Mapping | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    from tracker.templating import Environment
+
+    app.jinja_environment = Environment
     from config import config_from_env
 
     app.config.from_object(config_from_env())

@@ -4,14 +4,16 @@ Statuses carry their own labels (``tracker.vocabulary``); this module only finds
 stored status code stands for, so templates never keep a table of their own.
 """
 
+import functools
 from datetime import datetime
 
 from babel.dates import get_month_names
-from flask_babel import get_locale, ngettext, to_user_timezone
 from flask_babel import gettext as _
+from flask_babel import ngettext, to_user_timezone
+from markupsafe import Markup
 
 from tracker.fields import field_text
-from tracker.i18n import _missing, date_format, number_format
+from tracker.i18n import _missing, current_language, date_format, locale_name, number_format
 from tracker.i18n import lazy_gettext as _l
 from tracker.indicators import freshness
 from tracker.indicators.status import IndicatorStatus
@@ -128,7 +130,7 @@ FREQUENCY_LABELS = {
 
 def month_name(month: int) -> str:
     """The month's name in the interface language: "april"."""
-    return get_month_names("wide", locale=str(get_locale()))[month]
+    return get_month_names("wide", locale=locale_name())[month]
 
 
 def expected_label(frequency: str, publication_month) -> str:
@@ -192,6 +194,29 @@ def any_status(code: object) -> RichStrEnum:
     return NoStatus.NONE
 
 
+def status_badge(code: object, kind: str | None = None) -> Markup:
+    """A status as its symbol, label and tone: ``status_badge(m.status, "milestone")`` in a
+    template. ``kind`` is a key of :data:`STATUS_KINDS`; no status at all shows as unknown."""
+    status = status_of(code, kind) if kind else any_status(code)
+    language = current_language()
+    if language is None:
+        return _badge(status)
+    return _remembered_badge(type(status), status.value, language.translations)
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_badge(enum: type[RichStrEnum], code: str, translations) -> Markup:
+    """:func:`_badge` kept per status and the translations its label comes from (made while
+    they are the current ones): a page shows hundreds of badges of a dozen kinds."""
+    return _badge(enum(code))
+
+
+def _badge(status: RichStrEnum) -> Markup:
+    return Markup('<span class="badge {}"><span aria-hidden="true">{}</span> {}</span>').format(
+        status.css_class, status.symbol, status.label
+    )
+
+
 def slip_label(code: object) -> str:
     """What a milestone's slip is measured by ("te laat behaald"), or "" where there is no slip
     (also for a report archived before slips had a kind)."""
@@ -203,6 +228,7 @@ def slip_label(code: object) -> str:
 
 def register(app) -> None:
     app.jinja_env.globals["status_of"] = status_of
+    app.jinja_env.globals["status_badge"] = status_badge
     app.jinja_env.globals["slip_label"] = slip_label
     app.jinja_env.globals["any_status"] = any_status
     app.jinja_env.globals["status_kinds"] = STATUS_KINDS

@@ -7,9 +7,11 @@ reader sees goes through :func:`quarter_label`, so no page, report or export sho
 
 from __future__ import annotations
 
-from flask import has_app_context
-from flask_babel import get_locale
+import functools
 
+from flask import has_app_context
+
+from tracker.i18n import locale_name
 from tracker.quarters.period import InvalidQuarter, Quarter
 
 
@@ -18,6 +20,19 @@ def quarter_label(value: Quarter | str | None, locale: str = "nl", short: bool =
     quarter as it is (an archived report may hold anything)."""
     if value is None or value != value:  # None or NaN from a frame
         return "–"
+    if isinstance(value, Quarter | str):
+        return _label(value, str(locale), short)
+    return _spelled(value, locale, short)
+
+
+@functools.lru_cache(maxsize=4096)
+def _label(value: Quarter | str, locale: str, short: bool) -> str:
+    """:func:`_spelled`, remembered: a page or report shows the same few quarters hundreds of
+    times (the key holds everything the text depends on)."""
+    return _spelled(value, locale, short)
+
+
+def _spelled(value, locale: str, short: bool) -> str:
     if not isinstance(value, Quarter):
         try:
             value = Quarter.parse(str(value))
@@ -40,6 +55,6 @@ def _locale() -> str:
     if not has_app_context():
         return "nl"
     try:
-        return str(get_locale() or "nl")
+        return locale_name()
     except RuntimeError:  # an app context without a request or a forced locale (a job)
         return "nl"
