@@ -136,13 +136,22 @@ def _old_rows(session: Session, objects) -> dict[int, dict]:
     return rows
 
 
+def _in_order(objects: list, audited: tuple) -> list:
+    """Records of one flush by kind, then id: ``session.dirty`` and ``session.deleted`` are
+    sets, and one flush may change several records (the quarter form saves all of its own in
+    one), whose entries should not come out in a different order from run to run."""
+    rank = {cls: index for index, cls in enumerate(audited)}
+    return sorted(objects, key=lambda o: (rank.get(type(o), len(rank)), inspect(o).identity))
+
+
 def _before_flush(session: Session, _flush_context, _instances) -> None:
     audited = _audited_classes()
     for obj in session.dirty | session.deleted:
         if isinstance(obj, AuditEntry):
             raise AuditEntryImmutable("audit entries cannot be changed or deleted")
-    dirty = [o for o in session.dirty if isinstance(o, audited) and session.is_modified(o)]
-    deleted = [o for o in session.deleted if isinstance(o, audited)]
+    dirty = _in_order([o for o in session.dirty if isinstance(o, audited)], audited)
+    dirty = [o for o in dirty if session.is_modified(o)]
+    deleted = _in_order([o for o in session.deleted if isinstance(o, audited)], audited)
     pending = session.info["audit_pending"] = {"new": [], "dirty": [], "deleted": []}
     old = _old_rows(session, dirty + deleted)
     pending["new"].extend(o for o in session.new if isinstance(o, audited))

@@ -356,7 +356,8 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
                 status = 409
             else:
                 flash(_("Quarter %(quarter)s saved.", quarter=quarter_text(quarter)), "success")
-                return redirect(_back(subproject.id, "updates"))
+                # the id from the URL: after the commit reading subproject.id would reload it
+                return redirect(_back(subproject_id, "updates"))
     elif form.errors:
         status = 400
         flash(_("Nothing was saved: correct the fields marked below."), "error")
