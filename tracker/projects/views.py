@@ -37,6 +37,7 @@ from tracker.projects.models import (
     Subproject,
     SubprojectOrganisation,
 )
+from tracker.projects.page_rows import page_rows, stale_of
 from tracker.quarters import Quarter
 from tracker.quarters.display import quarter_text
 from tracker.quarters.lock import QuarterClosed, closure
@@ -127,10 +128,12 @@ def subproject(subproject_id: int):
         abort(404)
     as_of = timeutil.today()
     quarter = Quarter.of(as_of)
-    milestones = milestone_queries.milestones(
-        subproject.programme_id, as_of, [subproject.id]
-    ).to_dict("records")
-    indicators = indicator_queries.indicators(subproject.programme_id, quarter, [subproject.id])
+    milestones = page_rows(
+        milestone_queries.milestones(subproject.programme_id, as_of, [subproject.id])
+    )
+    indicators = page_rows(
+        indicator_queries.indicators(subproject.programme_id, quarter, [subproject.id])
+    )
     can_edit = can_edit_subproject(current_user, subproject.id)
     return render_template(
         "projects/subproject.html",
@@ -139,8 +142,8 @@ def subproject(subproject_id: int):
         closed_milestones=closed_milestone_ids(subproject.programme_id, milestones)
         if can_edit
         else set(),
-        indicators=indicators.to_dict("records"),
-        stale=indicator_queries.stale_indicators([subproject.id], as_of),
+        indicators=indicators,
+        stale=stale_of(indicators, subproject, as_of),
         as_of=as_of,
         quarter=quarter,
         can_edit=can_edit,
