@@ -1,8 +1,9 @@
-"""What the subproject page takes from the reporting frames, in the shape its template reads.
+"""What the programme, subproject and quarter pages take from the reporting frames, in the
+shape their templates read.
 
 A page shows a handful of rows: converting them costs more in pandas' per-cell boxing
-(``to_dict("records")``) than building them, and the outdated indicators it lists are already
-judged in the indicator rows it shows.
+(``to_dict("records")``) than building them; and the outdated indicators the subproject page
+lists are already judged in the indicator rows it shows.
 """
 
 from __future__ import annotations

@@ -85,8 +85,8 @@ def programme(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     as_of = timeutil.today()
     quarter = Quarter.of(as_of)
-    rows = project_queries.status_overview(programme.id, as_of).to_dict("records")
-    own = indicator_queries.programme_indicators(programme.id, quarter).to_dict("records")
+    rows = page_rows(project_queries.status_overview(programme.id, as_of))
+    own = page_rows(indicator_queries.programme_indicators(programme.id, quarter))
     return render_template(
         "projects/programme.html",
         programme=programme,
@@ -380,7 +380,7 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
         form=form,
         records=records,
         counted=event_queries.counted_values(records.counted, quarter),
-        previous={row["id"]: row for row in previous.to_dict("records")},
+        previous={row["id"]: row for row in page_rows(previous)},
         season=season,
     ), status
 
