@@ -146,6 +146,10 @@ def save_form(
         else:
             try:
                 apply()
+                db.session.flush()
+                # Known now: after the commit every record is expired, and reading an id back
+                # would open a new transaction (a write lock on SQLite) just for the redirect.
+                target = redirect_to()
                 db.session.commit()
             except Invalid as error:
                 db.session.rollback()
@@ -163,7 +167,7 @@ def save_form(
                 return _render(template, form, None, context), 409
             else:
                 flash(success, "success")
-                return redirect(redirect_to())
+                return redirect(target)
     if conflict is not None:
         flash(
             _(

@@ -88,6 +88,53 @@ def test_measurement_entry_belongs_to_the_indicators_subproject(app, world):
         assert entry.changes["value"] == [None, 7]
 
 
+def test_measurement_entries_name_the_subproject_whether_or_not_the_indicator_is_loaded(app, world):
+    with app.app_context():
+        loaded = db.session.scalar(select(Indicator).where(Indicator.name == "Stageplaatsen"))
+        first = Measurement(indicator_id=loaded.id, period="2026-Q4", value=7)
+        db.session.add(first)
+        db.session.commit()  # expires the indicator: the next entry looks it up in the database
+        second = Measurement(indicator_id=loaded.id, period="2026-Q3", value=8)
+        db.session.add(second)
+        db.session.commit()
+        entries = [*_entries(entity_id=first.id), *_entries(entity_id=second.id)]
+        assert [e.subproject_id for e in entries if e.entity == "Measurement"] == [
+            world["b"],
+            world["b"],
+        ]
+
+
+def test_entries_of_a_record_deleted_with_its_parent_name_no_subproject(app, world):
+    with app.app_context():
+        indicator = db.session.scalar(select(Indicator).where(Indicator.name == "Stageplaatsen"))
+        measurement = Measurement(indicator=indicator, period="2026-Q4", value=7)
+        db.session.add(measurement)
+        db.session.commit()
+        measurement_id = measurement.id
+        indicator = db.session.scalar(select(Indicator).where(Indicator.name == "Stageplaatsen"))
+        for stored in list(indicator.measurements):
+            db.session.delete(stored)
+        db.session.delete(indicator)
+        db.session.commit()
+        (deleted,) = [
+            e
+            for e in _entries(entity="Measurement", entity_id=measurement_id)
+            if e.action == "delete"
+        ]
+        assert deleted.subproject_id is None
+
+
+def test_one_flush_records_its_changes_in_a_fixed_order(app, world):
+    with app.app_context():
+        milestones = db.session.scalars(select(Milestone).order_by(Milestone.id)).all()
+        for milestone in reversed(milestones):
+            milestone.title += " (herzien)"
+        db.session.commit()
+        entries = sorted(_entries(entity="Milestone"), key=lambda e: e.id)
+        updates = [e.entity_id for e in entries if e.action == "update"]
+        assert updates == sorted(updates) and len(updates) == len(milestones)
+
+
 def test_password_hash_is_never_stored_only_that_it_changed(app, world):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == world["users"]["lead"]))

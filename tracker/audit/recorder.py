@@ -20,6 +20,7 @@ from decimal import Decimal
 from flask import has_request_context
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from tracker import timeutil
 from tracker.audit.models import AuditEntry
@@ -136,13 +137,22 @@ def _old_rows(session: Session, objects) -> dict[int, dict]:
     return rows
 
 
+def _in_order(objects: list, audited: tuple) -> list:
+    """Records of one flush by kind, then id: ``session.dirty`` and ``session.deleted`` are
+    sets, and one flush may change several records (the quarter form saves all of its own in
+    one), whose entries should not come out in a different order from run to run."""
+    rank = {cls: index for index, cls in enumerate(audited)}
+    return sorted(objects, key=lambda o: (rank.get(type(o), len(rank)), inspect(o).identity))
+
+
 def _before_flush(session: Session, _flush_context, _instances) -> None:
     audited = _audited_classes()
     for obj in session.dirty | session.deleted:
         if isinstance(obj, AuditEntry):
             raise AuditEntryImmutable("audit entries cannot be changed or deleted")
-    dirty = [o for o in session.dirty if isinstance(o, audited) and session.is_modified(o)]
-    deleted = [o for o in session.deleted if isinstance(o, audited)]
+    dirty = _in_order([o for o in session.dirty if isinstance(o, audited)], audited)
+    dirty = [o for o in dirty if session.is_modified(o)]
+    deleted = _in_order([o for o in session.deleted if isinstance(o, audited)], audited)
     pending = session.info["audit_pending"] = {"new": [], "dirty": [], "deleted": []}
     old = _old_rows(session, dirty + deleted)
     pending["new"].extend(o for o in session.new if isinstance(o, audited))
@@ -223,9 +233,8 @@ def _subproject_ids(session: Session, entries) -> list[int | None]:
         for obj, _, _, values in entries
         if isinstance(obj, models.MilestoneDateChange)
     }
-    connection = session.connection()
-    indicator_subprojects = _lookup(connection, models.Indicator, indicator_ids)
-    milestone_subprojects = _lookup(connection, models.Milestone, milestone_ids)
+    indicator_subprojects = _lookup(session, models.Indicator, indicator_ids)
+    milestone_subprojects = _lookup(session, models.Milestone, milestone_ids)
     result = []
     for obj, _, _, values in entries:
         if isinstance(obj, models.Subproject):
@@ -239,13 +248,29 @@ def _subproject_ids(session: Session, entries) -> list[int | None]:
     return result
 
 
-def _lookup(connection, cls, ids) -> dict[int, int | None]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    table = cls.__table__
-    rows = connection.execute(select(table.c.id, table.c.subproject_id).where(table.c.id.in_(ids)))
-    return dict(rows.all())
+def _lookup(session: Session, cls, ids) -> dict[int, int | None]:
+    """Each parent's subproject id as its row holds it after the flush: from the session where
+    the parent is loaded (a form that writes a measurement has its indicator at hand), from the
+    database for the rest."""
+    found: dict[int, int | None] = {}
+    missing = set()
+    for parent_id in ids:
+        if parent_id is None:
+            continue
+        parent = session.identity_map.get(identity_key(cls, parent_id))
+        deleted = parent is not None and parent in session.deleted  # its row is gone: None
+        loaded = inspect(parent).dict if parent is not None and not deleted else {}
+        if "subproject_id" in loaded:
+            found[parent_id] = loaded["subproject_id"]
+        else:
+            missing.add(parent_id)
+    if missing:
+        table = cls.__table__
+        rows = session.connection().execute(
+            select(table.c.id, table.c.subproject_id).where(table.c.id.in_(missing))
+        )
+        found.update(rows.all())
+    return found
 
 
 def install() -> None:

@@ -236,37 +236,40 @@ def save(
     Raises :class:`~tracker.steering.exceptions.ExceptionReportIncomplete` when the quarter,
     with this form applied, is amber or red and the exception report is not complete.
     """
-    for indicator in records.indicators:
-        value = form[f"value_{indicator.id}"].data
-        if value is None:
-            continue
-        existing = records.measurements.get(indicator.id)
-        note = form[f"note_{indicator.id}"].data or ""
-        if existing is not None and existing.value == value and existing.note == note.strip():
-            continue
-        indicator_services.record_measurement(
-            indicator.id,
-            quarter,
-            value,
-            note=note,
-            source=existing.source if existing is not None else "",
-            user_id=user_id,
-            measurement=existing,
-        )
-    for milestone in records.open_milestones:
-        if form[f"done_{milestone.id}"].data:
-            milestone_services.mark_achieved(
-                milestone,
-                form[f"done_on_{milestone.id}"].data,
-                form[f"evidence_{milestone.id}"].data,
+    # One flush for the whole form (``exceptions.check`` makes it): no write below reads what
+    # another one wrote, and a flush per write costs its own lock check and audit queries.
+    with db.session.no_autoflush:
+        for indicator in records.indicators:
+            value = form[f"value_{indicator.id}"].data
+            if value is None:
+                continue
+            existing = records.measurements.get(indicator.id)
+            note = form[f"note_{indicator.id}"].data or ""
+            if existing is not None and existing.value == value and existing.note == note.strip():
+                continue
+            indicator_services.record_measurement(
+                indicator.id,
+                quarter,
+                value,
+                note=note,
+                source=existing.source if existing is not None else "",
+                user_id=user_id,
+                measurement=existing,
             )
-    services.save_quarterly_update(
-        subproject_id,
-        quarter,
-        {key: form[key].data or "" for key in services.UPDATE_FIELDS},
-        user_id,
-    )
-    report = form.exception_data()
-    exceptions.save(subproject_id, quarter, report, user_id)
+        for milestone in records.open_milestones:
+            if form[f"done_{milestone.id}"].data:
+                milestone_services.mark_achieved(
+                    milestone,
+                    form[f"done_on_{milestone.id}"].data,
+                    form[f"evidence_{milestone.id}"].data,
+                )
+        services.save_quarterly_update(
+            subproject_id,
+            quarter,
+            {key: form[key].data or "" for key in services.UPDATE_FIELDS},
+            user_id,
+        )
+        report = form.exception_data()
+        exceptions.save(subproject_id, quarter, report, user_id)
     subproject = db.session.get(Subproject, subproject_id)
     exceptions.check(subproject, quarter, form.rag.data, report, timeutil.today())

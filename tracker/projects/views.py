@@ -37,6 +37,7 @@ from tracker.projects.models import (
     Subproject,
     SubprojectOrganisation,
 )
+from tracker.projects.page_rows import page_rows, stale_of
 from tracker.quarters import Quarter
 from tracker.quarters.display import quarter_text
 from tracker.quarters.lock import QuarterClosed, closure
@@ -84,8 +85,8 @@ def programme(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     as_of = timeutil.today()
     quarter = Quarter.of(as_of)
-    rows = project_queries.status_overview(programme.id, as_of).to_dict("records")
-    own = indicator_queries.programme_indicators(programme.id, quarter).to_dict("records")
+    rows = page_rows(project_queries.status_overview(programme.id, as_of))
+    own = page_rows(indicator_queries.programme_indicators(programme.id, quarter))
     return render_template(
         "projects/programme.html",
         programme=programme,
@@ -127,10 +128,12 @@ def subproject(subproject_id: int):
         abort(404)
     as_of = timeutil.today()
     quarter = Quarter.of(as_of)
-    milestones = milestone_queries.milestones(
-        subproject.programme_id, as_of, [subproject.id]
-    ).to_dict("records")
-    indicators = indicator_queries.indicators(subproject.programme_id, quarter, [subproject.id])
+    milestones = page_rows(
+        milestone_queries.milestones(subproject.programme_id, as_of, [subproject.id])
+    )
+    indicators = page_rows(
+        indicator_queries.indicators(subproject.programme_id, quarter, [subproject.id])
+    )
     can_edit = can_edit_subproject(current_user, subproject.id)
     return render_template(
         "projects/subproject.html",
@@ -139,8 +142,8 @@ def subproject(subproject_id: int):
         closed_milestones=closed_milestone_ids(subproject.programme_id, milestones)
         if can_edit
         else set(),
-        indicators=indicators.to_dict("records"),
-        stale=indicator_queries.stale_indicators([subproject.id], as_of),
+        indicators=indicators,
+        stale=stale_of(indicators, subproject, as_of),
         as_of=as_of,
         quarter=quarter,
         can_edit=can_edit,
@@ -356,7 +359,8 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
                 status = 409
             else:
                 flash(_("Quarter %(quarter)s saved.", quarter=quarter_text(quarter)), "success")
-                return redirect(_back(subproject.id, "updates"))
+                # the id from the URL: after the commit reading subproject.id would reload it
+                return redirect(_back(subproject_id, "updates"))
     elif form.errors:
         status = 400
         flash(_("Nothing was saved: correct the fields marked below."), "error")
@@ -376,7 +380,7 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
         form=form,
         records=records,
         counted=event_queries.counted_values(records.counted, quarter),
-        previous={row["id"]: row for row in previous.to_dict("records")},
+        previous={row["id"]: row for row in page_rows(previous)},
         season=season,
     ), status
 
