@@ -3,6 +3,7 @@ subprojects with their explanation, status changes, late milestones with days an
 lagging indicators, requests until a decision answers them, open decisions and their follow-up,
 and who has not reported; in a fixed number of queries."""
 
+import re
 from datetime import date, datetime
 
 from conftest import count_queries
@@ -177,3 +178,35 @@ def test_the_attention_list_runs_a_fixed_number_of_queries(app, login_as, world)
         db.session.commit()
     after = count_queries(app, client, "/dashboard")
     assert after == before <= 21  # 20, and the data version of the dashboard's cache
+
+
+def test_a_subproject_without_an_explanation_beside_one_with_shows_none_not_nan(
+    app, login_as, world
+):
+    """Two amber subprojects reported this quarter, one with an exception report and one
+    without: the one without says so, and no empty field of the other's shows as "nan"."""
+    with app.app_context():
+        a = db.session.get(Subproject, world["a"])
+        b = db.session.get(Subproject, world["b"])
+        db.session.add_all(
+            [
+                QuarterlyUpdate(subproject=a, quarter="2026-Q4", rag="amber"),
+                ExceptionReport(
+                    subproject=a,
+                    quarter="2026-Q4",
+                    cause="Docententekort",
+                    consequence_time="Later",
+                    consequence_result="Minder",
+                    consequence_money="Geen",
+                    measure="Gastdocenten",
+                    measure_owner="Vmbo Almere",
+                    measure_due=date(2027, 1, 31),
+                ),
+                QuarterlyUpdate(subproject=b, quarter="2026-Q4", rag="red"),
+            ]
+        )
+        db.session.commit()
+    attention = _first_screen(login_as("steering").get("/dashboard").get_data(as_text=True))
+    assert "Oorzaak: Docententekort" in attention
+    assert "Nog geen afwijkingsrapportage over het 4e kwartaal 2026." in attention
+    assert not re.search(r"\bnan\b", attention, re.IGNORECASE)

@@ -51,6 +51,7 @@ from tracker.quarters import Quarter
 from tracker.quarters.display import quarter_text
 from tracker.quarters.lock import QuarterClosed, closed_quarters, closure
 from tracker.season import services as season_services
+from tracker.tables import records
 
 bp = Blueprint("indicators", __name__)
 
@@ -129,7 +130,7 @@ def indicator(indicator_id: int):
             indicator.programme_id, quarter, [indicator.subproject_id]
         )
         can_edit = can_edit_subproject(current_user, indicator.subproject_id)
-    row = rows[rows["id"] == indicator.id].to_dict("records")[0]
+    row = records(rows[rows["id"] == indicator.id])[0]
     measurements = db.session.scalars(
         select(Measurement)
         .where(Measurement.indicator_id == indicator.id)
@@ -586,5 +587,5 @@ def programme_quarter(programme_id: int, quarter: Quarter | None = None):
         form=form,
         records=records,
         value_of=programme_quarter_service.value_of,
-        previous={row["id"]: row for row in previous.to_dict("records")},
+        previous={row["id"]: row for row in records(previous)},
     ), status

@@ -16,6 +16,7 @@ from tracker.milestones.forms import MilestoneForm
 from tracker.milestones.guard import guard_for
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import Action, Subproject
+from tracker.tables import records
 
 bp = Blueprint("milestones", __name__)
 
@@ -41,7 +42,7 @@ def milestone(milestone_id: int):
     rows = milestone_queries.milestones(
         milestone.subproject.programme_id, timeutil.today(), [milestone.subproject_id]
     )
-    row = rows[rows["id"] == milestone.id].to_dict("records")[0]
+    row = records(rows[rows["id"] == milestone.id])[0]
     return render_template(
         "milestones/milestone.html",
         milestone=milestone,

@@ -19,6 +19,7 @@ from tracker.quarters import Quarter
 from tracker.season import rules
 from tracker.season.models import SeasonSetting, Submission
 from tracker.season.status import SubmissionState
+from tracker.tables import records
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ def overdue_milestones(subprojects: list[Subproject], today: date) -> list[dict]
     found = []
     for programme_id, ids in sorted(by_programme.items()):
         frame = milestone_queries.milestones(programme_id, today, ids)
-        found += frame[frame["status"] == MilestoneStatus.OVERDUE.value].to_dict("records")
+        found += records(frame[frame["status"] == MilestoneStatus.OVERDUE.value])
     return sorted(found, key=lambda m: (m["planned_date"], m["id"]))
 
 

@@ -215,7 +215,7 @@ def collect(
             changes.append(item)
     subprojects.sort(key=lambda s: min(_urgency(s["lead_rag"]), _urgency(s["computed_rag"])))
     shown = [item for item in subprojects[:LIMIT] if item["id"] in this_quarter]
-    found = reports.iloc[[this_quarter[item["id"]] for item in shown]].to_dict("records")
+    found = records(reports.iloc[[this_quarter[item["id"]] for item in shown]])
     for item, report in zip(shown, found, strict=True):
         item["report"] = report
 

@@ -86,7 +86,7 @@ def lagging_indicators(
     """Indicators lagging their trajectory beyond tolerance, furthest behind first, each with
     the note of its newest measurement."""
     found = []
-    for row in frame.to_dict("records"):
+    for row in records(frame):
         if not rules.indicator_deviates(row["progress"], row["expected"], tolerances):
             continue
         notes = [note for _, _, note in history.get(row["id"], []) if note.strip()]
