@@ -239,3 +239,21 @@ def test_a_history_of_another_scope_or_quarter_is_refused(app, world):
         ):
             with pytest.raises(ValueError, match="another programme"):
                 queries.indicators(programme_id, up_to, scope, history=history)
+
+
+def test_a_history_cut_at_an_earlier_quarter_is_that_quarters_own_read(app, world):
+    """The quarter page reads its history once and judges the previous quarter from it."""
+    _change_values(app, world["programme_id"])
+    later = Quarter(2027, 1)
+    with app.app_context():
+        for scope in (None, [world["a"]]):
+            history = queries.measurement_history(world["programme_id"], later, scope)
+            for earlier in (Quarter(2025, 4), Quarter(2026, 3), Quarter(2026, 4), later):
+                cut = history.up_to_quarter(earlier)
+                assert cut == queries.measurement_history(world["programme_id"], earlier, scope)
+                pd.testing.assert_frame_equal(
+                    queries.indicators(world["programme_id"], earlier, scope, history=cut),
+                    queries.indicators(world["programme_id"], earlier, scope),
+                )
+        with pytest.raises(ValueError, match="reaches"):
+            history.up_to_quarter(Quarter(2027, 2))

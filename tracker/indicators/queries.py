@@ -105,6 +105,19 @@ class MeasurementHistory:
             _frozen(subproject_ids),
         )
 
+    def up_to_quarter(self, earlier: Quarter) -> MeasurementHistory:
+        """The same history cut off at an earlier quarter, as :func:`measurement_history` would
+        read it for that quarter (periods compared as text, as the query does)."""
+        if earlier > self.up_to:
+            raise ValueError(f"the history reaches {self.up_to}, not {earlier}")
+        last = str(earlier)
+        kept = {}
+        for indicator_id, entries in self.by_indicator.items():
+            cut = [entry for entry in entries if entry[0] <= last]
+            if cut:
+                kept[indicator_id] = cut
+        return MeasurementHistory(self.programme_id, self.subproject_ids, earlier, kept)
+
 
 def _frozen(subproject_ids: list[int] | None) -> frozenset[int] | None:
     return None if subproject_ids is None else frozenset(subproject_ids)

@@ -364,14 +364,20 @@ def quarter_page(subproject_id: int, quarter: Quarter | None = None):
     elif form.errors:
         status = 400
         flash(_("Nothing was saved: correct the fields marked below."), "error")
+    history = indicator_queries.measurement_history(
+        subproject.programme_id, quarter, [subproject.id]
+    )
     previous = indicator_queries.indicators(
-        subproject.programme_id, quarter.previous(), [subproject.id]
+        subproject.programme_id,
+        quarter.previous(),
+        [subproject.id],
+        history=history.up_to_quarter(quarter.previous()),
     )
     closed = closure(subproject.programme_id, quarter)
     season = quarter_panel(current_user, subproject, quarter, timeutil.today())
     return render_template(
         "projects/quarter.html",
-        exception=exceptions.listing(subproject, quarter, timeutil.today()),
+        exception=exceptions.listing(subproject, quarter, timeutil.today(), history),
         subproject=subproject,
         quarter=quarter,
         current=current,

@@ -100,13 +100,22 @@ def lagging_indicators(
     return sorted(found, key=lambda i: -i["points_below"])
 
 
-def listing(subproject: Subproject, quarter: Quarter, today: date) -> Listing:
-    """The computed status of the quarter and what deviates in it, as the session holds it."""
+def listing(
+    subproject: Subproject,
+    quarter: Quarter,
+    today: date,
+    history: indicator_queries.MeasurementHistory | None = None,
+) -> Listing:
+    """The computed status of the quarter and what deviates in it, as the session holds it.
+    ``history`` is the subproject's measurement history up to ``quarter`` when the caller has
+    read it already."""
     programme_id, scope = subproject.programme_id, [subproject.id]
+    if history is None:
+        history = indicator_queries.measurement_history(programme_id, quarter, scope)
     as_of = rules.judged_on(quarter.start, quarter.end, today)
     tolerances = queries.tolerances(programme_id)
     milestones = milestone_queries.milestones(programme_id, as_of, scope)
-    indicators = indicator_queries.indicators(programme_id, quarter, scope)
+    indicators = indicator_queries.indicators(programme_id, quarter, scope, history=history)
     computed = subproject_rules.computed_rag(
         milestones["status"].tolist(), indicators["status"].tolist()
     )
@@ -115,9 +124,7 @@ def listing(subproject: Subproject, quarter: Quarter, today: date) -> Listing:
         milestones=late_milestones(
             milestones, queries.latest_reasons(programme_id, scope), as_of, tolerances
         ),
-        indicators=lagging_indicators(
-            indicators, queries.measurement_history(programme_id, quarter, scope), tolerances
-        ),
+        indicators=lagging_indicators(indicators, history.by_indicator, tolerances),
         tolerances=tolerances,
     )
 
