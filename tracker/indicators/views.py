@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker import tables
 from tracker.auth.permissions import (
     can_edit_subproject,
     can_manage_programme,
@@ -51,7 +52,6 @@ from tracker.quarters import Quarter
 from tracker.quarters.display import quarter_text
 from tracker.quarters.lock import QuarterClosed, closed_quarters, closure
 from tracker.season import services as season_services
-from tracker.tables import records
 
 bp = Blueprint("indicators", __name__)
 
@@ -130,7 +130,7 @@ def indicator(indicator_id: int):
             indicator.programme_id, quarter, [indicator.subproject_id]
         )
         can_edit = can_edit_subproject(current_user, indicator.subproject_id)
-    row = records(rows[rows["id"] == indicator.id])[0]
+    row = tables.records(rows[rows["id"] == indicator.id])[0]
     measurements = db.session.scalars(
         select(Measurement)
         .where(Measurement.indicator_id == indicator.id)
@@ -587,5 +587,5 @@ def programme_quarter(programme_id: int, quarter: Quarter | None = None):
         form=form,
         records=records,
         value_of=programme_quarter_service.value_of,
-        previous={row["id"]: row for row in records(previous)},
+        previous={row["id"]: row for row in tables.records(previous)},
     ), status
