@@ -321,3 +321,34 @@ def test_history_comes_in_pages(app, login_as, world):
     # names are looked up per kind of record, not per entry
     few = count_queries(app, client, f"/subprojects/{world['b']}/history")
     assert count_queries(app, client, f"/subprojects/{world['a']}/history?page=2") <= few + 2
+
+
+def test_every_kind_of_audited_record_has_a_dutch_name_in_the_history(app):
+    """The history names each kind of record (an event, a workshop, a municipality...) in the
+    reader's language, never by its class name."""
+    from flask_babel import force_locale
+
+    from tracker.audit.labels import ENTITY_LABELS
+    from tracker.audit.recorder import _audited_classes
+
+    with app.test_request_context(), force_locale("nl"):
+        for model in _audited_classes():
+            assert model.__name__ in ENTITY_LABELS, model.__name__
+        assert str(ENTITY_LABELS["Event"]) == "Bijeenkomst"
+        assert str(ENTITY_LABELS["PupilsReached"]) == "Leerlingen bereikt"
+
+
+def test_the_event_pages_call_an_event_a_gathering_not_a_security_event(app, login_as, world):
+    """'Gebeurtenis' is the security log's word; a bijeenkomst is one everywhere else."""
+    client = login_as("manager")
+    programme = world["programme_id"]
+    created = client.post(
+        f"/programmes/{programme}/events/new",
+        data={"kind": "meeting", "title": "Clusterbijeenkomst Bouw", "held_on": "15-10-2026"},
+    )
+    assert created.status_code == 302
+    for path in (f"/programmes/{programme}/events", f"/programmes/{programme}/events/reach"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        body = page.get_data(as_text=True)
+        assert "Gebeurtenis" not in body and "Bijeenkomst" in body, path
