@@ -129,3 +129,30 @@ def test_a_lead_saving_into_an_approved_update_is_refused_with_the_input_kept(
     )
     assert corrected.status_code == 302
     assert _values(app, approved_q3).forecast_date == date(2026, 12, 15)
+
+
+def test_a_new_milestone_is_not_dated_into_an_approved_update_or_a_closed_quarter(
+    app, login_as, world, approved_q3
+):
+    """Adding a milestone achieved in an approved quarter would change what its update
+    reported: refused for the lead with the input kept; a closed quarter refuses everyone."""
+    new = {"title": "Gastlessen gegeven", "planned_date": "01-09-2026", "evidence": "Rooster"}
+    path = f"/subprojects/{world['a']}/milestones/new"
+    lead = login_as("lead")
+    refused = lead.post(path, data={**new, "achieved_on": "20-09-2026"})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "goedgekeurd" in body and 'value="Gastlessen gegeven"' in body
+    assert lead.post(path, data={**new, "achieved_on": "20-10-2026"}).status_code == 302
+    manager = app.test_client()
+    login(manager, world["users"]["manager"])
+    assert manager.post(path, data={**new, "achieved_on": "21-09-2026"}).status_code == 302
+    archive_quarter(app, world["programme_id"], "2026-Q2")
+    closed = manager.post(path, data={**new, "achieved_on": "10-06-2026"})
+    assert closed.status_code in (400, 409)
+    assert "vastgesteld" in closed.get_data(as_text=True)
+    with app.app_context():
+        titles = db.session.scalars(
+            select(Milestone.achieved_on).where(Milestone.title == "Gastlessen gegeven")
+        ).all()
+    assert sorted(titles) == [date(2026, 9, 21), date(2026, 10, 20)]

@@ -51,8 +51,13 @@ class Guard:
         return [approved_message(quarter) for quarter in self.frozen_by]
 
     def check(self, milestone: Milestone | None, data: dict) -> None:
-        """Refuse a save the closed quarter or an approved update does not allow."""
+        """Refuse a save the closed quarter or an approved update does not allow. A new
+        milestone may not be dated as achieved in a quarter whose update was approved (the
+        closed quarters refuse it themselves, :class:`tracker.quarters.lock.QuarterLocked`)."""
         if milestone is None:
+            achieved = freeze.achievement_quarter(data.get("achieved_on"))
+            if achieved in self.approved:
+                raise UpdateApproved("achieved_on", achieved)
             return
         if self.closed is not None:
             moved = data.get("achieved_on", milestone.achieved_on) != milestone.achieved_on
@@ -77,14 +82,20 @@ class Guard:
             refuse(409, _("Update approved"), approved_message(achieved))
 
 
-def guard_for(user, milestone: Milestone | None, today: date) -> Guard:
-    """The guard of ``milestone`` for ``user``: two queries at most."""
+def guard_for(
+    user, milestone: Milestone | None, today: date, subproject_id: int | None = None
+) -> Guard:
+    """The guard of ``milestone`` for ``user``, or of a new milestone of ``subproject_id``: two
+    queries at most."""
     season = season_rules.season_quarter(today)
     if milestone is None:
-        return Guard(None, season, frozenset(), (), ())
+        approved: frozenset[Quarter] = frozenset()
+        if user.role == "lead" and subproject_id is not None:
+            approved = frozenset(season_queries.approved_quarters(subproject_id))
+        return Guard(None, season, approved, (), ())
     achieved = freeze.achievement_quarter(milestone.achieved_on)
     closed = closure(milestone.subproject.programme_id, achieved) if achieved else None
-    approved: frozenset[Quarter] = frozenset()
+    approved = frozenset()
     if user.role == "lead":  # the manager and the admin may still correct an approved update
         approved = frozenset(season_queries.approved_quarters(milestone.subproject_id))
     frozen = freeze.frozen_fields(milestone.achieved_on, season, set(approved))

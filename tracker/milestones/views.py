@@ -70,7 +70,7 @@ def edit_milestone(milestone_id: int):
 
 
 def _milestone_form(subproject: Subproject, milestone: Milestone | None, title: str):
-    guard = guard_for(current_user, milestone, timeutil.today())
+    guard = guard_for(current_user, milestone, timeutil.today(), subproject.id)
     actions = db.session.scalars(
         select(Action).where(Action.subproject_id == subproject.id).order_by(Action.title)
     ).all()
