@@ -154,3 +154,49 @@ def test_the_event_page_runs_a_bounded_number_of_queries(app, world, login_as, m
             data=_action_form(title=f"Vervolg {number}", subproject_id=str(world["a"])),
         )
     assert count_queries(app, client, f"/events/{meeting}") == before
+
+
+def test_deleting_an_event_unlinks_what_came_from_it_in_the_audit_trail(
+    app, world, login_as, meeting
+):
+    """The action, the subproject and the event that named the deleted event keep existing
+    without the link, and the history of each says so."""
+    with app.app_context():
+        action = Action(
+            subproject_id=world["a"],
+            title="Gastlessen",
+            start_date=date(2026, 11, 1),
+            due_date=date(2027, 3, 31),
+            from_event_id=meeting,
+        )
+        later = Event(
+            programme_id=world["programme_id"],
+            kind="meeting",
+            title="Terugkomdag",
+            held_on=date(2026, 11, 20),
+            follows_id=meeting,
+        )
+        subproject = db.session.get(Subproject, world["b"])
+        subproject.from_event_id = meeting
+        db.session.add_all([action, later])
+        db.session.commit()
+        linked = {"Action": action.id, "Event": later.id, "Subproject": world["b"]}
+        version = db.session.get(Event, meeting).version
+    client = login_as("manager")
+    response = client.post(f"/events/{meeting}/delete", data={"version": str(version)})
+    assert response.status_code == 302, response.text
+    with app.app_context():
+        assert db.session.get(Event, meeting) is None
+        assert db.session.get(Action, linked["Action"]).from_event_id is None
+        assert db.session.get(Event, linked["Event"]).follows_id is None
+        assert db.session.get(Subproject, linked["Subproject"]).from_event_id is None
+        for entity, entity_id in linked.items():
+            changes = db.session.scalars(
+                select(AuditEntry.changes).where(
+                    AuditEntry.entity == entity,
+                    AuditEntry.entity_id == entity_id,
+                    AuditEntry.action == "update",
+                )
+            ).all()
+            field = "follows_id" if entity == "Event" else "from_event_id"
+            assert any(c.get(field) == [meeting, None] for c in changes), (entity, changes)

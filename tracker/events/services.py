@@ -13,7 +13,7 @@ from tracker.events.models import Event, PupilsReached, Registration, Workshop
 from tracker.extensions import db
 from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone
-from tracker.projects.models import Action, Organisation
+from tracker.projects.models import Action, Organisation, Subproject
 from tracker.quarters import Quarter
 from tracker.quarters.lock import ensure_quarter_open, is_closed
 
@@ -137,6 +137,19 @@ def add_follow_up(event: Event, subproject_id: int, data) -> Action:
     from tracker.projects.services import save_action
 
     return save_action(None, subproject_id, {**data, "from_event_id": event.id})
+
+
+def unlink_follow_ups(event: Event) -> None:
+    """Before ``event`` is deleted: the actions, subprojects and events that name it as where
+    they came from no longer do. Through the ORM, so the audit trail records each change (the
+    database's ``ON DELETE SET NULL`` would do it unseen)."""
+    for model, column in (
+        (Action, Action.from_event_id),
+        (Subproject, Subproject.from_event_id),
+        (Event, Event.follows_id),
+    ):
+        for record in db.session.scalars(select(model).where(column == event.id)):
+            setattr(record, column.key, None)
 
 
 def recount(programme_id: int, days) -> None:

@@ -287,6 +287,7 @@ def delete_event(event_id: int):
         back_to=_page(event.id),
         success=_("Event deleted."),
         redirect_to=back,
+        also_delete=lambda: services.unlink_follow_ups(event),
         subproject=event.subproject,
     )
 
