@@ -205,6 +205,10 @@ def test_a_closed_quarter_and_an_approved_update_refuse(app, world, login_as):
     lead = _switch(login_as("manager"), world, "lead")
     approved = _adjust(lead, indicator_id)
     assert approved.status_code == 409 and "goedgekeurd" in approved.text
+    # the form says so when it is opened, and the indicator page offers no adjustment
+    opened = lead.get(_url(indicator_id, "2026-Q4"))
+    assert opened.status_code == 409 and "goedgekeurd" in opened.text
+    assert _url(indicator_id, "2026-Q4") not in lead.get(f"/indicators/{indicator_id}").text
     assert _stored(app, indicator_id) is None
     assert _stored(app, indicator_id, "2026-Q3") is None
 

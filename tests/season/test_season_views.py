@@ -263,3 +263,33 @@ def test_my_subproject_lists_the_leads_outdated_indicators_only(app, client, wor
     assert "Tevredenheid stagebedrijven" in page and "Verouderd" in page
     assert "Waarde invullen" in page
     assert "Stageplaatsen" not in page
+
+
+def test_an_approved_quarter_offers_the_lead_no_edit_of_its_values(app, client, login_as, world):
+    """The indicator page links no edit for a value of an approved quarter, and the form, opened
+    anyway, says why before anything is typed; the manager still may."""
+    from tracker.models import Indicator, Measurement
+
+    login_as("lead")
+    _submit(client, app, world)
+    _switch_to(client, world, "manager")
+    _review(client, app, world, "approve")
+    _switch_to(client, world, "lead")
+    with app.app_context():
+        a1 = db.session.scalar(select(Indicator).where(Indicator.subproject_id == world["a"]))
+        ids = {
+            m.period: m.id
+            for m in db.session.scalars(
+                select(Measurement).where(Measurement.indicator_id == a1.id)
+            )
+        }
+        indicator_id = a1.id
+    page = client.get(f"/indicators/{indicator_id}").get_data(as_text=True)
+    assert f"/measurements/{ids[Q3]}/edit" not in page
+    assert f"/measurements/{ids['2026-Q2']}/edit" in page
+    opened = client.get(f"/measurements/{ids[Q3]}/edit")
+    assert opened.status_code == 409 and "goedgekeurd" in opened.get_data(as_text=True)
+    assert client.get(f"/measurements/{ids['2026-Q2']}/edit").status_code == 200
+    _switch_to(client, world, "manager")
+    assert f"/measurements/{ids[Q3]}/edit" in client.get(f"/indicators/{indicator_id}").text
+    assert client.get(f"/measurements/{ids[Q3]}/edit").status_code == 200

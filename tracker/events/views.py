@@ -553,7 +553,7 @@ def _counted_indicator_to_adjust(indicator_id: int, quarter: Quarter) -> Indicat
     if not indicator.counted or quarter > Quarter.of(timeutil.today()):
         abort(404)
     ensure_quarter_open(indicator.programme_id, quarter, field="value")
-    if request.method == "POST" and indicator.subproject_id is not None:
+    if indicator.subproject_id is not None:  # on opening the form too, before anything is typed
         season_services.refuse_if_approved(current_user, indicator.subproject_id, quarter)
     return indicator
 

@@ -137,7 +137,10 @@ def indicator(indicator_id: int):
         .options(joinedload(Measurement.entered_by))
         .order_by(Measurement.period.desc())
     ).all()
-    closed = set(closed_quarters(indicator.programme_id)) if indicator.counted else set()
+    # the quarters whose values this viewer cannot change: closed, or approved for a lead
+    closed = set(closed_quarters(indicator.programme_id))
+    if indicator.subproject_id is not None and can_edit:
+        closed |= season_services.read_only_quarters(current_user, indicator.subproject_id)
     computed = None
     if indicator.computed:
         made = indicator_queries.computed(Indicator.id == indicator.id, quarter)
@@ -276,8 +279,13 @@ def edit_measurement(measurement_id: int):
 
 
 def _measurement_form(indicator: Indicator, measurement: Measurement | None, title: str):
-    if request.method == "POST" and indicator.subproject_id is not None:
-        _refuse_approved_periods(indicator.subproject_id, measurement)
+    if indicator.subproject_id is not None:
+        if request.method == "POST":
+            _refuse_approved_periods(indicator.subproject_id, measurement)
+        elif measurement is not None:  # say so before anything is typed
+            season_services.refuse_if_approved(
+                current_user, indicator.subproject_id, Quarter.parse(measurement.period)
+            )
     form = MeasurementForm(obj=measurement, unit=indicator.unit)
     return save_form(
         form,

@@ -86,6 +86,14 @@ def is_read_only_for(user, subproject_id: int, quarter: Quarter) -> bool:
     return not rules.lead_may_edit(queries.state(subproject_id, quarter))
 
 
+def read_only_quarters(user, subproject_id: int) -> set[str]:
+    """The quarters (as codes) whose data of the subproject ``user`` may not change because
+    their update was approved: a page offers no change there (see :func:`is_read_only_for`)."""
+    if user.role != "lead":
+        return set()
+    return {str(quarter) for quarter in queries.approved_quarters(subproject_id)}
+
+
 def refuse_if_approved(user, subproject_id: int, quarter: Quarter) -> None:
     """Stop a lead's change to an approved quarter with a page that says why (409)."""
     if is_read_only_for(user, subproject_id, quarter):
