@@ -22,9 +22,9 @@ from tracker.indicators import queries as indicator_queries
 from tracker.labels import status_of
 from tracker.milestones import queries as milestone_queries
 from tracker.milestones.guard import closed_milestone_ids
+from tracker.projects import current, services
 from tracker.projects import quarter as quarter_service
 from tracker.projects import queries as project_queries
-from tracker.projects import services
 from tracker.projects.forms import (
     ActionForm,
     EditOrganisationLinkForm,
@@ -73,7 +73,7 @@ def _checklist(programme_id: int | None, can_manage: bool) -> first_run.Checklis
 @bp.route("/")
 @login_required
 def overview():
-    programme = project_queries.first_programme()
+    programme = current.current_programme()
     if programme is None:
         return empty_page()
     return redirect(url_for("projects.programme", programme_id=programme.id))
@@ -83,6 +83,7 @@ def overview():
 @login_required
 def programme(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
+    current.remember(programme.id)
     as_of = timeutil.today()
     quarter = Quarter.of(as_of)
     rows = page_rows(project_queries.status_overview(programme.id, as_of))

@@ -23,6 +23,7 @@ from tracker.audit import queries as audit_queries
 from tracker.i18n import locale_name
 from tracker.indicators import queries as indicator_queries
 from tracker.milestones import queries as milestone_queries
+from tracker.projects import current
 from tracker.projects import queries as project_queries
 from tracker.projects.views import empty_page
 from tracker.quarters import Quarter, quarter_range
@@ -179,9 +180,13 @@ def dashboard():
     programmes = project_queries.programmes()
     if programmes.empty:
         return empty_page()
-    filters = dashboard_filters.parse_programme(request.args, list(programmes["id"]))
+    filters = dashboard_filters.parse_programme(
+        request.args, programmes["id"].tolist(), current.remembered_id()
+    )
     dashboard_filters.parse_quarter(request.args, filters, today)
     programme_id = filters.programme_id or int(programmes["id"].min())
+    if "programme" in request.args and "programme" not in filters.errors:
+        current.remember(programme_id)
     programme = programmes[programmes["id"] == programme_id].iloc[0].to_dict()
     subprojects = project_queries.subprojects(programme_id)
     pairs = list(

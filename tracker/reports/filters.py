@@ -45,8 +45,11 @@ def _whole_number(text: str) -> int | None:
     return int(text)
 
 
-def parse_programme(args: Mapping[str, str], programme_ids: list[int]) -> Filters:
-    """The programme; the first by id when none is given."""
+def parse_programme(
+    args: Mapping[str, str], programme_ids: list[int], default: int | None = None
+) -> Filters:
+    """The programme; when none is given ``default`` if it is one of them, else the first by
+    id."""
     filters = Filters()
     raw = (args.get("programme") or "").strip()
     if raw:
@@ -58,7 +61,7 @@ def parse_programme(args: Mapping[str, str], programme_ids: list[int]) -> Filter
         else:
             filters.programme_id = number
     elif programme_ids:
-        filters.programme_id = min(programme_ids)
+        filters.programme_id = default if default in programme_ids else min(programme_ids)
     return filters
 
 

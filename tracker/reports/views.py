@@ -22,6 +22,7 @@ from tracker import timeutil
 from tracker.auth.permissions import can_manage_programme, roles_required
 from tracker.errors import render_error
 from tracker.extensions import db
+from tracker.projects import current
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Programme, Subproject
 from tracker.quarters import Quarter, quarter_range
@@ -99,7 +100,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @bp.route("/reports")
 @roles_required(*READ_ROLES)
 def reports_home():
-    programme = project_queries.first_programme()
+    programme = current.current_programme()
     if programme is None:
         return redirect(url_for("projects.overview"))
     return redirect(url_for("reports.index", programme_id=programme.id))
@@ -109,6 +110,7 @@ def reports_home():
 @roles_required(*READ_ROLES)
 def index(programme_id: int):
     programme = _programme(programme_id)
+    current.remember(programme.id)
     closed = closed_quarters(programme.id)
     underway = closing.closings_underway(programme.id)
     today = timeutil.today()

@@ -17,6 +17,7 @@ from tracker.auth.permissions import can_manage_programme, require_programme_man
 from tracker.editing import delete_record, save_form
 from tracker.extensions import db
 from tracker.i18n import date_format
+from tracker.projects import current
 from tracker.projects.models import Action, Programme
 from tracker.quarters import Quarter, quarter_range
 from tracker.steering import access, drafting, queries, services
@@ -47,6 +48,7 @@ def agenda_text(draft) -> str:
 def meetings(programme_id: int):
     access.require_reader()
     programme = db.get_or_404(Programme, programme_id)
+    current.remember(programme.id)
     return render_template(
         "steering/meetings.html",
         programme=programme,

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from tracker.auth.permissions import require_programme_manager
 from tracker.extensions import db
-from tracker.projects import queries as project_queries
+from tracker.projects import current
 from tracker.projects.models import Programme
 from tracker.steering import access, services
 from tracker.steering.forms import ToleranceForm
@@ -31,9 +31,9 @@ def decision_access() -> dict:
 @bp.route("/meetings")
 @login_required
 def meetings_home():
-    """The main menu's way to the meetings: those of the first programme, as for the reports."""
+    """The main menu's way to the meetings: those of the programme the user works in."""
     access.require_reader()
-    programme = project_queries.first_programme()
+    programme = current.current_programme()
     if programme is None:
         return redirect(url_for("projects.overview"))
     return redirect(url_for("steering.meetings", programme_id=programme.id))
