@@ -209,13 +209,6 @@ def counts_of(indicator, attendances, pupils) -> dict[str, QuarterCount]:
     return count(indicator.counted_from, attendances, pupils, indicator.counted_municipality_id)
 
 
-def counted_events(indicator, quarter: Quarter) -> list[Event]:
-    """The events a counted indicator's value of ``quarter`` came from."""
-    attendances, pupils = facts(indicator.programme_id, indicator.subproject_id)
-    result = counts_of(indicator, attendances, pupils).get(str(quarter))
-    return events_by_id(result.event_ids) if result else []
-
-
 @dataclass(frozen=True)
 class CountedValue:
     value: float | None
