@@ -111,3 +111,19 @@ def test_no_page_of_the_demo_shows_a_raw_quarter(client, demo, role):
     found, read = _crawl(client, "/")
     assert read >= 100  # the dashboard, programme, subprojects, quarters, indicators, history…
     assert not found, sorted(found.items())
+
+
+def test_an_exports_quarter_column_sorts_as_text_in_time_order(app):
+    from flask_babel import force_locale
+
+    from tracker.quarters.display import quarter_sort_text
+
+    quarters = ["2025-Q4", "2026-Q1", "2026-Q3", "2027-Q1", "2027-Q2"]
+    with app.test_request_context():
+        for locale, first in (("nl", "2025 K4"), ("en", "2025 Q4")):
+            with force_locale(locale):
+                texts = [quarter_sort_text(q) for q in reversed(quarters)]
+                assert sorted(texts) == [quarter_sort_text(q) for q in quarters]
+                assert sorted(texts)[0] == first
+        assert quarter_sort_text(None) == "–"
+        assert quarter_sort_text("archief") == "archief"

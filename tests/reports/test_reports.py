@@ -696,9 +696,9 @@ def test_xlsx_export_has_dutch_sheets_real_types_and_no_formulas(login_as, hosti
     assert abs(values["Voortgang"] - 0.1) < 1e-9
 
     _header, *mrows = _table(book["Metingen"])
-    assert "K4 2026" not in {r[4] for r in mrows}  # as at the quarter: no Q4 value
+    assert "2026 K4" not in {r[4] for r in mrows}  # as at the quarter: no Q4 value
     assert not any(r[5] == 999 for r in mrows)
-    q3 = next(r for r in mrows if r[4] == "K3 2026" and r[2] == "Leerlingen techniek")
+    q3 = next(r for r in mrows if r[4] == "2026 K3" and r[2] == "Leerlingen techniek")
     assert q3[5] == 180.0 and q3[6] == INJECTIONS["note"] and q3[7] == "\tverborgen"
 
     _header, urow, *_rest = _table(book["Kwartaalrapportages"])

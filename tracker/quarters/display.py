@@ -51,6 +51,16 @@ def quarter_text(value: Quarter | str | None, short: bool = False) -> str:
     return quarter_label(value, _locale(), short)
 
 
+def quarter_sort_text(value: Quarter | str | None) -> str:
+    """The short form year first, "2026 K3" ("2026 Q3" in English): an export's quarter column,
+    which a spreadsheet sorts and filters as text, then sorts by time."""
+    label = quarter_text(value, short=True)
+    prefix, _, year = label.rpartition(" ")
+    if not (prefix[:1] in ("K", "Q") and year.isdigit()):
+        return label  # "–", or text that names no quarter
+    return f"{year} {prefix}"
+
+
 def _locale() -> str:
     if not has_app_context():
         return "nl"

@@ -43,7 +43,7 @@ from tracker.labels import (
 )
 from tracker.milestones.status import MilestoneStatus, SlipKind
 from tracker.projects.status import Rag
-from tracker.quarters.display import quarter_text
+from tracker.quarters.display import quarter_sort_text, quarter_text
 from tracker.reports import snapshot as snapshots
 from tracker.spreadsheets import neutralise
 
@@ -260,7 +260,7 @@ def _cell_value(value, column: Column):
     if column.kind == TEXT:
         return str(value)
     if column.kind == QUARTER:
-        return quarter_text(value, short=True)
+        return quarter_sort_text(value)
     if column.kind == DATE:
         return value if isinstance(value, date) else date.fromisoformat(str(value))
     if column.kind == DATETIME:
