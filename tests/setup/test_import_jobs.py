@@ -136,3 +136,17 @@ def test_the_job_speaks_the_users_language_and_audits_under_their_name(app, logi
             select(AuditEntry).where(AuditEntry.entity == "Subproject", AuditEntry.entity_id == new)
         )
         assert entry.action == "create" and entry.user_id == manager
+
+
+def test_a_job_outside_any_request_writes_in_the_users_language(app, world):
+    """As in the consumer: an app context and nothing else."""
+    from flask_babel import gettext
+
+    run_id = _waiting_run(app, world)
+    with app.app_context():
+        db.session.get(ImportRun, run_id).locale = "en"
+        db.session.commit()
+    with app.app_context():
+        run_job(run_id, import_job.KIND, lambda run: (0, gettext("Nothing was applied.")))
+    with app.app_context():
+        assert db.session.get(ImportRun, run_id).message == "Nothing was applied."

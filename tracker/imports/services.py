@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -62,6 +62,8 @@ def run_job(run_id: int, kind: str, apply: Callable[[ImportRun], tuple[int, str]
         return
     user_id, locale = run.user_id, run.locale
     db.session.commit()  # the write below begins its own transaction, with the writer lock
+    # flask-babel's force_locale does nothing while flask.g is empty, as in a job's app context
+    g.import_run = run_id
     with force_locale(locale):
         try:
             with sqlite.writing(), acting_user(user_id):
