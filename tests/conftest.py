@@ -402,3 +402,13 @@ def form_as_sent(html: str) -> MultiDict:
     ]
     assert len(forms) == 1, [f["action"] for f in reader.forms]
     return MultiDict(forms[0]["fields"])
+
+
+def through_import_job(client, confirmed):
+    """A confirmation of an upload answers with the page that follows its job (the tests run
+    jobs at once, so it is done): the response of that page, which sends the user on (302) to
+    what was applied, or, when nothing was, back to the upload page with the reason."""
+    assert confirmed.status_code == 303, confirmed.status_code
+    location = confirmed.headers["Location"]
+    assert location.startswith("/imports/"), location
+    return client.get(location)

@@ -22,6 +22,7 @@ FEATURES = (
     "season",
     "mail",
     "events",
+    "imports",
 )
 GROUND = ("vocabulary.py", "tables.py", "spreadsheets.py", "numbers.py", "timeutil.py")
 

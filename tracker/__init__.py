@@ -63,6 +63,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     from tracker.auth.views import bp as auth_bp
     from tracker.events import list_views  # noqa: F401  (its routes join the events blueprint)
     from tracker.events.views import bp as events_bp
+    from tracker.imports.views import bp as imports_bp
     from tracker.indicators.views import bp as indicators_bp
     from tracker.milestones.views import bp as milestones_bp
     from tracker.projects.views import bp as projects_bp
@@ -90,6 +91,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.register_blueprint(events_bp)
     app.register_blueprint(attendance_list_bp)
     app.register_blueprint(security_events_bp)
+    app.register_blueprint(imports_bp)
     app.register_blueprint(season_bp)
     recorder.install()
 

@@ -12,6 +12,7 @@ from tracker.events.models import (
     event_milestones,
     workshop_organisations,
 )
+from tracker.imports.models import ImportRun
 from tracker.indicators.models import Indicator, Measurement, indicator_sources
 from tracker.mail.models import ReminderOptOut, SentMail
 from tracker.milestones.models import Milestone, MilestoneDateChange
@@ -48,6 +49,7 @@ __all__ = [
     "Event",
     "DecisionSubproject",
     "ExceptionReport",
+    "ImportRun",
     "Indicator",
     "Measurement",
     "Meeting",

@@ -17,6 +17,7 @@ from tracker.models import (
     Decision,
     DecisionSubproject,
     Event,
+    ImportRun,
     Indicator,
     Measurement,
     Meeting,
@@ -201,6 +202,9 @@ EXPECTED = {
     ("reports.programme_export", "GET"): READERS,
     ("reports.subproject_export", "GET"): READERS,
     ("reports.build_status", "GET"): READERS,
+    # anyone who confirmed an upload follows its job; another user's run is not found (404)
+    ("imports.progress", "GET"): EVERYONE,
+    ("imports.status", "GET"): EVERYONE,
     ("reports.build_download", "GET"): READERS,
     ("reports.close", "GET"): MANAGERS,
     ("reports.close", "POST"): MANAGERS,
@@ -346,6 +350,23 @@ def _event_records(subproject_id: int) -> dict:
     }
 
 
+def _import_run(programme_id: int) -> int:
+    """A plan being applied for the manager (its job not run)."""
+    manager = db.session.scalar(select(User.id).where(User.role == "manager"))
+    run = ImportRun(
+        kind="plan",
+        target_id=programme_id,
+        user_id=manager,
+        locale="nl",
+        payload="x",
+        done_url="/",
+        retry_url="/",
+    )
+    db.session.add(run)
+    db.session.commit()
+    return run.id
+
+
 def _values(app, world) -> dict:
     """A record of subproject A (led by the lead) for every kind of id a route takes."""
     a = world["a"]
@@ -375,6 +396,7 @@ def _values(app, world) -> dict:
             "user_id": first(select(User.id).where(User.role == "steering")),
             "municipality_id": first(select(Municipality.id)),
             "report_id": _stored_report(world["programme_id"]),
+            "run_id": _import_run(world["programme_id"]),
             "meeting_id": meeting_id,
             "decision_id": decision_id,
             "request_id": request_id,

@@ -8,7 +8,7 @@ import io
 import re
 from datetime import date
 
-from conftest import archive_quarter, count_queries, login
+from conftest import archive_quarter, count_queries, login, through_import_job
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from test_event_pages import _counted_indicator
@@ -76,9 +76,11 @@ def _payload(page: str) -> str:
 
 
 def _apply(client, event_id, page: str):
-    return client.post(
+    """Confirm the preview on ``page``; the answer of the page that follows the job."""
+    confirmed = client.post(
         f"/events/{event_id}/registrations/import/apply", data={"payload": _payload(page)}
     )
+    return through_import_job(client, confirmed)
 
 
 def _count(app, model) -> int:
@@ -231,10 +233,14 @@ def test_a_stale_preview_is_refused_with_the_new_preview(app, world, login_as):
         db.session.add(Registration(event_id=event_id, organisation_id=school))
         db.session.commit()
     response = _apply(client, event_id, page)
-    assert response.status_code == 409
-    assert "al aangemeld" in response.text and 'name="payload"' in response.text
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/events/{event_id}/registrations/import"
+    refused = client.get(response.headers["Location"]).text
+    assert "gewijzigd sinds je voorbeeld" in refused and "Er is niets verwerkt" in refused
     assert _count(app, Registration) == 1 and _count(app, Contact) == 0
-    assert _apply(client, event_id, response.text).status_code == 302
+    again = _upload(client, event_id, _xlsx())  # the new preview says what changed
+    assert "al aangemeld" in again.text
+    assert _apply(client, event_id, again.text).status_code == 302
     assert _count(app, Registration) == 2
 
 

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import date
 
+from conftest import through_import_job
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -37,6 +38,14 @@ def _upload(client, programme_id, content: bytes, name="plan.xlsx"):
 
 def _payload(body: str) -> str:
     return re.search(r'name="payload" type="hidden" value="([^"]+)"', body).group(1)
+
+
+def _confirm(client, programme_id, body: str):
+    """Confirm the preview in ``body``; the answer of the page that follows the job."""
+    confirmed = client.post(
+        f"/setup/programmes/{programme_id}/import/apply", data={"payload": _payload(body)}
+    )
+    return through_import_job(client, confirmed)
 
 
 def _plan(book):
@@ -96,11 +105,12 @@ def test_import_previews_applies_in_one_go_and_a_second_import_changes_nothing(
     body = response.get_data(as_text=True)
     assert response.status_code == 200, body
     assert _counts(app) == before  # nothing before the confirmation
-    applied = client.post(
-        f"/setup/programmes/{world['programme_id']}/import/apply",
-        data={"payload": _payload(body)},
-    )
+    applied = _confirm(client, world["programme_id"], body)
     assert applied.status_code == 302
+    assert applied.headers["Location"] == f"/setup/programmes/{world['programme_id']}"
+    assert (
+        "6 regels van het plan van aanpak verwerkt" in client.get(applied.headers["Location"]).text
+    )
     after = _counts(app)
     assert {k: after[k] - before[k] for k in after} == {
         "Subproject": 1,
@@ -138,10 +148,7 @@ def test_a_changed_row_is_shown_with_its_fields_and_applied(app, login_as, world
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Naam" in body
-    client.post(
-        f"/setup/programmes/{world['programme_id']}/import/apply",
-        data={"payload": _payload(body)},
-    )
+    _confirm(client, world["programme_id"], body)
     with app.app_context():
         a = db.session.get(Subproject, world["a"])
         assert a.name == "Leerlijn techniek"
@@ -269,10 +276,7 @@ def test_a_yearly_indicator_takes_the_month_its_source_publishes(app, login_as, 
     book["Indicatoren"].cell(row=book["Indicatoren"].max_row, column=12, value="april")
     response = _upload(client, world["programme_id"], _bytes(book))
     assert response.status_code == 200, response.get_data(as_text=True)
-    confirm = client.post(
-        f"/setup/programmes/{world['programme_id']}/import/apply",
-        data={"payload": _payload(response.get_data(as_text=True))},
-    )
+    confirm = _confirm(client, world["programme_id"], response.get_data(as_text=True))
     assert confirm.status_code == 302
     with app.app_context():
         indicator = db.session.scalar(

@@ -13,21 +13,19 @@ import io
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.permissions import can_manage_programme, require_programme_manager
-from tracker.editing import Invalid, save_form
-from tracker.events import list_file, list_import, queries
+from tracker.editing import save_form
+from tracker.events import list_file, list_import, list_job, queries
 from tracker.events import registration_list as rules
 from tracker.events.forms import PeopleForm, RegistrationListForm
 from tracker.events.models import Event, Registration
 from tracker.events.views import _page, _require_editor, bp
 from tracker.extensions import db
 from tracker.i18n import date_format, number_format
+from tracker.imports import services as imports
 from tracker.indicators import excel
 from tracker.indicators import upload as signed
 from tracker.indicators.forms import ConfirmUploadForm
@@ -73,7 +71,7 @@ def say(message: str, params: dict) -> str:
 
 
 def _scope(event: Event) -> dict:
-    return {"user": current_user.id, "event": event.id}
+    return list_job.scope(current_user.id, event.id)
 
 
 @bp.route("/events/<int:event_id>/registrations/template.xlsx")
@@ -158,6 +156,8 @@ def _preview(event: Event, rows: list[rules.ListRow], municipalities, status: in
 @bp.route("/events/<int:event_id>/registrations/import/apply", methods=["POST"])
 @login_required
 def apply_registrations(event_id: int):
+    """Queue the confirmed preview to be applied (:mod:`tracker.events.list_job`) and follow
+    it; a forged or expired confirmation is refused at once."""
     event = _event(event_id)
     form = ConfirmUploadForm()
     upload_page = url_for("events.import_registrations", event_id=event.id)
@@ -165,45 +165,18 @@ def apply_registrations(event_id: int):
         abort(400)
     try:
         payload = signed.verify_for(form.payload.data, _scope(event))
-        rows = [rules.ListRow(r["row"], r["values"]) for r in payload["rows"]]
-        promised_state, promised_plan = payload["state"], payload["plan"]
-    except (signed.PayloadRefused, KeyError, TypeError):
+    except signed.PayloadRefused:
         flash(_("The preview expired or was altered. Upload the file again."), "error")
         return redirect(upload_page), 303
-    plan = rules.make_plan(rows, queries.list_context(event, can_manage_programme(current_user)))
-    if (
-        plan.errors
-        or queries.registrations_state(event) != promised_state
-        or plan.fingerprint() != promised_plan
-    ):
-        flash(
-            _(
-                "The event or its registrations changed since your preview. Nothing was "
-                "applied: check the new preview below, then confirm again."
-            ),
-            "error",
-        )
-        return _preview(event, rows, _municipalities(), status=409)
-    try:
-        list_import.apply(event, plan, current_user)
-        db.session.commit()
-    except Invalid as refusal:
-        db.session.rollback()
-        flash(_("Nothing was applied.") + " " + refusal.message, "error")
-        return redirect(upload_page), 303
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        flash(_("The registrations changed at the same moment. Nothing was applied."), "error")
-        return redirect(upload_page), 303
-    flash(
-        ngettext(
-            "The registration list is applied: %(num)d organisation.",
-            "The registration list is applied: %(num)d organisations.",
-            len(plan.changes),
-        ),
-        "success",
+    run_id = imports.start(
+        list_job.apply_registration_list,
+        list_job.KIND,
+        event.id,
+        payload,
+        done_url=_page(event.id, "registrations"),
+        retry_url=upload_page,
     )
-    return redirect(_page(event.id, "registrations"))
+    return redirect(url_for("imports.progress", run_id=run_id)), 303
 
 
 # --- The people of a registration (personal data) --------------------------------------------

@@ -9,20 +9,16 @@ from dataclasses import asdict
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.permissions import require_programme_manager
-from tracker.editing import Invalid
 from tracker.extensions import db
+from tracker.imports import services as imports
 from tracker.indicators import excel
 from tracker.indicators import upload as signed
 from tracker.indicators.forms import ConfirmUploadForm, UploadForm
 from tracker.projects.models import Programme
-from tracker.quarters.lock import QuarterClosed
-from tracker.setup import plan_import, queries, workbook
+from tracker.setup import import_job, plan_import, queries, workbook
 from tracker.setup.views import _require_live, bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,7 +36,7 @@ def _municipality_names() -> list[str]:
 
 
 def _scope(programme: Programme) -> dict:
-    return {"user": current_user.id, "programme": programme.id}
+    return import_job.scope(current_user.id, programme.id)
 
 
 @bp.route("/programmes/<int:programme_id>/import/template.xlsx")
@@ -100,6 +96,8 @@ def plan_import_page(programme_id: int):
 @bp.route("/programmes/<int:programme_id>/import/apply", methods=["POST"])
 @login_required
 def plan_import_apply(programme_id: int):
+    """Queue the confirmed preview to be applied (:mod:`tracker.setup.import_job`) and follow
+    it; a forged or expired confirmation is refused at once."""
     programme = _programme(programme_id)
     form = ConfirmUploadForm()
     upload_page = url_for("setup.plan_import_page", programme_id=programme.id)
@@ -107,44 +105,15 @@ def plan_import_apply(programme_id: int):
         abort(400)
     try:
         payload = signed.verify_for(form.payload.data, _scope(programme))
-        rows = {
-            sheet: [workbook.Row(**row) for row in found]
-            for sheet, found in payload["rows"].items()
-        }
-        for found in rows.values():
-            for row in found:
-                row.errors = [workbook.CellError(**e) for e in row.errors]
-    except (signed.PayloadRefused, KeyError, TypeError, AttributeError):
+    except signed.PayloadRefused:
         flash(_("The preview expired or was altered. Upload the file again."), "error")
         return redirect(upload_page), 303
-    context = queries.plan_context(programme.id)
-    plan = plan_import.make_plan(context, rows)
-    if plan.errors or plan.fingerprint() != payload["plan"]:
-        flash(
-            _(
-                "The programme changed since your preview. Nothing was applied: upload the "
-                "file again to see the new preview."
-            ),
-            "error",
-        )
-        return redirect(upload_page), 303
-    try:
-        plan_import.apply(programme, context, rows, current_user.id)
-        db.session.commit()
-    except (Invalid, QuarterClosed) as refusal:
-        db.session.rollback()
-        flash(_("Nothing was applied.") + " " + refusal.message, "error")
-        return redirect(upload_page), 303
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        flash(_("The programme changed at the same moment. Nothing was applied."), "error")
-        return redirect(upload_page), 303
-    flash(
-        ngettext(
-            "%(num)d row of the plan of action applied.",
-            "%(num)d rows of the plan of action applied.",
-            len(plan.changes),
-        ),
-        "success",
+    run_id = imports.start(
+        import_job.apply_plan,
+        import_job.KIND,
+        programme.id,
+        payload,
+        done_url=url_for("setup.programme", programme_id=programme.id),
+        retry_url=upload_page,
     )
-    return redirect(url_for("setup.programme", programme_id=programme.id))
+    return redirect(url_for("imports.progress", run_id=run_id)), 303
