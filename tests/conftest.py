@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 from werkzeug.datastructures import MultiDict
 from werkzeug.security import generate_password_hash
 
@@ -412,3 +412,24 @@ def through_import_job(client, confirmed):
     location = confirmed.headers["Location"]
     assert location.startswith("/imports/"), location
     return client.get(location)
+
+
+def waiting_import(programme_id: int, role: str = "manager", **fields) -> int:
+    """A plan the user of ``role`` confirmed whose job has not run (nothing queued it): its
+    page keeps waiting. Inside an app context."""
+    from tracker.imports.models import ImportRun
+
+    user_id = db.session.scalar(select(User.id).where(User.role == role))
+    run = ImportRun(
+        kind="plan",
+        target_id=programme_id,
+        user_id=user_id,
+        locale="nl",
+        payload="{}",
+        done_url=f"/setup/programmes/{programme_id}",
+        retry_url=f"/setup/programmes/{programme_id}/import",
+        **fields,
+    )
+    db.session.add(run)
+    db.session.commit()
+    return run.id

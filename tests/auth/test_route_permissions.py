@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 import pytest
-from conftest import login
+from conftest import login, waiting_import
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -17,7 +17,6 @@ from tracker.models import (
     Decision,
     DecisionSubproject,
     Event,
-    ImportRun,
     Indicator,
     Measurement,
     Meeting,
@@ -350,23 +349,6 @@ def _event_records(subproject_id: int) -> dict:
     }
 
 
-def _import_run(programme_id: int) -> int:
-    """A plan being applied for the manager (its job not run)."""
-    manager = db.session.scalar(select(User.id).where(User.role == "manager"))
-    run = ImportRun(
-        kind="plan",
-        target_id=programme_id,
-        user_id=manager,
-        locale="nl",
-        payload="x",
-        done_url="/",
-        retry_url="/",
-    )
-    db.session.add(run)
-    db.session.commit()
-    return run.id
-
-
 def _values(app, world) -> dict:
     """A record of subproject A (led by the lead) for every kind of id a route takes."""
     a = world["a"]
@@ -396,7 +378,7 @@ def _values(app, world) -> dict:
             "user_id": first(select(User.id).where(User.role == "steering")),
             "municipality_id": first(select(Municipality.id)),
             "report_id": _stored_report(world["programme_id"]),
-            "run_id": _import_run(world["programme_id"]),
+            "run_id": waiting_import(world["programme_id"]),
             "meeting_id": meeting_id,
             "decision_id": decision_id,
             "request_id": request_id,

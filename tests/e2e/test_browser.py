@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, waiting_import
 from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import make_server
@@ -133,7 +133,7 @@ def live_server(tmp_path_factory):
         ids["lelystad"] = db.session.scalar(
             select(Municipality.id).where(Municipality.name == "Lelystad")
         )
-        ids["import_run"] = _waiting_import(ids["programme"])
+        ids["import_run"] = waiting_import(ids["programme"])
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -147,27 +147,6 @@ def live_server(tmp_path_factory):
     thread.join(timeout=10)
     with app.app_context():
         db.engine.dispose()
-
-
-def _waiting_import(programme_id: int) -> int:
-    """A plan the manager confirmed whose job is not queued: its page keeps waiting."""
-    from tracker.extensions import db
-    from tracker.imports.models import ImportRun
-    from tracker.models import User
-
-    manager = db.session.scalar(select(User.id).where(User.role == "manager"))
-    run = ImportRun(
-        kind="plan",
-        target_id=programme_id,
-        user_id=manager,
-        locale="nl",
-        payload="{}",
-        done_url=f"/setup/programmes/{programme_id}",
-        retry_url=f"/setup/programmes/{programme_id}/import",
-    )
-    db.session.add(run)
-    db.session.commit()
-    return run.id
 
 
 def start_consumer(database_url: str, queue_url: str) -> subprocess.Popen:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import through_import_job
+from conftest import through_import_job, waiting_import
 from sqlalchemy import select
 from test_plan_import import _bytes, _payload, _plan, _template, _upload
 
@@ -19,23 +19,9 @@ from tracker.setup import import_job
 from tracker.timeutil import utcnow
 
 
-def _waiting_run(app, world, role="manager", age=timedelta(0)) -> int:
-    """A run whose job has not run yet."""
+def _waiting_run(app, world, age=timedelta(0)) -> int:
     with app.app_context():
-        user_id = db.session.scalar(select(User.id).where(User.role == role))
-        run = ImportRun(
-            kind=import_job.KIND,
-            target_id=world["programme_id"],
-            user_id=user_id,
-            locale="nl",
-            payload="x",
-            done_url=f"/setup/programmes/{world['programme_id']}",
-            retry_url=f"/setup/programmes/{world['programme_id']}/import",
-            requested_at=utcnow() - age,
-        )
-        db.session.add(run)
-        db.session.commit()
-        return run.id
+        return waiting_import(world["programme_id"], requested_at=utcnow() - age)
 
 
 def test_the_page_follows_the_job_until_it_is_done(app, login_as, world):

@@ -33,6 +33,24 @@ def _add(app, *records):
         db.session.commit()
 
 
+def _amber_with_report(subproject) -> list:
+    """An amber quarterly update of 2026-Q4 with its exception report."""
+    return [
+        QuarterlyUpdate(subproject=subproject, quarter="2026-Q4", rag="amber"),
+        ExceptionReport(
+            subproject=subproject,
+            quarter="2026-Q4",
+            cause="Docententekort",
+            consequence_time="Later",
+            consequence_result="Minder",
+            consequence_money="Geen",
+            measure="Gastdocenten",
+            measure_owner="Vmbo Almere",
+            measure_due=date(2027, 1, 31),
+        ),
+    ]
+
+
 def test_the_first_screen_names_amber_and_red_subprojects_and_what_is_late(app, login_as, world):
     with app.app_context():
         milestone = db.session.query(Milestone).filter_by(title="Eerste cohort gestart").one()
@@ -61,22 +79,7 @@ def test_the_first_screen_names_amber_and_red_subprojects_and_what_is_late(app, 
 def test_a_status_change_since_the_previous_quarter_is_shown_as_such(app, login_as, world):
     with app.app_context():
         a = db.session.get(Subproject, world["a"])
-        db.session.add_all(
-            [
-                QuarterlyUpdate(subproject=a, quarter="2026-Q4", rag="amber"),
-                ExceptionReport(
-                    subproject=a,
-                    quarter="2026-Q4",
-                    cause="Docententekort",
-                    consequence_time="Later",
-                    consequence_result="Minder",
-                    consequence_money="Geen",
-                    measure="Gastdocenten",
-                    measure_owner="Vmbo Almere",
-                    measure_due=date(2027, 1, 31),
-                ),
-            ]
-        )
+        db.session.add_all(_amber_with_report(a))
         db.session.commit()
     attention = _first_screen(login_as("steering").get("/dashboard").get_data(as_text=True))
     assert "Statuswijzigingen sinds het 3e kwartaal 2026" in attention
@@ -189,21 +192,7 @@ def test_a_subproject_without_an_explanation_beside_one_with_shows_none_not_nan(
         a = db.session.get(Subproject, world["a"])
         b = db.session.get(Subproject, world["b"])
         db.session.add_all(
-            [
-                QuarterlyUpdate(subproject=a, quarter="2026-Q4", rag="amber"),
-                ExceptionReport(
-                    subproject=a,
-                    quarter="2026-Q4",
-                    cause="Docententekort",
-                    consequence_time="Later",
-                    consequence_result="Minder",
-                    consequence_money="Geen",
-                    measure="Gastdocenten",
-                    measure_owner="Vmbo Almere",
-                    measure_due=date(2027, 1, 31),
-                ),
-                QuarterlyUpdate(subproject=b, quarter="2026-Q4", rag="red"),
-            ]
+            [*_amber_with_report(a), QuarterlyUpdate(subproject=b, quarter="2026-Q4", rag="red")]
         )
         db.session.commit()
     attention = _first_screen(login_as("steering").get("/dashboard").get_data(as_text=True))
