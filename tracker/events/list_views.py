@@ -121,7 +121,7 @@ def _upload_page(event: Event, form, status: int):
     ), status
 
 
-def _preview(event: Event, rows: list[rules.ListRow], municipalities, status: int = 200):
+def _preview(event: Event, rows: list[rules.ListRow], municipalities):
     may_record_people = can_manage_programme(current_user)
     plan = rules.make_plan(rows, queries.list_context(event, may_record_people))
     confirm = None
@@ -150,7 +150,7 @@ def _preview(event: Event, rows: list[rules.ListRow], municipalities, status: in
         show_people=may_record_people,
         municipality_names={m.id: m.name for m in municipalities},
         rules=rules,
-    ), 400 if plan.errors else status
+    ), 400 if plan.errors else 200
 
 
 @bp.route("/events/<int:event_id>/registrations/import/apply", methods=["POST"])
