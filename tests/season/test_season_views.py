@@ -94,12 +94,17 @@ def test_the_whole_round_submit_return_resubmit_approve(app, client, login_as, w
     assert states == ["submitted", "returned", "submitted", "approved"]
 
 
-def test_an_approved_update_is_read_only_for_its_lead(app, client, login_as, world):
+def _approved_with_the_lead_logged_in(app, client, login_as, world) -> None:
+    """The lead submits 2026-Q3 of A, the manager approves it, and the lead is back."""
     login_as("lead")
     _submit(client, app, world)
     _switch_to(client, world, "manager")
     _review(client, app, world, "approve")
     _switch_to(client, world, "lead")
+
+
+def test_an_approved_update_is_read_only_for_its_lead(app, client, login_as, world):
+    _approved_with_the_lead_logged_in(app, client, login_as, world)
     page = client.get(_quarter(world))
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -126,11 +131,7 @@ def test_an_approved_quarter_takes_no_value_through_the_single_measurement_form(
     approved quarter too (typed, or moved out of it), and still takes one for an open quarter."""
     from tracker.models import Indicator, Measurement
 
-    login_as("lead")
-    _submit(client, app, world)
-    _switch_to(client, world, "manager")
-    _review(client, app, world, "approve")
-    _switch_to(client, world, "lead")
+    _approved_with_the_lead_logged_in(app, client, login_as, world)
     with app.app_context():
         indicator_id = db.session.scalar(
             select(Indicator.id).where(Indicator.subproject_id == world["a"])
@@ -270,11 +271,7 @@ def test_an_approved_quarter_offers_the_lead_no_edit_of_its_values(app, client, 
     anyway, says why before anything is typed; the manager still may."""
     from tracker.models import Indicator, Measurement
 
-    login_as("lead")
-    _submit(client, app, world)
-    _switch_to(client, world, "manager")
-    _review(client, app, world, "approve")
-    _switch_to(client, world, "lead")
+    _approved_with_the_lead_logged_in(app, client, login_as, world)
     with app.app_context():
         a1 = db.session.scalar(select(Indicator).where(Indicator.subproject_id == world["a"]))
         ids = {
