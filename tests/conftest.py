@@ -433,3 +433,28 @@ def waiting_import(programme_id: int, role: str = "manager", **fields) -> int:
     db.session.add(run)
     db.session.commit()
     return run.id
+
+
+def world_chart_data(programme_id: int):
+    """The charts' data of a programme as at the tests' day (24-11-2026, 2026-Q4), as the
+    dashboard builds it; inside a request context."""
+    from tracker.indicators import queries as indicator_queries
+    from tracker.milestones import queries as milestone_queries
+    from tracker.projects import queries as project_queries
+    from tracker.quarters import Quarter
+    from tracker.reports.charts import registry
+
+    quarter = Quarter.of(TODAY)
+    subprojects = project_queries.subprojects(programme_id)
+    milestones = milestone_queries.milestones(programme_id, TODAY)
+    indicators = indicator_queries.indicators(programme_id, quarter)
+    return registry.ChartData(
+        subprojects=subprojects,
+        milestones=milestones,
+        indicators=indicators,
+        measurements=indicator_queries.measurements(programme_id, quarter),
+        overview=project_queries.overview_from(
+            subprojects, milestones, indicators, project_queries.lead_rags(programme_id, quarter)
+        ),
+        as_of=TODAY,
+    )

@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 import plotly.graph_objects as go
 import pytest
-from conftest import count_queries, login
+from conftest import count_queries, login, world_chart_data
 
 from tracker.extensions import db
 from tracker.reports.charts import registry
@@ -479,27 +479,8 @@ def test_query_count_does_not_grow_with_data(app, login_as, world):
 def test_every_registry_chart_is_valid_plotly(app, world, chart):
     """The dashboard skips plotly's validation for speed; here every figure gets it in full,
     on the world's data and on empty data (a programme without anything yet)."""
-    from tracker.indicators import queries as indicator_queries
-    from tracker.milestones import queries as milestone_queries
-    from tracker.projects import queries as project_queries
-    from tracker.quarters import Quarter
-
     with app.test_request_context():
-        as_of, quarter = date(2026, 11, 24), Quarter(2026, 4)
-        programme = world["programme_id"]
-        subprojects = project_queries.subprojects(programme)
-        milestones = milestone_queries.milestones(programme, as_of)
-        indicators = indicator_queries.indicators(programme, quarter)
-        full = registry.ChartData(
-            subprojects=subprojects,
-            milestones=milestones,
-            indicators=indicators,
-            measurements=indicator_queries.measurements(programme, quarter),
-            overview=project_queries.overview_from(
-                subprojects, milestones, indicators, project_queries.lead_rags(programme, quarter)
-            ),
-            as_of=as_of,
-        )
+        full = world_chart_data(world["programme_id"])
         empty = registry.ChartData(
             **{
                 name: value.iloc[0:0] if hasattr(value, "iloc") else value

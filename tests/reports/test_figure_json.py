@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.io as pio
 import pytest
+from conftest import world_chart_data
 from markupsafe import Markup
 
 from tracker.reports.charts import registry
@@ -69,25 +70,7 @@ def test_no_text_can_end_the_script_element():
 
 
 def test_every_chart_of_the_registry_is_written_as_plotly_writes_it(app, world):
-    from tracker.indicators import queries as indicator_queries
-    from tracker.milestones import queries as milestone_queries
-    from tracker.projects import queries as project_queries
-    from tracker.quarters import Quarter
-
-    as_of, quarter, programme = date(2026, 11, 24), Quarter(2026, 4), world["programme_id"]
     with app.test_request_context():
-        subprojects = project_queries.subprojects(programme)
-        milestones = milestone_queries.milestones(programme, as_of)
-        indicators = indicator_queries.indicators(programme, quarter)
-        data = registry.ChartData(
-            subprojects=subprojects,
-            milestones=milestones,
-            indicators=indicators,
-            measurements=indicator_queries.measurements(programme, quarter),
-            overview=project_queries.overview_from(
-                subprojects, milestones, indicators, project_queries.lead_rags(programme, quarter)
-            ),
-            as_of=as_of,
-        )
+        data = world_chart_data(world["programme_id"])
         for chart in registry.CHARTS:
             assert figure_json(chart.spec(data)) == plotly_text(chart.spec(data)), chart.key

@@ -7,9 +7,9 @@ import gzip
 import json
 import re
 import zlib
-from datetime import date
 
 import pytest
+from conftest import world_chart_data
 from plotly.offline import get_plotlyjs_version
 
 from tracker.reports import dashboard
@@ -36,26 +36,8 @@ def test_the_compressed_copy_is_the_bundle():
 
 @pytest.fixture
 def chart_data(app, world):
-    from tracker.indicators import queries as indicator_queries
-    from tracker.milestones import queries as milestone_queries
-    from tracker.projects import queries as project_queries
-    from tracker.quarters import Quarter
-
-    as_of, quarter, programme = date(2026, 11, 24), Quarter(2026, 4), world["programme_id"]
     with app.test_request_context():
-        subprojects = project_queries.subprojects(programme)
-        milestones = milestone_queries.milestones(programme, as_of)
-        indicators = indicator_queries.indicators(programme, quarter)
-        yield registry.ChartData(
-            subprojects=subprojects,
-            milestones=milestones,
-            indicators=indicators,
-            measurements=indicator_queries.measurements(programme, quarter),
-            overview=project_queries.overview_from(
-                subprojects, milestones, indicators, project_queries.lead_rags(programme, quarter)
-            ),
-            as_of=as_of,
-        )
+        yield world_chart_data(world["programme_id"])
 
 
 def test_every_trace_type_of_every_chart_is_in_the_bundle(chart_data):
