@@ -70,6 +70,9 @@ class Config:
     JOB_TIMEOUT_MINUTES = int(_env("JOB_TIMEOUT_MINUTES", "30"))
     # Seconds after a data change before the concept reports are rebuilt; empty: never.
     REPORT_REBUILD_DELAY = _seconds(_env("REPORT_REBUILD_DELAY", "30"))
+    # Seconds a dashboard made before someone else's change may still be shown (it says when it
+    # was made); 0: made anew after every change.
+    DASHBOARD_GRACE_SECONDS = float(_env("DASHBOARD_GRACE_SECONDS", "10"))
     # Where the app is reached: the links in mails start with it.
     BASE_URL = _env("BASE_URL", "http://localhost:5000")
     # Mail (tracker/mail) through this SMTP server; without one, mails are written to the log.
@@ -90,6 +93,9 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     JOBS_IMMEDIATE = True
     REPORT_REBUILD_DELAY = None
+    # a test that changes data and then reads the dashboard sees the change; the grace itself is
+    # tested in tests/reports/test_fragments.py
+    DASHBOARD_GRACE_SECONDS = 0.0
     MAIL_SERVER = ""
 
 

@@ -78,6 +78,8 @@ def app(tmp_path_factory):
             "SERVER_NAME": "localhost",
             "JOBS_IMMEDIATE": True,
             "REPORT_REBUILD_DELAY": None,
+            # a change is on the dashboard at once; tests/reports/test_fragments.py tests the grace
+            "DASHBOARD_GRACE_SECONDS": 0,
         }
     )
     with app.app_context():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -150,6 +150,12 @@ def datetime_format(value: datetime | None) -> str:
     return format_datetime(value, pattern)
 
 
+def clock_format(epoch_seconds: float) -> str:
+    """The time of day of a moment (seconds since the epoch) where the user is: 14:05:09."""
+    moment = datetime.fromtimestamp(epoch_seconds, UTC).replace(tzinfo=None)
+    return format_datetime(moment, "HH:mm:ss")
+
+
 def number_format(value: float | int | None, digits: int = 1) -> str:
     """1.234,5 in Dutch; whole numbers without decimals; "–" for none and for a value no
     number can show (infinite)."""
@@ -187,6 +193,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["date"] = date_format
     app.jinja_env.filters["datetime"] = datetime_format
+    app.jinja_env.filters["clock"] = clock_format
     app.jinja_env.filters["number"] = number_format
     app.jinja_env.filters["percent"] = percent_format
     app.jinja_env.tests["missing"] = _missing

@@ -9,7 +9,7 @@ from conftest import count_queries, statements_of
 from markupsafe import Markup
 
 from tracker.extensions import db
-from tracker.reports.fragments import Deferred, FragmentCache
+from tracker.reports.fragments import Deferred, FragmentCache, Made
 
 
 def board(client, path: str = "/dashboard") -> str:
@@ -74,11 +74,12 @@ def test_the_cached_board_holds_nothing_of_one_user(app, login_as, world):
 
 def test_the_cache_keeps_the_most_recently_used_parts():
     cache = FragmentCache(size=2)
-    cache.put("a", Markup("A"))
-    cache.put("b", Markup("B"))
-    assert cache.get("a") == "A"
-    cache.put("c", Markup("C"))
-    assert cache.get("b") is None and cache.get("a") == "A" and cache.get("c") == "C"
+    a, b, c = (Made(1, 0.0, Markup("A")), Made(1, 0.0, Markup("B")), Made(1, 0.0, Markup("C")))
+    cache.put("a", a)
+    cache.put("b", b)
+    assert cache.get("a") is a
+    cache.put("c", c)
+    assert cache.get("b") is None and cache.get("a") is a and cache.get("c") is c
 
 
 def test_deferred_computes_once_and_only_when_read():
@@ -87,3 +88,90 @@ def test_deferred_computes_once_and_only_when_read():
     assert board and calls == []
     assert board["counts"] == 3 and dict(board) == {"counts": 3}
     assert calls == [1]
+
+
+class Clock:
+    """The fragments' clock, set by hand."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+def _rename(app, subproject_id: int, name: str) -> None:
+    """A change saved by someone who is not looking at the dashboard."""
+    from tracker.models import Subproject
+
+    with app.app_context():
+        db.session.get(Subproject, subproject_id).name = name
+        db.session.commit()
+
+
+def test_within_the_grace_another_users_change_waits_for_the_next_board(
+    app, login_as, world, monkeypatch
+):
+    """Under DASHBOARD_GRACE_SECONDS a board made from older data is still served for that
+    long, and says when it was made; after it, the next view is made anew."""
+    from tracker.reports import fragments
+
+    monkeypatch.setitem(app.config, "DASHBOARD_GRACE_SECONDS", 10)
+    clock = Clock(1_796_390_000.0)  # 03-12-2026 14:13:20 in Amsterdam
+    monkeypatch.setattr(fragments, "time", clock)
+    client = login_as("steering")
+    first = board(client)
+    assert "bijgewerkt om 14:13:20" in first and "Leerlijn" in first
+    _rename(app, world["a"], "Hernoemde leerlijn")
+    clock.now += 9
+    within = board(client)
+    assert "Hernoemde leerlijn" not in within and "bijgewerkt om 14:13:20" in within
+    clock.now += 2
+    after = board(client)
+    assert "Hernoemde leerlijn" in after and "bijgewerkt om 14:13:31" in after
+
+
+def test_whoever_saved_a_change_sees_it_at_once_within_the_grace(
+    app, client, login_as, world, monkeypatch
+):
+    from conftest import login
+
+    from tracker.models import Subproject
+    from tracker.reports import fragments
+
+    monkeypatch.setitem(app.config, "DASHBOARD_GRACE_SECONDS", 10)
+    clock = Clock(1_796_390_000.0)
+    monkeypatch.setattr(fragments, "time", clock)
+    steering = login_as("steering")
+    assert "Leerlijn" in board(steering)
+    manager = app.test_client()
+    assert login(manager, world["users"]["manager"]).status_code == 302
+    manager.get("/dashboard")
+    clock.now += 1
+    with app.app_context():
+        subproject = db.session.get(Subproject, world["a"])
+        form = {"name": "Hernoemde leerlijn", "aim": subproject.aim, "version": subproject.version}
+    saved = manager.post(f"/subprojects/{world['a']}/edit", data=form)
+    assert saved.status_code == 302
+    clock.now += 1
+    assert "Hernoemde leerlijn" in board(manager)
+    # the steering member's board (their role's own) waits out the grace
+    assert "Hernoemde leerlijn" not in board(steering)
+
+
+def test_a_refused_save_does_not_count_as_a_change(app, client, login_as, world, monkeypatch):
+    """A save that is rolled back leaves the viewer's board as it was."""
+    from tracker.models import Subproject
+    from tracker.reports import fragments
+
+    monkeypatch.setitem(app.config, "DASHBOARD_GRACE_SECONDS", 10)
+    clock = Clock(1_796_390_000.0)
+    monkeypatch.setattr(fragments, "time", clock)
+    manager = login_as("manager")
+    manager.get("/dashboard")
+    with app.app_context():
+        version = db.session.get(Subproject, world["a"]).version
+    stale = {"name": "Verouderd formulier", "aim": "x", "version": version - 1}
+    assert manager.post(f"/subprojects/{world['a']}/edit", data=stale).status_code == 409
+    with manager.session_transaction() as session:
+        assert fragments.CHANGED_AT not in session

@@ -217,6 +217,7 @@ def _after_flush(session: Session, _flush_context) -> None:
             for index, (obj, action, changes, values) in enumerate(entries)
         ],
     )
+    session.info["audited"] = True  # the data changed: tracker.reports.fragments
 
 
 def _subproject_ids(session: Session, entries) -> list[int | None]:
@@ -283,6 +284,7 @@ def install() -> None:
 
 def _after_soft_rollback(session: Session, _previous_transaction) -> None:
     session.info.pop("audit_pending", None)
+    session.info.pop("audited", None)
 
 
 def record_link_change(session: Session, obj, field: str, before, after, subproject_id=None):

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import plotly.io as pio
-from flask import Blueprint, render_template, request, send_from_directory
+from flask import Blueprint, current_app, render_template, request, send_from_directory
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -231,17 +231,24 @@ def dashboard():
     )
 
 
-def board_key(programme_id: int, filters: dashboard_filters.Filters, today: date) -> tuple:
+def board_key(
+    programme_id: int, filters: dashboard_filters.Filters, today: date
+) -> fragments.Versioned:
     """What the dashboard's board (all below the filters) depends on, as its cache key: the
-    view and the data (:mod:`tracker.reports.fragments`)."""
-    return (
-        "dashboard",
-        programme_id,
-        tuple(sorted(filters.query().items())),
-        today,
-        locale_name(),
-        current_user.role,
+    view and the data (:mod:`tracker.reports.fragments`). A board made from older data is
+    served for ``DASHBOARD_GRACE_SECONDS`` after it was made, except to whoever changed
+    something since."""
+    return fragments.Versioned.now(
+        (
+            "dashboard",
+            programme_id,
+            tuple(sorted(filters.query().items())),
+            today,
+            locale_name(),
+            current_user.role,
+        ),
         audit_queries.data_version(),
+        current_app.config["DASHBOARD_GRACE_SECONDS"],
     )
 
 
