@@ -136,3 +136,18 @@ def test_a_job_outside_any_request_writes_in_the_users_language(app, world):
         run_job(run_id, import_job.KIND, lambda run: (0, gettext("Nothing was applied.")))
     with app.app_context():
         assert db.session.get(ImportRun, run_id).message == "Nothing was applied."
+
+
+def test_runs_older_than_thirty_days_are_pruned_every_night(app, login_as, world):
+    from tracker.imports import services
+    from tracker.jobs import registered
+
+    old = _waiting_run(app, world, age=timedelta(days=31))
+    recent = _waiting_run(app, world, age=timedelta(days=29))
+    with app.app_context():
+        services.prune_import_runs()
+        left = set(db.session.scalars(select(ImportRun.id)))
+    assert recent in left and old not in left
+    assert login_as("manager").get(f"/imports/{old}").status_code == 404
+    assert services.prune_import_runs.options["periodic"] is not None
+    assert services.prune_import_runs in registered()

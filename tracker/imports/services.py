@@ -11,16 +11,21 @@ from flask import current_app, g
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from huey import crontab
+from sqlalchemy import delete
 
 from tracker import sqlite
 from tracker.audit.recorder import acting_user
 from tracker.extensions import db
 from tracker.i18n import locale_name
 from tracker.imports.models import ImportRun
-from tracker.jobs import Job
+from tracker.jobs import Job, job
 from tracker.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
+
+# How long a run's outcome stays after it was confirmed: its progress page goes with it.
+KEEP_DAYS = 30
 
 
 class Refused(Exception):
@@ -116,3 +121,21 @@ def lost(run: ImportRun) -> bool:
     """Waiting longer than any job may take: its consumer stopped, or none runs."""
     timeout = timedelta(minutes=current_app.config["JOB_TIMEOUT_MINUTES"])
     return run.finished_at is None and utcnow() - run.requested_at > timeout
+
+
+def prune(before) -> int:
+    """Delete the runs confirmed before ``before``; how many went."""
+    with sqlite.writing():
+        removed = db.session.execute(
+            delete(ImportRun).where(ImportRun.requested_at < before)
+        ).rowcount
+        db.session.commit()
+    return removed
+
+
+@job(periodic=crontab(minute="30", hour="3"))
+def prune_import_runs() -> None:
+    """Every night at 03:30 UTC wherever a consumer runs: the runs of more than
+    :data:`KEEP_DAYS` days ago go; their rows are emptied already, this keeps the table small."""
+    removed = prune(utcnow() - timedelta(days=KEEP_DAYS))
+    logger.info("import runs: %d older than %d days removed", removed, KEEP_DAYS)

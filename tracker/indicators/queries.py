@@ -12,8 +12,10 @@ still counts in the programme indicator it feeds (what it measured stays measure
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 import pandas as pd
 from sqlalchemy import and_, func, or_, select
@@ -236,9 +238,10 @@ def measurement_history(
         .where(Measurement.indicator_id.in_(indicator_ids), Measurement.period <= str(up_to))
         .order_by(Measurement.indicator_id, Measurement.period)
     )
-    by_indicator: dict[int, list[tuple[str, float, str]]] = {}
-    for indicator_id, period, value, note in column_rows(query):
-        by_indicator.setdefault(indicator_id, []).append((period, value, note or ""))
+    by_indicator = {
+        indicator_id: [(period, value, note or "") for _, period, value, note in rows]
+        for indicator_id, rows in itertools.groupby(column_rows(query), key=itemgetter(0))
+    }
     return MeasurementHistory(programme_id, _frozen(subproject_ids), up_to, by_indicator)
 
 
@@ -479,7 +482,7 @@ def measurement_details(
         .outerjoin(User, User.id == Measurement.entered_by_id)
         .where(scope, Measurement.period <= str(up_to))
     )
-    rows = [tuple(row) for row in db.session.execute(query)]
+    rows = [tuple(row) for row in column_rows(query)]
     if subproject_ids is None:
         for indicator_id, rule in computed(scope, up_to).items():
             rows.extend(

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from tracker import tables
-from tracker.extensions import db
+from tracker.fetch import column_rows
 from tracker.milestones import status as milestone_rules
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import Subproject, live_subproject_ids
@@ -64,7 +64,7 @@ def milestones(
         Milestone.planned_date, Milestone.id
     )
     rows = []
-    for row in db.session.execute(query):
+    for row in column_rows(query):
         _id, _subproject_id, _title, baseline, planned, forecast, achieved, at_risk = row
         rows.append(
             (
@@ -128,10 +128,10 @@ def milestones_as_at(
     else:
         change_query = change_query.where(Milestone.subproject_id.in_(live_subproject_ids()))
     history: dict[int, list[tuple[datetime, date, date]]] = {}
-    for milestone_id, changed_at, from_date, to_date in db.session.execute(change_query):
+    for milestone_id, changed_at, from_date, to_date in column_rows(change_query):
         history.setdefault(milestone_id, []).append((changed_at, from_date, to_date))
     rows = []
-    for row in db.session.execute(query):
+    for row in column_rows(query):
         changes = history.get(row.id, [])
         planned = planned_date_as_at(row.planned_date, changes, as_at)
         achieved = row.achieved_on if row.achieved_on and row.achieved_on <= as_at else None
@@ -178,5 +178,5 @@ def date_change_reasons(
     )
     if subproject_ids is not None:
         query = query.where(Milestone.subproject_id.in_(subproject_ids))
-    newest = {row[0]: row for row in db.session.execute(query)}
+    newest = {row[0]: row for row in column_rows(query)}
     return tables.frame(list(newest.values()), ["milestone_id", "subproject_id", "reason"])

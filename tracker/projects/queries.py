@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tracker import tables
 from tracker.auth.models import User, subproject_leads
 from tracker.extensions import db
+from tracker.fetch import column_rows
 from tracker.indicators import queries as indicator_queries
 from tracker.indicators import status as indicator_rules
 from tracker.milestones import queries as milestone_queries
@@ -84,16 +85,16 @@ def subprojects(programme_id: int, subproject_ids: list[int] | None = None) -> p
         Subproject.id.in_(subproject_ids if subproject_ids is not None else live_subproject_ids())
     )
     frame = tables.frame(
-        db.session.execute(query),
+        column_rows(query),
         ["id", "code", "name", "municipality_id", "municipality", "cbs_code"],
     )
-    leads = db.session.execute(
+    leads = column_rows(
         select(subproject_leads.c.subproject_id, User.name)
         .join(User, User.id == subproject_leads.c.user_id)
         .join(Subproject, Subproject.id == subproject_leads.c.subproject_id)
         .where(Subproject.programme_id == programme_id)
         .order_by(User.name)
-    ).all()
+    )
     names: dict[int, list[str]] = {}
     for subproject_id, name in leads:
         names.setdefault(subproject_id, []).append(name)
