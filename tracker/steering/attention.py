@@ -94,16 +94,15 @@ def previous_computed(
     for subproject_id, baseline, planned, forecast, achieved, at_risk in zip(
         *(milestones[c].tolist() for c in columns), milestones["at_risk"].tolist(), strict=True
     ):
-        facts = milestone_rules.MilestoneFacts(
+        *_slip, status = milestone_rules.assess(
             baseline,
             planned,
             forecast if isinstance(forecast, date) else None,
             achieved if isinstance(achieved, date) else None,
             bool(at_risk),
+            day,
         )
-        statuses.setdefault(subproject_id, ([], []))[0].append(
-            milestone_rules.milestone_status(facts, day)
-        )
+        statuses.setdefault(subproject_id, ([], []))[0].append(status)
     period_ends: dict[str, date] = {}
     up_to = str(previous)
     columns = (

@@ -153,6 +153,9 @@ def check(subproject: Subproject, quarter: Quarter, lead_rag: str, data: dict, t
     """Refuse an amber or red quarter without a complete exception report (after the quarter's
     other writes are in the session, so they count)."""
     db.session.flush()
+    missing = rules.missing_fields(data)
+    if not missing:
+        return  # a complete report answers any status: no need to work the status out
     as_of = rules.judged_on(quarter.start, quarter.end, today)
     scope = [subproject.id]
     computed = subproject_rules.computed_rag(
@@ -160,6 +163,4 @@ def check(subproject: Subproject, quarter: Quarter, lead_rag: str, data: dict, t
         indicator_queries.indicators(subproject.programme_id, quarter, scope)["status"].tolist(),
     )
     if rules.needs_exception_report(lead_rag, computed):
-        missing = rules.missing_fields(data)
-        if missing:
-            raise ExceptionReportIncomplete(missing, str(computed) if computed else None)
+        raise ExceptionReportIncomplete(missing, str(computed) if computed else None)
