@@ -97,7 +97,7 @@ def test_lead_runs_an_event_and_the_indicator_counts_it(
     # the consumer applies it; the page that follows the job then returns to the event
     page.wait_for_url(lambda url: "/imports/" in url)
     page.wait_for_url(lambda url: url.split("#")[0] == event_url)
-    assert "De aanmeldingslijst is ingelezen: 3 organisaties" in page.inner_text(".flashes")
+    assert "De aanmeldingslijst is verwerkt: 3 organisaties" in page.inner_text(".flashes")
     registrations = page.inner_text("#registrations")
     assert all(name in registrations for name in (*COMPANIES, NEW_COMPANY))
 

@@ -136,7 +136,7 @@ def test_value_changed_after_the_preview_refuses_the_whole_upload(app, login_as,
         data={"payload": _payload(body)},
         follow_redirects=True,
     )
-    assert "Nothing was applied" in response.get_data(as_text=True) or "niets toegepast" in (
+    assert "Nothing was applied" in response.get_data(as_text=True) or "niets verwerkt" in (
         response.get_data(as_text=True)
     )
     assert _q4_values(app) == {ids["Uitval"]: 18}
@@ -179,7 +179,7 @@ def test_bad_rows_are_shown_per_row_and_nothing_is_applied(app, login_as, world,
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert message in body
-    assert "Er wordt niets toegepast" in body
+    assert "Er wordt niets verwerkt" in body
     assert 'name="payload"' not in body
     assert _q4_values(app) == {}
 
@@ -226,7 +226,7 @@ def test_bad_files_are_refused_with_a_clear_message(app, login_as, world, conten
     response = _upload(login_as("lead"), world, content(), name=name)
     assert response.status_code == 400
     body = response.get_data(as_text=True)
-    assert message in body and "Er is niets toegepast." in body
+    assert message in body and "Er is niets verwerkt." in body
     assert _q4_values(app) == {}
 
 

@@ -146,7 +146,7 @@ def test_excel_upload_for_a_closed_quarter_is_refused_in_the_preview_and_on_appl
     )
     assert response.status_code == 409
     body = _text(response)
-    assert REFUSAL in body and "Er is niets toegepast." in body
+    assert REFUSAL in body and "Er is niets verwerkt." in body
     assert 'name="payload"' not in body
     assert _q3(app) == before
 

@@ -106,7 +106,7 @@ HELP = (
     "Meer regels van dezelfde organisatie zijn één aanmelding. Dezelfde lijst nog eens inlezen "
     "verandert niets; niets wordt verwijderd.",
     "Na het uploaden zie je eerst per regel wat er gebeurt en elke fout per regel en kolom. "
-    "Met één fout wordt niets ingelezen.",
+    "Met één fout wordt niets verwerkt.",
     "Een CSV-bestand mag ook (gescheiden door puntkomma's, zoals Excel het opslaat), met "
     "dezelfde kolommen.",
 )

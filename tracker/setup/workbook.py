@@ -187,7 +187,7 @@ HELP = (
     "dan worden de velden bijgewerkt; anders wordt hij aangemaakt. Niets wordt verwijderd. "
     "Dezelfde werkmap nog eens inlezen verandert niets.",
     "Na het uploaden zie je eerst wat er verandert en elke fout per blad, regel en cel. Met "
-    "één fout wordt niets ingelezen.",
+    "één fout wordt niets verwerkt.",
 )
 
 
