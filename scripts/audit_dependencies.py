@@ -20,9 +20,19 @@ def main(lock: str) -> int:
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "audit.json"
         command = [
-            sys.executable, "-m", "pip_audit", "--requirement", lock, "--no-deps",
-            "--disable-pip", "--progress-spinner", "off", "--format", "json",
-            "--output", str(report),
+            sys.executable,
+            "-m",
+            "pip_audit",
+            "--requirement",
+            lock,
+            "--no-deps",
+            "--disable-pip",
+            "--progress-spinner",
+            "off",
+            "--format",
+            "json",
+            "--output",
+            str(report),
         ]
         try:
             # A fixed command line of our own, no shell.
@@ -43,15 +53,19 @@ def main(lock: str) -> int:
     for dependency in vulnerable:
         for vuln in dependency["vulns"]:
             fixes = ", ".join(vuln.get("fix_versions") or []) or "no fix yet"
-            print(f"VULNERABLE {dependency['name']} {dependency['version']}: {vuln['id']} "
-                  f"(fixed in {fixes})")
+            print(
+                f"VULNERABLE {dependency['name']} {dependency['version']}: {vuln['id']} "
+                f"(fixed in {fixes})"
+            )
     audited = len(dependencies) - len(skipped)
     if vulnerable:
         print(f"pip-audit: {len(vulnerable)} vulnerable package(s) of {audited} audited.")
         return 1
     if dependencies and not audited:
-        print(f"pip-audit: NOT RUN - the vulnerability service could not look up any of the "
-              f"{len(dependencies)} locked packages (e.g. '{skipped[0]['skip_reason']}').")
+        print(
+            f"pip-audit: NOT RUN - the vulnerability service could not look up any of the "
+            f"{len(dependencies)} locked packages (e.g. '{skipped[0]['skip_reason']}')."
+        )
         return 0
     note = f"; {len(skipped)} could not be looked up" if skipped else ""
     print(f"pip-audit: no known vulnerabilities in {audited} locked packages{note}.")

@@ -432,8 +432,19 @@ def start_redis(folder: Path):
         return None, None
     port = free_port()
     server = subprocess.Popen(  # noqa: S603  # nosec B603 (redis-server, fixed arguments)
-        [binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            HOST,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
         stdout=(folder / "redis.log").open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -504,11 +515,13 @@ def verify_audit(entries, saves, quarter_saves) -> list[str]:
         c["name"][1] for entity, _, action, c in entries if entity == "Subproject" and "name" in c
     )
     tokens = Counter(
-        c["achieved"][1] for entity, _, _, c in entries
+        c["achieved"][1]
+        for entity, _, _, c in entries
         if entity == "QuarterlyUpdate" and "achieved" in c
     )
     values = Counter(
-        round(float(c["value"][1]), 6) for entity, _, _, c in entries
+        round(float(c["value"][1]), 6)
+        for entity, _, _, c in entries
         if entity == "Measurement" and "value" in c and c["value"][1] is not None
     )
     for s in saves:
@@ -620,20 +633,25 @@ def report(stats: Stats, seconds: float, server_log: Path) -> list[str]:
     for kind, values in rows:
         if values:
             print(
-                f"{kind:<18}{len(values):>7}{percentile(values, .5) * 1000:>9.0f}"
-                f"{percentile(values, .95) * 1000:>9.0f}{percentile(values, .99) * 1000:>9.0f}"
+                f"{kind:<18}{len(values):>7}{percentile(values, 0.5) * 1000:>9.0f}"
+                f"{percentile(values, 0.95) * 1000:>9.0f}{percentile(values, 0.99) * 1000:>9.0f}"
             )
     print(
         f"reports: {stats.reports_requested} asked for, {stats.reports_delivered} delivered"
-        + (f", not delivered: {dict(stats.reports_undelivered)}" if stats.reports_undelivered
-           else "")
+        + (
+            f", not delivered: {dict(stats.reports_undelivered)}"
+            if stats.reports_undelivered
+            else ""
+        )
     )
     print("statuses:", dict(sorted(stats.statuses.items(), key=str)))
     for label, items in (("edit saves", stats.saves), ("quarter saves", stats.quarter_saves)):
         saves = Counter(s.status for s in items)
-        print(f"{label}: {saves.get(302, 0)} succeeded, {saves.get(409, 0)} refused as "
-              f"concurrent (409), {sum(saves.values()) - saves.get(302, 0) - saves.get(409, 0)} "
-              f"other")
+        print(
+            f"{label}: {saves.get(302, 0)} succeeded, {saves.get(409, 0)} refused as "
+            f"concurrent (409), {sum(saves.values()) - saves.get(302, 0) - saves.get(409, 0)} "
+            f"other"
+        )
     locked = server_log.read_text(errors="replace").count("database is locked")
     problems = [f"{count} x {error}" for error, count in stats.errors.items()]
     if pages and percentile(pages, 0.95) > MAX_PAGE_P95_SECONDS:
@@ -680,8 +698,10 @@ def main() -> int:
         if queue_url is None:
             if args.queue == "redis":
                 raise SystemExit("--queue redis: redis-server is not installed")
-            print("Note: redis-server is not installed, so the job queue uses SQLite "
-                  "(production uses Redis: apt-get install redis-server).")
+            print(
+                "Note: redis-server is not installed, so the job queue uses SQLite "
+                "(production uses Redis: apt-get install redis-server)."
+            )
             queue_url = f"sqlite:///{folder / 'jobs.db'}"
         env = {
             **os.environ,
@@ -699,9 +719,11 @@ def main() -> int:
         steering = [x for x in logins if x.role == "steering"]
         port = free_port()
         log = folder / "gunicorn.log"
-        print(f"{args.database}: gunicorn with {args.workers} workers on {HOST}:{port}, "
-              f"{args.users} users for {args.duration:.0f} s, job queue on "
-              f"{queue_url.split(':')[0]}")
+        print(
+            f"{args.database}: gunicorn with {args.workers} workers on {HOST}:{port}, "
+            f"{args.users} users for {args.duration:.0f} s, job queue on "
+            f"{queue_url.split(':')[0]}"
+        )
         server = start_server(env, port, args.workers, log, args.threads)
         consumer = start_consumer(env, folder / "consumer.log")
         stats = Stats()
@@ -711,8 +733,16 @@ def main() -> int:
             for number in range(args.users):
                 is_lead = number % 5 < 2  # 40 % leads, 60 % steering-group members
                 login = leads[number % len(leads)] if is_lead else steering[0]
-                user = SimUser(number, login, f"http://{HOST}:{port}", stats, deadline,
-                               led.get(login.email, []), list(before), programme_id)
+                user = SimUser(
+                    number,
+                    login,
+                    f"http://{HOST}:{port}",
+                    stats,
+                    deadline,
+                    led.get(login.email, []),
+                    list(before),
+                    programme_id,
+                )
                 actions = LEAD_ACTIONS if is_lead else STEERING_ACTIONS
                 threads.append(threading.Thread(target=user.run, args=(actions,), daemon=True))
             started = time.monotonic()
@@ -739,13 +769,20 @@ def main() -> int:
         _, after, _ = programme_facts(env)
         mismatches = verify_saves(before, after, stats.saves)
         mismatches += verify_quarter_saves(env, stats.quarter_saves)
-        print("saves in database:", "all and only the successful ones" if not mismatches
-              else f"{len(mismatches)} MISMATCHES")
+        print(
+            "saves in database:",
+            "all and only the successful ones"
+            if not mismatches
+            else f"{len(mismatches)} MISMATCHES",
+        )
         _, entries = audit_facts(env, audit_start)
         audit_problems = verify_audit(entries, stats.saves, stats.quarter_saves)
-        print(f"audit trail: {len(entries)} entries written;",
-              "one per successful change, none for refused saves" if not audit_problems
-              else f"{len(audit_problems)} MISMATCHES")
+        print(
+            f"audit trail: {len(entries)} entries written;",
+            "one per successful change, none for refused saves"
+            if not audit_problems
+            else f"{len(audit_problems)} MISMATCHES",
+        )
         mismatches += audit_problems
         for line in problems + mismatches:
             print("PROBLEM:", line)
