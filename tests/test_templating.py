@@ -69,3 +69,14 @@ def test_a_missing_field_of_a_missing_field_is_an_error_as_before():
 
 def test_the_app_uses_it(app):
     assert type(app.jinja_env) is Environment
+
+
+def test_every_template_is_compiled_before_the_first_request(app):
+    """wsgi.py compiles them when a worker starts: the first page after a release then costs
+    what any page costs. A template that does not compile stops the start, not a user."""
+    from tracker.templating import compile_templates
+
+    compiled = compile_templates(app)
+    names = app.jinja_env.list_templates(extensions=("html", "txt"))
+    assert compiled == len(names) > 90
+    assert "mail/reminder.txt" in names and "reports/dashboard.html" in names
