@@ -39,3 +39,29 @@ def test_write_requests_take_the_writer_lock_at_their_first_read(
         assert _other_writer_can_start(sqlite_file) is not blocks
         db.session.remove()
     assert _other_writer_can_start(sqlite_file)
+
+
+def test_a_read_request_writes_its_security_event_under_the_writer_lock(app, world, sqlite_file):
+    """A report download (a GET) records a security event on its own. Its transaction holds
+    the writer lock from the start, so another worker's write in between cannot turn the insert
+    into "database is locked" (the flush reads first: SQLite cannot upgrade that snapshot)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from tracker.security_events import recorder
+    from tracker.security_events.kinds import Kind, Outcome
+
+    seen = []
+
+    def at_flush(session, *_):
+        seen.append(_other_writer_can_start(sqlite_file))
+
+    event.listen(Session, "before_flush", at_flush)
+    try:
+        with app.test_request_context("/reports/builds/1.pdf", method="GET"):
+            db.session.get(Subproject, world["a"])
+            recorder.record_now(Kind.REPORT_DOWNLOADED, Outcome.SUCCESS, detail="x.pdf")
+            db.session.remove()
+    finally:
+        event.remove(Session, "before_flush", at_flush)
+    assert seen == [False]

@@ -11,7 +11,7 @@ from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker import timeutil
+from tracker import sqlite, timeutil
 from tracker.extensions import db
 from tracker.security_events.kinds import Kind, Outcome
 from tracker.security_events.models import SecurityEvent
@@ -55,8 +55,11 @@ def record_now(kind: Kind, outcome: Outcome, *, detail="") -> None:
         if event.user_id is not None and event.account is None:
             event.account = current_user.email
         db.session.rollback()
-        db.session.add(event)
-        db.session.commit()
+        # in a GET too, the writer lock from the start: the flush reads before it inserts, and
+        # on SQLite a read transaction that another worker wrote past cannot become a write
+        with sqlite.writing():
+            db.session.add(event)
+            db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
         log.warning("Security event %s not written", kind, exc_info=True)
