@@ -422,7 +422,12 @@ def test_demo_cluster_meeting_with_three_workshops_and_counted_indicators(s):
     companies = s.scalars(
         select(Indicator).filter_by(counted_from="companies_attending", subproject_id=None)
     ).one()
-    # six companies at the cluster meeting and the guest lessons' company, once each
-    assert [(m.period, m.value) for m in companies.measurements][-1] == ("2026-Q3", 7)
+    # six companies at the cluster meeting and the guest lessons' company, once each; one more
+    # by hand, with the reason
+    latest = companies.measurements[-1]
+    assert (latest.period, latest.counted_value, latest.value) == ("2026-Q3", 7, 8)
+    assert "presentielijst" in latest.override_reason and latest.entered_by.role == "manager"
+    action = s.scalars(select(Action).where(Action.from_event_id == cluster.id)).one()
+    assert action.subproject.code == "DP2" and action.owner.name.endswith("Lelystad")
     pupils = s.scalars(select(Indicator).filter_by(counted_from="pupils_reached")).one()
     assert [m.value for m in pupils.measurements] == [48, 62]

@@ -1,6 +1,7 @@
 """Demo events: a cluster meeting of the province like the one of 30 November 1999 (three
-workshops, companies from every municipality, interest in a second meeting), its follow-up,
-and guest lessons; and the indicators counted from them."""
+workshops, companies from every municipality, interest in a second meeting), its follow-up
+meeting and the joint action it led to, and guest lessons; and the indicators counted from
+them, one quarter's count adjusted by hand with its reason."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from tracker.auth.models import User
 from tracker.events.counting import Attendance, Pupils, count
 from tracker.events.models import Event, PupilsReached, Registration, Workshop
 from tracker.events.services import COUNTED_SOURCE
 from tracker.indicators.models import Indicator, Measurement
-from tracker.projects.models import Organisation, Programme, Subproject
+from tracker.projects.models import Action, Organisation, Programme, Subproject
 from tracker.quarters import Quarter
 
 CLUSTER_COMPANIES = (
@@ -46,9 +48,10 @@ def seed_events(
     organisations: dict[str, Organisation],
     quarters: list[Quarter],
     today: date,
+    manager: User,
 ) -> None:
     """Events of the last two measured quarters and one to come; flushed, with the counted
-    indicators' values."""
+    indicators' values, of which ``manager`` adjusted one."""
     last = quarters[-1]
     cluster = Event(
         programme_id=programme.id,
@@ -86,6 +89,24 @@ def seed_events(
         if interested
     ]
     session.add_all([cluster, follow_up])
+    started = cluster.held_on + timedelta(days=14)
+    session.add(
+        Action(
+            subproject=subprojects["DP2"],
+            title="Samen uitbesteden aan het leerbedrijf",
+            description=(
+                "Afgesproken in de workshop over toelevering: drie metaalbedrijven besteden "
+                "samen series uit aan het leerbedrijf van het mbo, zodat studenten aan echte "
+                "opdrachten werken."
+            ),
+            owner=organisations["Metaalbewerkingsbedrijf Lelystad"],
+            start_date=started,
+            due_date=started + timedelta(days=180),
+            state="running" if started <= today else "planned",
+            progress=25 if started <= today else 0,
+            from_event=cluster,
+        )
+    )
     almere = subprojects["DP1"]
     lessons: list[Event] = []
     for quarter, number in ((quarters[-2], 48), (last, 62)):
@@ -161,6 +182,13 @@ def seed_events(
     _store_counts(session, counted[0], events, today)
     _store_counts(session, counted[1], lessons, today)
     _store_counts(session, counted[2], lessons, today)
+    session.flush()
+    adjusted = max(counted[0].measurements, key=lambda m: m.period)
+    adjusted.value = adjusted.counted_value + 1
+    adjusted.override_reason = (
+        "Eén bedrijf schoof op de dag zelf aan en staat niet op de presentielijst."
+    )
+    adjusted.entered_by = manager
     session.flush()
 
 

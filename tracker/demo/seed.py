@@ -1253,7 +1253,7 @@ def seed_demo(session: Session, today: date) -> list[DemoLogin]:
         _indicator(session, cal, quarters, rnd, programme, None, users["manager"], i)
     session.add(_rolled_up(programme, [created[name] for name in PROGRAMME_ROLLUP[5]], cal))
     session.flush()
-    seed_events(session, programme, subprojects, organisations, quarters, today)
+    seed_events(session, programme, subprojects, organisations, quarters, today, users["manager"])
     return logins
 
 
