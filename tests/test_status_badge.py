@@ -45,3 +45,24 @@ def test_a_kept_badge_follows_the_language(app):
         with force_locale("nl"):
             assert "Risico" in render_template_string(IMPORTED, code="at_risk", kind="milestone")
         assert "At risk" in render_template_string(IMPORTED, code="at_risk", kind="milestone")
+
+
+def test_free_text_inside_our_sentence_loses_its_own_full_stop():
+    from tracker.labels import clause
+
+    assert clause("Eén bedrijf tekende niet. ") == "Eén bedrijf tekende niet"
+    assert clause("Zie bijlage ...") == "Zie bijlage"
+    assert clause("Waarom? Daarom!") == "Waarom? Daarom!"
+    assert clause(None) == ""
+
+
+def test_an_adjusted_count_reads_as_one_sentence(app):
+    from datetime import datetime
+
+    from tracker.labels import count_adjusted
+
+    with app.test_request_context("/"):
+        text = count_adjusted(
+            8, 7, "Eén bedrijf tekende niet.", "Programmaregisseur", datetime(2026, 8, 30, 15)
+        )
+    assert "reden: Eén bedrijf tekende niet, door Programmaregisseur, op 30-08-2026" in text

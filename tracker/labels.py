@@ -97,6 +97,12 @@ def counted_rule(rule: str, municipality: str | None = None) -> str:
     return _("%(rule)s, only in %(municipality)s", rule=label, municipality=municipality)
 
 
+def clause(text: str | None) -> str:
+    """Someone's free text set inside a sentence of ours ("reden: …, door …"): without the full
+    stop it may end with, which would read "…lijst., door"."""
+    return (text or "").strip().rstrip(".").rstrip()
+
+
 def count_adjusted(value, counted, reason: str, by: str | None, at) -> str:
     """A counted value set by hand, said the same way on every page, in the PDF and the
     exports: the value, the count it replaces, why, by whom and on which day."""
@@ -104,7 +110,7 @@ def count_adjusted(value, counted, reason: str, by: str | None, at) -> str:
         "Adjusted: %(value)s (counted: %(counted)s), reason: %(reason)s, by %(name)s, on %(date)s",
         value=number_format(value),
         counted=number_format(counted),
-        reason=reason,
+        reason=clause(reason),
         name=by or "–",
         date=_day_of(at),
     )
@@ -240,6 +246,7 @@ def register(app) -> None:
     app.jinja_env.globals["counted_rule"] = counted_rule
     app.jinja_env.globals["count_adjusted"] = count_adjusted
     app.jinja_env.filters["quarter"] = quarter_text
+    app.jinja_env.filters["clause"] = clause
 
     @app.context_processor
     def inject_labels():

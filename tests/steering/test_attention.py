@@ -199,3 +199,18 @@ def test_a_subproject_without_an_explanation_beside_one_with_shows_none_not_nan(
     assert "Oorzaak: Docententekort" in attention
     assert "Nog geen afwijkingsrapportage over het 4e kwartaal 2026." in attention
     assert not re.search(r"\bnan\b", attention, re.IGNORECASE)
+
+
+def test_a_cause_and_measure_written_as_sentences_read_as_one_sentence(app, login_as, world):
+    """What a lead types usually ends with a full stop; set inside the list's sentence it must
+    not read "Docententekort.. Maatregel"."""
+    with app.app_context():
+        a = db.session.get(Subproject, world["a"])
+        update, report = _amber_with_report(a)
+        report.cause, report.measure = "Docententekort. ", "Gastdocenten."
+        db.session.add_all([update, report])
+        db.session.commit()
+    attention = _first_screen(login_as("steering").get("/dashboard").get_data(as_text=True))
+    assert "Oorzaak: Docententekort. Maatregel: Gastdocenten (Vmbo Almere, 31-01-2027)" in (
+        " ".join(attention.split())
+    )
