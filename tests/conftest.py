@@ -437,6 +437,22 @@ def waiting_import(programme_id: int, role: str = "manager", **fields) -> int:
     return run.id
 
 
+def exception_report(subproject_id: int, quarter: str, **fields):
+    """A complete exception report of a subproject's quarter; ``fields`` replace the defaults."""
+    from tracker.steering.models import ExceptionReport
+
+    complete = {
+        "cause": "Docenten ziek",
+        "consequence_time": "Drie maanden",
+        "consequence_result": "Minder leerlingen",
+        "consequence_money": "Geen",
+        "measure": "Inhuur gastdocenten",
+        "measure_owner": "Schoolbestuur",
+        "measure_due": date(2026, 12, 31),
+    }
+    return ExceptionReport(subproject_id=subproject_id, quarter=quarter, **(complete | fields))
+
+
 def world_chart_data(programme_id: int):
     """The charts' data of a programme as at the tests' day (24-11-2026, 2026-Q4), as the
     dashboard builds it; inside a request context."""

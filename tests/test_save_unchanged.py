@@ -3,7 +3,7 @@ the form shows it differently from how it reads it back (the admin's user form o
 lead's subprojects this way: WTForms compared the integer ids as text and selected none)."""
 
 import pytest
-from conftest import form_as_sent
+from conftest import exception_report, form_as_sent
 from sqlalchemy import func, select
 
 from tracker.audit.models import AuditEntry
@@ -70,13 +70,11 @@ def _with_exception_report(app, world) -> None:
     as a lead who saved before would have."""
     from datetime import date
 
-    from tracker.steering.models import ExceptionReport
-
     with app.app_context():
         db.session.add(
-            ExceptionReport(
-                subproject_id=world["a"],
-                quarter="2026-Q3",
+            exception_report(
+                world["a"],
+                "2026-Q3",
                 cause="Docententekort",
                 consequence_time="Drie maanden later",
                 consequence_result="geen",

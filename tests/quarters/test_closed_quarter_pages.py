@@ -4,7 +4,7 @@ and an open quarter's page lists what failed at the top (point 14)."""
 import re
 
 import pytest
-from conftest import archive_quarter
+from conftest import archive_quarter, exception_report
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -72,24 +72,9 @@ def test_the_quarter_page_lists_what_failed_at_the_top_with_links(app, login_as,
 
 
 def test_the_exception_report_of_a_closed_quarter_is_text(app, login_as, world):
-    from datetime import date
-
-    from tracker.models import ExceptionReport
 
     with app.app_context():
-        db.session.add(
-            ExceptionReport(
-                subproject_id=world["a"],
-                quarter="2026-Q3",
-                cause="Docenten ziek",
-                consequence_time="Drie maanden",
-                consequence_result="Minder leerlingen",
-                consequence_money="Geen",
-                measure="Inhuur gastdocenten",
-                measure_owner="Schoolbestuur",
-                measure_due=date(2026, 12, 31),
-            )
-        )
+        db.session.add(exception_report(world["a"], "2026-Q3"))
         db.session.commit()
     archive_quarter(app, world["programme_id"], "2026-Q3")
     body = login_as("lead").get(f"/subprojects/{world['a']}/quarter/2026-Q3").get_data(as_text=True)

@@ -9,11 +9,11 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
+from conftest import exception_report
 from pypdf import PdfReader
 
 from tracker.extensions import db
 from tracker.models import (
-    ExceptionReport,
     Indicator,
     Measurement,
     Milestone,
@@ -44,13 +44,10 @@ def orange(app, world):
         update.rag = "amber"
         update.decisions_requested = "Akkoord op inzet van gastdocenten"
         db.session.add(
-            ExceptionReport(
-                subproject=a,
-                quarter="2026-Q3",
+            exception_report(
+                a.id,
+                "2026-Q3",
                 cause=CAUSE,
-                consequence_time="Drie maanden",
-                consequence_result="Minder leerlingen",
-                consequence_money="Geen",
                 measure=MEASURE,
                 measure_owner="Schoolleiding",
                 measure_due=date(2027, 1, 31),

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 import pytest
-from conftest import login
+from conftest import exception_report, login
 from pypdf import PdfReader
 from sqlalchemy import select
 from test_stored_reports import run_queued_jobs
@@ -19,7 +19,6 @@ from tracker.models import (
     ClosedQuarter,
     Decision,
     DecisionSubproject,
-    ExceptionReport,
     Meeting,
     Milestone,
     QuarterlyUpdate,
@@ -55,19 +54,7 @@ def meeting(app, world):
         update.decisions_requested = "Extra budget voor gastlessen"
         db.session.flush()
         db.session.add(RequestAdvice(request_id=update.id, advice="Instemmen, binnen de begroting"))
-        db.session.add(
-            ExceptionReport(
-                subproject_id=world["a"],
-                quarter="2026-Q3",
-                cause="Docenten ziek",
-                consequence_time="Drie maanden",
-                consequence_result="Minder leerlingen",
-                consequence_money="Geen",
-                measure="Inhuur gastdocenten",
-                measure_owner="Schoolbestuur",
-                measure_due=date(2026, 12, 31),
-            )
-        )
+        db.session.add(exception_report(world["a"], "2026-Q3"))
         milestone = db.session.scalar(select(Milestone).where(Milestone.title == "Evaluatie"))
         milestone.planned_date = date(2027, 6, 1)
         earlier = Meeting(

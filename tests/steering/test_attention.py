@@ -6,13 +6,12 @@ and who has not reported; in a fixed number of queries."""
 import re
 from datetime import date, datetime
 
-from conftest import count_queries
+from conftest import count_queries, exception_report
 
 from tracker.extensions import db
 from tracker.models import (
     Action,
     Decision,
-    ExceptionReport,
     Meeting,
     Milestone,
     MilestoneDateChange,
@@ -37,13 +36,12 @@ def _amber_with_report(subproject) -> list:
     """An amber quarterly update of 2026-Q4 with its exception report."""
     return [
         QuarterlyUpdate(subproject=subproject, quarter="2026-Q4", rag="amber"),
-        ExceptionReport(
-            subproject=subproject,
-            quarter="2026-Q4",
+        exception_report(
+            subproject.id,
+            "2026-Q4",
             cause="Docententekort",
             consequence_time="Later",
             consequence_result="Minder",
-            consequence_money="Geen",
             measure="Gastdocenten",
             measure_owner="Vmbo Almere",
             measure_due=date(2027, 1, 31),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import count_queries, login
+from conftest import count_queries, exception_report, login
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -14,7 +14,6 @@ from tracker.models import (
     AuditEntry,
     Decision,
     DecisionSubproject,
-    ExceptionReport,
     Meeting,
     QuarterlyUpdate,
     RequestAdvice,
@@ -31,19 +30,7 @@ def orange_a(app, world):
         )
         update.rag = "amber"
         update.decisions_requested = "Extra budget voor gastlessen"
-        db.session.add(
-            ExceptionReport(
-                subproject_id=world["a"],
-                quarter="2026-Q3",
-                cause="Docenten ziek",
-                consequence_time="Drie maanden",
-                consequence_result="Minder leerlingen",
-                consequence_money="Geen",
-                measure="Inhuur gastdocenten",
-                measure_owner="Schoolbestuur",
-                measure_due=date(2026, 12, 31),
-            )
-        )
+        db.session.add(exception_report(world["a"], "2026-Q3"))
         db.session.commit()
         return update.id
 
