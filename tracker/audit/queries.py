@@ -13,6 +13,7 @@ from sqlalchemy import and_, or_, select
 from tracker.audit.models import AuditEntry
 from tracker.auth.models import User
 from tracker.extensions import db
+from tracker.fetch import column_rows, prepared
 
 PAGE_SIZE = 50
 MAX_PAGE = 10_000
@@ -123,7 +124,10 @@ def data_version() -> tuple[int, datetime] | None:
     """The newest audit entry's id and time: it changes with every create, update and delete of
     a domain record, since each writes an entry in its own transaction. A cache of what is
     computed from the data keys on it (the dashboard's :mod:`tracker.reports.fragments`)."""
-    row = db.session.execute(
-        select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
-    return tuple(row) if row else None
+    rows = column_rows(_data_version_query())
+    return tuple(rows[0]) if rows else None
+
+
+@prepared
+def _data_version_query():
+    return select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)

@@ -54,7 +54,11 @@ def load(programme_id: int, quarter: Quarter) -> ProgrammeQuarter:
         )
     }
     computed = [i for i in indicators if i.computed]
-    made = queries.computed(Indicator.id.in_([i.id for i in computed]), quarter) if computed else {}
+    made = (
+        queries.computed(queries.Scope.of_indicators([i.id for i in computed]), quarter)
+        if computed
+        else {}
+    )
     # an indicator counted from events is not typed here: its page shows its counted values
     entered = [i for i in indicators if not i.computed and not i.counted]
     return ProgrammeQuarter(entered, measurements, computed, made)

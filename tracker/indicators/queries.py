@@ -23,7 +23,7 @@ from sqlalchemy import and_, func, or_, select
 from tracker import tables, timeutil
 from tracker.auth.models import User
 from tracker.extensions import db
-from tracker.fetch import column_rows
+from tracker.fetch import column_rows, param, param_list, prepared
 from tracker.indicators import freshness, rollup
 from tracker.indicators import status as indicator_rules
 from tracker.indicators.models import Indicator, Measurement, indicator_sources
@@ -125,34 +125,48 @@ def _frozen(subproject_ids: list[int] | None) -> frozenset[int] | None:
     return None if subproject_ids is None else frozenset(subproject_ids)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which indicators a query covers: its ``shape`` ("own": a programme's own, "subprojects":
+    some subprojects', "whole": the programme's own and those of its subprojects not archived,
+    "indicators": the ones named) and the values of its bind parameters."""
+
+    shape: str
+    params: dict
+
+    @classmethod
+    def of_indicators(cls, indicator_ids: list[int]) -> Scope:
+        return cls("indicators", {"indicator_ids": list(indicator_ids)})
+
+
 def _scope(programme_id: int, subproject_ids: list[int] | None, programme_level: bool = False):
-    """Which indicators a query covers: a programme's own, some subprojects', or the whole
-    programme (its own and those of its subprojects not archived)."""
-    base = Indicator.programme_id == programme_id
     if programme_level:
-        return and_(base, Indicator.subproject_id.is_(None))
+        return Scope("own", {"programme_id": programme_id})
     if subproject_ids is not None:
-        return and_(base, Indicator.subproject_id.in_(subproject_ids))
+        return Scope(
+            "subprojects", {"programme_id": programme_id, "subproject_ids": subproject_ids}
+        )
+    return Scope("whole", {"programme_id": programme_id})
+
+
+def _scope_clause(shape: str):
+    if shape == "indicators":
+        return Indicator.id.in_(param_list("indicator_ids"))
+    base = Indicator.programme_id == param("programme_id")
+    if shape == "own":
+        return and_(base, Indicator.subproject_id.is_(None))
+    if shape == "subprojects":
+        return and_(base, Indicator.subproject_id.in_(param_list("subproject_ids")))
     return and_(
         base,
         or_(Indicator.subproject_id.is_(None), Indicator.subproject_id.in_(live_subproject_ids())),
     )
 
 
-def computed(scope, up_to: Quarter) -> dict[int, Computed]:
+def computed(scope: Scope, up_to: Quarter) -> dict[int, Computed]:
     """The computed indicators within ``scope`` with their values of quarters up to ``up_to``:
     two queries (their sources, then the sources' measurements), whatever the size."""
-    links = db.session.execute(
-        select(
-            Indicator.id,
-            Indicator.name,
-            Indicator.unit,
-            Indicator.aggregation,
-            indicator_sources.c.source_id,
-        )
-        .outerjoin(indicator_sources, indicator_sources.c.indicator_id == Indicator.id)
-        .where(scope, Indicator.aggregation.is_not(None))
-    ).all()
+    links = column_rows(_links_query(scope.shape), **scope.params)
     if not links:
         return {}
     rules: dict[int, tuple[str, str, str]] = {}
@@ -165,14 +179,8 @@ def computed(scope, up_to: Quarter) -> dict[int, Computed]:
     wanted = {s for own in sources.values() for s in own}
     by_source: dict[int, list[rollup.SourceValue]] = {}
     if wanted:
-        for measurement_id, source_id, period, value, entered_at in db.session.execute(
-            select(
-                Measurement.id,
-                Measurement.indicator_id,
-                Measurement.period,
-                Measurement.value,
-                Measurement.entered_at,
-            ).where(Measurement.indicator_id.in_(wanted), Measurement.period <= str(up_to))
+        for measurement_id, source_id, period, value, entered_at in column_rows(
+            _source_values_query(), source_ids=sorted(wanted), up_to=str(up_to)
         ):
             by_source.setdefault(source_id, []).append(
                 rollup.SourceValue(source_id, period, float(value), entered_at, measurement_id)
@@ -189,6 +197,35 @@ def computed(scope, up_to: Quarter) -> dict[int, Computed]:
         )
         for indicator_id, (name, unit, aggregation) in rules.items()
     }
+
+
+@prepared
+def _links_query(shape: str):
+    return (
+        select(
+            Indicator.id,
+            Indicator.name,
+            Indicator.unit,
+            Indicator.aggregation,
+            indicator_sources.c.source_id,
+        )
+        .outerjoin(indicator_sources, indicator_sources.c.indicator_id == Indicator.id)
+        .where(_scope_clause(shape), Indicator.aggregation.is_not(None))
+    )
+
+
+@prepared
+def _source_values_query():
+    return select(
+        Measurement.id,
+        Measurement.indicator_id,
+        Measurement.period,
+        Measurement.value,
+        Measurement.entered_at,
+    ).where(
+        Measurement.indicator_id.in_(param_list("source_ids")),
+        Measurement.period <= param("up_to"),
+    )
 
 
 def indicators(
@@ -230,19 +267,31 @@ def measurement_history(
     """The :class:`MeasurementHistory` of a programme (every indicator of it, archived
     subprojects' too: a reader looks indicators up by id) or of the given subprojects, in one
     query."""
-    indicator_ids = select(Indicator.id).where(Indicator.programme_id == programme_id)
-    if subproject_ids is not None:
-        indicator_ids = indicator_ids.where(Indicator.subproject_id.in_(subproject_ids))
-    query = (
-        select(Measurement.indicator_id, Measurement.period, Measurement.value, Measurement.note)
-        .where(Measurement.indicator_id.in_(indicator_ids), Measurement.period <= str(up_to))
-        .order_by(Measurement.indicator_id, Measurement.period)
+    found = column_rows(
+        _history_query(subproject_ids is not None),
+        programme_id=programme_id,
+        subproject_ids=subproject_ids,
+        up_to=str(up_to),
     )
     by_indicator = {
         indicator_id: [(period, value, note or "") for _, period, value, note in rows]
-        for indicator_id, rows in itertools.groupby(column_rows(query), key=itemgetter(0))
+        for indicator_id, rows in itertools.groupby(found, key=itemgetter(0))
     }
     return MeasurementHistory(programme_id, _frozen(subproject_ids), up_to, by_indicator)
+
+
+@prepared
+def _history_query(scoped: bool):
+    indicator_ids = select(Indicator.id).where(Indicator.programme_id == param("programme_id"))
+    if scoped:
+        indicator_ids = indicator_ids.where(
+            Indicator.subproject_id.in_(param_list("subproject_ids"))
+        )
+    return (
+        select(Measurement.indicator_id, Measurement.period, Measurement.value, Measurement.note)
+        .where(Measurement.indicator_id.in_(indicator_ids), Measurement.period <= param("up_to"))
+        .order_by(Measurement.indicator_id, Measurement.period)
+    )
 
 
 def _judged(
@@ -256,25 +305,6 @@ def _judged(
     indicator's measurements oldest first, ``(period, value, ...)``) or from a read of them.
     Plain Python per row: a programme has thousands of indicators."""
     as_of = as_of or min(timeutil.today(), quarter.end)
-    query = (
-        select(
-            Indicator.id,
-            Indicator.subproject_id,
-            Indicator.name,
-            Indicator.unit,
-            Indicator.direction,
-            Indicator.baseline_value,
-            Indicator.baseline_date,
-            Indicator.target_value,
-            Indicator.target_date,
-            Indicator.rollup,
-            Indicator.aggregation,
-            Indicator.frequency,
-            Indicator.publication_month,
-        )
-        .where(scope)
-        .order_by(Indicator.subproject_id, Indicator.name)
-    )
     made = computed(scope, quarter) if with_computed else {}
     made_values = {
         indicator_id: [(q.period, q.value) for q in rule.values]
@@ -287,7 +317,7 @@ def _judged(
     quarter_text = str(quarter)
     period_ends: dict[str, date] = {}
     rows = []
-    for row in column_rows(query):
+    for row in column_rows(_indicators_query(scope.shape), **scope.params):
         (
             indicator_id,
             _subproject_id,
@@ -338,6 +368,29 @@ def _judged(
             )
         )
     return tables.frame(rows, INDICATOR_COLUMNS)
+
+
+@prepared
+def _indicators_query(shape: str):
+    return (
+        select(
+            Indicator.id,
+            Indicator.subproject_id,
+            Indicator.name,
+            Indicator.unit,
+            Indicator.direction,
+            Indicator.baseline_value,
+            Indicator.baseline_date,
+            Indicator.target_value,
+            Indicator.target_date,
+            Indicator.rollup,
+            Indicator.aggregation,
+            Indicator.frequency,
+            Indicator.publication_month,
+        )
+        .where(_scope_clause(shape))
+        .order_by(Indicator.subproject_id, Indicator.name)
+    )
 
 
 @dataclass(frozen=True)
@@ -409,7 +462,12 @@ def stale_indicators(subproject_ids: list[int], today: date) -> list[StaleIndica
 
 def _stored(scope, up_to: Quarter) -> list[tuple]:
     """Entered measurements within ``scope`` of periods up to ``up_to``, oldest first."""
-    return column_rows(
+    return column_rows(_stored_query(scope.shape), **scope.params, up_to=str(up_to))
+
+
+@prepared
+def _stored_query(shape: str):
+    return (
         select(
             Measurement.id,
             Measurement.indicator_id,
@@ -418,7 +476,7 @@ def _stored(scope, up_to: Quarter) -> list[tuple]:
             Measurement.value,
         )
         .join(Indicator, Indicator.id == Measurement.indicator_id)
-        .where(scope, Measurement.period <= str(up_to))
+        .where(_scope_clause(shape), Measurement.period <= param("up_to"))
         .order_by(Measurement.indicator_id, Measurement.period)
     )
 
@@ -447,7 +505,7 @@ def indicator_measurements(
     same columns as ``measurements``, for charts that show only a few indicators. A caller that
     knows which of them are computed (``computed_ids``) spares the queries that look for them
     when none is."""
-    scope = Indicator.id.in_(indicator_ids)
+    scope = Scope.of_indicators(indicator_ids)
     if computed_ids == []:
         return tables.frame(list(_stored(scope, up_to)), MEASUREMENT_COLUMNS)
     return tables.frame(_with_computed(scope, up_to), MEASUREMENT_COLUMNS)
@@ -480,9 +538,9 @@ def measurement_details(
         )
         .join(Indicator, Indicator.id == Measurement.indicator_id)
         .outerjoin(User, User.id == Measurement.entered_by_id)
-        .where(scope, Measurement.period <= str(up_to))
+        .where(_scope_clause(scope.shape), Measurement.period <= str(up_to))
     )
-    rows = [tuple(row) for row in column_rows(query)]
+    rows = [tuple(row) for row in column_rows(query, **scope.params)]
     if subproject_ids is None:
         for indicator_id, rule in computed(scope, up_to).items():
             rows.extend(

@@ -143,7 +143,9 @@ def indicator(indicator_id: int):
         closed |= season_services.read_only_quarters(current_user, indicator.subproject_id)
     computed = None
     if indicator.computed:
-        made = indicator_queries.computed(Indicator.id == indicator.id, quarter)
+        made = indicator_queries.computed(
+            indicator_queries.Scope.of_indicators([indicator.id]), quarter
+        )
         computed = list(reversed(made[indicator.id].values)) if indicator.id in made else []
     return render_template(
         "indicators/indicator.html",

@@ -12,10 +12,10 @@ import pandas as pd
 from sqlalchemy import select
 
 from tracker import tables
-from tracker.fetch import column_rows
+from tracker.fetch import column_rows, param, prepared
 from tracker.milestones import status as milestone_rules
 from tracker.milestones.models import Milestone, MilestoneDateChange
-from tracker.projects.models import Subproject, live_subproject_ids
+from tracker.projects.models import Subproject, in_scope
 
 MILESTONE_COLUMNS = [
     "id",
@@ -34,9 +34,10 @@ MILESTONE_COLUMNS = [
 AS_AT_MILESTONE_COLUMNS = [*MILESTONE_COLUMNS, "planned_date_at_start"]
 
 
-def milestone_facts_query(programme_id: int, subproject_ids: list[int] | None):
-    """The columns the milestone status rules need, for a programme or some of its subprojects."""
-    query = (
+def milestone_facts_query(scoped: bool):
+    """The columns the milestone status rules need, of the programme given as ``programme_id``
+    when the statement runs, or of its subprojects given as ``subproject_ids`` if ``scoped``."""
+    return (
         select(
             Milestone.id,
             Milestone.subproject_id,
@@ -48,23 +49,22 @@ def milestone_facts_query(programme_id: int, subproject_ids: list[int] | None):
             Milestone.at_risk,
         )
         .join(Subproject, Subproject.id == Milestone.subproject_id)
-        .where(Subproject.programme_id == programme_id)
+        .where(
+            Subproject.programme_id == param("programme_id"),
+            in_scope(Milestone.subproject_id, scoped),
+        )
     )
-    if subproject_ids is not None:
-        query = query.where(Milestone.subproject_id.in_(subproject_ids))
-    else:
-        query = query.where(Milestone.subproject_id.in_(live_subproject_ids()))
-    return query
 
 
 def milestones(
     programme_id: int, as_of: date, subproject_ids: list[int] | None = None
 ) -> pd.DataFrame:
-    query = milestone_facts_query(programme_id, subproject_ids).order_by(
-        Milestone.planned_date, Milestone.id
-    )
     rows = []
-    for row in column_rows(query):
+    for row in column_rows(
+        _milestones_query(subproject_ids is not None),
+        programme_id=programme_id,
+        subproject_ids=subproject_ids,
+    ):
         _id, _subproject_id, _title, baseline, planned, forecast, achieved, at_risk = row
         rows.append(
             (
@@ -75,6 +75,11 @@ def milestones(
             )
         )
     return tables.frame(rows, MILESTONE_COLUMNS)
+
+
+@prepared
+def _milestones_query(scoped: bool):
+    return milestone_facts_query(scoped).order_by(Milestone.planned_date, Milestone.id)
 
 
 def planned_date_as_at(
@@ -110,28 +115,15 @@ def milestones_as_at(
     (e.g. the day before the quarter began), so a move within the quarter can be told.
     Two queries, whatever the number of milestones.
     """
-    query = milestone_facts_query(programme_id, subproject_ids).order_by(Milestone.id)
-    change_query = (
-        select(
-            MilestoneDateChange.milestone_id,
-            MilestoneDateChange.changed_at,
-            MilestoneDateChange.from_date,
-            MilestoneDateChange.to_date,
-        )
-        .join(Milestone, Milestone.id == MilestoneDateChange.milestone_id)
-        .join(Subproject, Subproject.id == Milestone.subproject_id)
-        .where(Subproject.programme_id == programme_id)
-        .order_by(MilestoneDateChange.changed_at, MilestoneDateChange.id)
-    )
-    if subproject_ids is not None:
-        change_query = change_query.where(Milestone.subproject_id.in_(subproject_ids))
-    else:
-        change_query = change_query.where(Milestone.subproject_id.in_(live_subproject_ids()))
+    scoped = subproject_ids is not None
+    params = {"programme_id": programme_id, "subproject_ids": subproject_ids}
     history: dict[int, list[tuple[datetime, date, date]]] = {}
-    for milestone_id, changed_at, from_date, to_date in column_rows(change_query):
+    for milestone_id, changed_at, from_date, to_date in column_rows(
+        _date_changes_query(scoped), **params
+    ):
         history.setdefault(milestone_id, []).append((changed_at, from_date, to_date))
     rows = []
-    for row in column_rows(query):
+    for row in column_rows(_milestones_by_id_query(scoped), **params):
         changes = history.get(row.id, [])
         planned = planned_date_as_at(row.planned_date, changes, as_at)
         achieved = row.achieved_on if row.achieved_on and row.achieved_on <= as_at else None
@@ -159,6 +151,30 @@ def milestones_as_at(
         )
     rows.sort(key=lambda r: (r[4], r[0]))
     return tables.frame(rows, AS_AT_MILESTONE_COLUMNS)
+
+
+@prepared
+def _milestones_by_id_query(scoped: bool):
+    return milestone_facts_query(scoped).order_by(Milestone.id)
+
+
+@prepared
+def _date_changes_query(scoped: bool):
+    return (
+        select(
+            MilestoneDateChange.milestone_id,
+            MilestoneDateChange.changed_at,
+            MilestoneDateChange.from_date,
+            MilestoneDateChange.to_date,
+        )
+        .join(Milestone, Milestone.id == MilestoneDateChange.milestone_id)
+        .join(Subproject, Subproject.id == Milestone.subproject_id)
+        .where(
+            Subproject.programme_id == param("programme_id"),
+            in_scope(Milestone.subproject_id, scoped),
+        )
+        .order_by(MilestoneDateChange.changed_at, MilestoneDateChange.id)
+    )
 
 
 def date_change_reasons(

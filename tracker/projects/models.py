@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import subproject_leads
 from tracker.extensions import db
+from tracker.fetch import param_list
 from tracker.quarters.lock import QuarterLocked
 from tracker.timeutil import utcnow
 
@@ -253,3 +254,10 @@ def live_subproject_ids():
     lists, dashboard and new reports take only these. Asked for by id, an archived subproject
     is still found (its pages stay readable)."""
     return select(Subproject.id).where(Subproject.archived_at.is_(None))
+
+
+def in_scope(column, scoped: bool):
+    """``column`` (a subproject id) among the list given as ``subproject_ids`` when the statement
+    runs, if ``scoped``; else among the subprojects not archived. The subproject filter of a
+    statement built once (:func:`tracker.fetch.prepared`)."""
+    return column.in_(param_list("subproject_ids") if scoped else live_subproject_ids())

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tracker import tables
 from tracker.auth.models import User, subproject_leads
 from tracker.extensions import db
-from tracker.fetch import column_rows
+from tracker.fetch import column_rows, param, prepared
 from tracker.indicators import queries as indicator_queries
 from tracker.indicators import status as indicator_rules
 from tracker.milestones import queries as milestone_queries
@@ -26,6 +26,7 @@ from tracker.projects.models import (
     Programme,
     QuarterlyUpdate,
     Subproject,
+    in_scope,
     live_subproject_ids,
 )
 from tracker.quarters import Quarter
@@ -34,19 +35,24 @@ from tracker.quarters import Quarter
 def programmes() -> pd.DataFrame:
     """Every programme not archived, by name, with its tolerances: the dashboard's choice."""
     return tables.frame(
-        db.session.execute(
-            select(
-                Programme.id,
-                Programme.name,
-                Programme.start_date,
-                Programme.end_date,
-                Programme.tolerance_slip_days,
-                Programme.tolerance_points,
-            )
-            .where(Programme.archived_at.is_(None))
-            .order_by(Programme.name)
-        ),
+        column_rows(_programmes_query()),
         ["id", "name", "start_date", "end_date", "tolerance_slip_days", "tolerance_points"],
+    )
+
+
+@prepared
+def _programmes_query():
+    return (
+        select(
+            Programme.id,
+            Programme.name,
+            Programme.start_date,
+            Programme.end_date,
+            Programme.tolerance_slip_days,
+            Programme.tolerance_points,
+        )
+        .where(Programme.archived_at.is_(None))
+        .order_by(Programme.name)
     )
 
 
@@ -68,7 +74,23 @@ def first_programme() -> Programme | None:
 
 def subprojects(programme_id: int, subproject_ids: list[int] | None = None) -> pd.DataFrame:
     """Subprojects with municipality and the names of their leads."""
-    query = (
+    scoped = subproject_ids is not None
+    frame = tables.frame(
+        column_rows(
+            _subprojects_query(scoped), programme_id=programme_id, subproject_ids=subproject_ids
+        ),
+        ["id", "code", "name", "municipality_id", "municipality", "cbs_code"],
+    )
+    names: dict[int, list[str]] = {}
+    for subproject_id, name in column_rows(_leads_query(), programme_id=programme_id):
+        names.setdefault(subproject_id, []).append(name)
+    frame["leads"] = [", ".join(names.get(i, [])) for i in frame["id"].tolist()]
+    return frame
+
+
+@prepared
+def _subprojects_query(scoped: bool):
+    return (
         select(
             Subproject.id,
             Subproject.code,
@@ -78,43 +100,40 @@ def subprojects(programme_id: int, subproject_ids: list[int] | None = None) -> p
             Municipality.cbs_code,
         )
         .join(Municipality, Subproject.municipality_id == Municipality.id)
-        .where(Subproject.programme_id == programme_id)
+        .where(Subproject.programme_id == param("programme_id"), in_scope(Subproject.id, scoped))
         .order_by(Subproject.code)
     )
-    query = query.where(
-        Subproject.id.in_(subproject_ids if subproject_ids is not None else live_subproject_ids())
-    )
-    frame = tables.frame(
-        column_rows(query),
-        ["id", "code", "name", "municipality_id", "municipality", "cbs_code"],
-    )
-    leads = column_rows(
+
+
+@prepared
+def _leads_query():
+    return (
         select(subproject_leads.c.subproject_id, User.name)
         .join(User, User.id == subproject_leads.c.user_id)
         .join(Subproject, Subproject.id == subproject_leads.c.subproject_id)
-        .where(Subproject.programme_id == programme_id)
+        .where(Subproject.programme_id == param("programme_id"))
         .order_by(User.name)
     )
-    names: dict[int, list[str]] = {}
-    for subproject_id, name in leads:
-        names.setdefault(subproject_id, []).append(name)
-    frame["leads"] = [", ".join(names.get(i, [])) for i in frame["id"].tolist()]
-    return frame
 
 
 def lead_rags(programme_id: int, quarter: Quarter) -> dict[int, str]:
     """Each subproject's RAG from its newest quarterly update up to ``quarter``."""
-    rows = db.session.execute(
+    rows = column_rows(_lead_rags_query(), programme_id=programme_id, quarter=str(quarter))
+    return {subproject_id: rag for subproject_id, _, rag in rows}
+
+
+@prepared
+def _lead_rags_query():
+    return (
         select(QuarterlyUpdate.subproject_id, QuarterlyUpdate.quarter, QuarterlyUpdate.rag)
         .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
         .where(
-            Subproject.programme_id == programme_id,
+            Subproject.programme_id == param("programme_id"),
             Subproject.archived_at.is_(None),
-            QuarterlyUpdate.quarter <= str(quarter),
+            QuarterlyUpdate.quarter <= param("quarter"),
         )
         .order_by(QuarterlyUpdate.quarter)
-    ).all()
-    return {subproject_id: rag for subproject_id, _, rag in rows}
+    )
 
 
 def status_overview(programme_id: int, as_of: date) -> pd.DataFrame:

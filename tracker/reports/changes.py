@@ -9,10 +9,10 @@ from sqlalchemy import func, or_, select
 
 from tracker import tables
 from tracker.auth.models import User
-from tracker.extensions import db
+from tracker.fetch import column_rows, param, prepared
 from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone, MilestoneDateChange
-from tracker.projects.models import Subproject, live_subproject_ids
+from tracker.projects.models import Subproject, in_scope
 from tracker.quarters import Quarter
 
 CHANGE_LIMIT = 25
@@ -31,48 +31,91 @@ def changes_since(
     how many there are in all), one query per kind whatever the data size."""
     after = datetime.combine(since + timedelta(days=1), time.min)
     until = datetime.combine(as_of + timedelta(days=1), time.min)
-    total = func.count().over().label("total")
+    scoped = subproject_ids is not None
+    params = {
+        "programme_id": programme_id,
+        "since": since,
+        "as_of": as_of,
+        "after": after,
+        "until": until,
+        "quarter": str(Quarter.of(as_of)),
+        "subproject_ids": subproject_ids,
+    }
+    result = {}
+    for kind, columns in COLUMNS.items():
+        rows = column_rows(_query(kind, scoped, limit), **params)
+        count = int(rows[0].total) if rows else 0
+        result[kind] = (tables.frame([tuple(r)[:-1] for r in rows], columns), count)
+    return result
 
-    achieved = (
-        select(
-            Milestone.id,
-            Milestone.subproject_id,
-            Milestone.title,
-            Milestone.achieved_on,
-            Milestone.baseline_date,
-            total,
+
+COLUMNS = {
+    "achieved": ["id", "subproject_id", "title", "achieved_on", "baseline_date"],
+    "moved": ["id", "subproject_id", "title", "from_date", "to_date", "reason", "changed_at"],
+    "measured": [
+        "id",
+        "subproject_id",
+        "name",
+        "unit",
+        "period",
+        "value",
+        "entered_at",
+        "counted_value",
+        "override_reason",
+        "entered_by",
+    ],
+}
+
+
+@prepared
+def _query(kind: str, scoped: bool, limit: int):
+    """The newest ``limit`` changes of a kind, each with how many there are in all."""
+    total = func.count().over().label("total")
+    if kind == "achieved":
+        return (
+            select(
+                Milestone.id,
+                Milestone.subproject_id,
+                Milestone.title,
+                Milestone.achieved_on,
+                Milestone.baseline_date,
+                total,
+            )
+            .join(Subproject, Subproject.id == Milestone.subproject_id)
+            .where(
+                Subproject.programme_id == param("programme_id"),
+                Milestone.achieved_on > param("since"),
+                Milestone.achieved_on <= param("as_of"),
+                in_scope(Milestone.subproject_id, scoped),
+            )
+            .order_by(Milestone.achieved_on.desc(), Milestone.id.desc())
+            .limit(limit)
         )
-        .join(Subproject, Subproject.id == Milestone.subproject_id)
-        .where(
-            Subproject.programme_id == programme_id,
-            Milestone.achieved_on > since,
-            Milestone.achieved_on <= as_of,
+    if kind == "moved":
+        return (
+            select(
+                MilestoneDateChange.id,
+                Milestone.subproject_id,
+                Milestone.title,
+                MilestoneDateChange.from_date,
+                MilestoneDateChange.to_date,
+                MilestoneDateChange.reason,
+                MilestoneDateChange.changed_at,
+                total,
+            )
+            .join(Milestone, Milestone.id == MilestoneDateChange.milestone_id)
+            .join(Subproject, Subproject.id == Milestone.subproject_id)
+            .where(
+                Subproject.programme_id == param("programme_id"),
+                MilestoneDateChange.changed_at >= param("after"),
+                MilestoneDateChange.changed_at < param("until"),
+                in_scope(Milestone.subproject_id, scoped),
+            )
+            .order_by(MilestoneDateChange.changed_at.desc(), MilestoneDateChange.id.desc())
+            .limit(limit)
         )
-        .order_by(Milestone.achieved_on.desc(), Milestone.id.desc())
-        .limit(limit)
-    )
-    moved = (
-        select(
-            MilestoneDateChange.id,
-            Milestone.subproject_id,
-            Milestone.title,
-            MilestoneDateChange.from_date,
-            MilestoneDateChange.to_date,
-            MilestoneDateChange.reason,
-            MilestoneDateChange.changed_at,
-            total,
-        )
-        .join(Milestone, Milestone.id == MilestoneDateChange.milestone_id)
-        .join(Subproject, Subproject.id == Milestone.subproject_id)
-        .where(
-            Subproject.programme_id == programme_id,
-            MilestoneDateChange.changed_at >= after,
-            MilestoneDateChange.changed_at < until,
-        )
-        .order_by(MilestoneDateChange.changed_at.desc(), MilestoneDateChange.id.desc())
-        .limit(limit)
-    )
-    entered = (
+    in_subprojects = in_scope(Indicator.subproject_id, scoped)
+    return (
         select(
             Measurement.id,
             Indicator.subproject_id,
@@ -89,53 +132,12 @@ def changes_since(
         .join(Indicator, Indicator.id == Measurement.indicator_id)
         .outerjoin(User, User.id == Measurement.entered_by_id)
         .where(
-            Indicator.programme_id == programme_id,
-            Measurement.entered_at >= after,
-            Measurement.entered_at < until,
-            Measurement.period <= str(Quarter.of(as_of)),
+            Indicator.programme_id == param("programme_id"),
+            Measurement.entered_at >= param("after"),
+            Measurement.entered_at < param("until"),
+            Measurement.period <= param("quarter"),
+            in_subprojects if scoped else or_(Indicator.subproject_id.is_(None), in_subprojects),
         )
         .order_by(Measurement.entered_at.desc(), Measurement.id.desc())
         .limit(limit)
     )
-    if subproject_ids is not None:
-        achieved = achieved.where(Milestone.subproject_id.in_(subproject_ids))
-        moved = moved.where(Milestone.subproject_id.in_(subproject_ids))
-        entered = entered.where(Indicator.subproject_id.in_(subproject_ids))
-    else:
-        live = live_subproject_ids()
-        achieved = achieved.where(Milestone.subproject_id.in_(live))
-        moved = moved.where(Milestone.subproject_id.in_(live))
-        entered = entered.where(
-            or_(Indicator.subproject_id.is_(None), Indicator.subproject_id.in_(live))
-        )
-    kinds = {
-        "achieved": (
-            achieved,
-            ["id", "subproject_id", "title", "achieved_on", "baseline_date"],
-        ),
-        "moved": (
-            moved,
-            ["id", "subproject_id", "title", "from_date", "to_date", "reason", "changed_at"],
-        ),
-        "measured": (
-            entered,
-            [
-                "id",
-                "subproject_id",
-                "name",
-                "unit",
-                "period",
-                "value",
-                "entered_at",
-                "counted_value",
-                "override_reason",
-                "entered_by",
-            ],
-        ),
-    }
-    result = {}
-    for kind, (query, columns) in kinds.items():
-        rows = db.session.execute(query).all()
-        count = int(rows[0].total) if rows else 0
-        result[kind] = (tables.frame([tuple(r)[:-1] for r in rows], columns), count)
-    return result

@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from tracker import tables
 from tracker.extensions import db
-from tracker.fetch import column_rows
+from tracker.fetch import column_rows, param, param_list, prepared
 from tracker.indicators import queries as indicator_queries
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import Action, Programme, QuarterlyUpdate, Subproject
@@ -31,13 +31,18 @@ from tracker.steering.status import ANSWERED, STILL_OPEN, DecisionStatus
 
 def previous_meeting(programme_id: int, before: date) -> dict | None:
     """The newest steering-group meeting held before ``before`` (id, held_on, title), if any."""
-    row = db.session.execute(
+    rows = column_rows(_previous_meeting_query(), programme_id=programme_id, before=before)
+    return {"id": rows[0].id, "held_on": rows[0].held_on, "title": rows[0].title} if rows else None
+
+
+@prepared
+def _previous_meeting_query():
+    return (
         select(Meeting.id, Meeting.held_on, Meeting.title)
-        .where(Meeting.programme_id == programme_id, Meeting.held_on < before)
+        .where(Meeting.programme_id == param("programme_id"), Meeting.held_on < param("before"))
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
         .limit(1)
-    ).first()
-    return None if row is None else {"id": row.id, "held_on": row.held_on, "title": row.title}
+    )
 
 
 def tolerances(programme_id: int) -> rules.Tolerances:
@@ -51,16 +56,27 @@ def tolerances(programme_id: int) -> rules.Tolerances:
 
 def latest_reasons(programme_id: int, subproject_ids: list[int] | None = None) -> dict[int, str]:
     """Each milestone's newest recorded reason for moving its planned date."""
+    return dict(
+        column_rows(
+            _reasons_query(subproject_ids is not None),
+            programme_id=programme_id,
+            subproject_ids=subproject_ids,
+        )
+    )
+
+
+@prepared
+def _reasons_query(scoped: bool):
     query = (
         select(MilestoneDateChange.milestone_id, MilestoneDateChange.reason)
         .join(Milestone, Milestone.id == MilestoneDateChange.milestone_id)
         .join(Subproject, Subproject.id == Milestone.subproject_id)
-        .where(Subproject.programme_id == programme_id)
+        .where(Subproject.programme_id == param("programme_id"))
         .order_by(MilestoneDateChange.changed_at, MilestoneDateChange.id)
     )
-    if subproject_ids is not None:
-        query = query.where(Milestone.subproject_id.in_(subproject_ids))
-    return dict(column_rows(query))
+    if scoped:
+        query = query.where(Milestone.subproject_id.in_(param_list("subproject_ids")))
+    return query
 
 
 def measurement_history(
@@ -85,6 +101,19 @@ def quarter_reports(
 ) -> pd.DataFrame:
     """The quarterly updates of ``quarter`` and the one before, each with its exception report:
     who reported, the lead's status then and now, and the cause and measure of a deviation."""
+    return tables.frame(
+        column_rows(
+            _quarter_reports_query(subproject_ids is not None),
+            programme_id=programme_id,
+            quarters=[str(quarter), str(quarter.previous())],
+            subproject_ids=subproject_ids,
+        ),
+        ["subproject_id", "quarter", "rag", "cause", "measure", "measure_owner", "measure_due"],
+    )
+
+
+@prepared
+def _quarter_reports_query(scoped: bool):
     query = (
         select(
             QuarterlyUpdate.subproject_id,
@@ -102,17 +131,14 @@ def quarter_reports(
             & (ExceptionReport.quarter == QuarterlyUpdate.quarter),
         )
         .where(
-            Subproject.programme_id == programme_id,
-            QuarterlyUpdate.quarter.in_([str(quarter), str(quarter.previous())]),
+            Subproject.programme_id == param("programme_id"),
+            QuarterlyUpdate.quarter.in_(param_list("quarters")),
         )
         .order_by(QuarterlyUpdate.subproject_id, QuarterlyUpdate.quarter)
     )
-    if subproject_ids is not None:
-        query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
-    return tables.frame(
-        column_rows(query),
-        ["subproject_id", "quarter", "rag", "cause", "measure", "measure_owner", "measure_due"],
-    )
+    if scoped:
+        query = query.where(QuarterlyUpdate.subproject_id.in_(param_list("subproject_ids")))
+    return query
 
 
 def open_requests(
@@ -120,6 +146,18 @@ def open_requests(
 ) -> list[dict]:
     """What leads asked of the steering group in any quarter up to ``quarter`` that no decision
     has answered yet (taken or rejected; a postponement keeps it open), oldest first."""
+    rows = column_rows(
+        _open_requests_query(subproject_ids is not None),
+        programme_id=programme_id,
+        quarter=str(quarter),
+        subproject_ids=subproject_ids,
+    )
+    keys = ("id", "subproject_id", "quarter", "text")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+@prepared
+def _open_requests_query(scoped: bool):
     answered = (
         select(Decision.id)
         .where(Decision.request_id == QuarterlyUpdate.id, Decision.answer.in_(ANSWERED))
@@ -134,23 +172,43 @@ def open_requests(
         )
         .join(Subproject, Subproject.id == QuarterlyUpdate.subproject_id)
         .where(
-            Subproject.programme_id == programme_id,
-            QuarterlyUpdate.quarter <= str(quarter),
+            Subproject.programme_id == param("programme_id"),
+            QuarterlyUpdate.quarter <= param("quarter"),
             QuarterlyUpdate.decisions_requested != "",
             ~answered,
         )
         .order_by(QuarterlyUpdate.quarter, Subproject.code)
     )
-    if subproject_ids is not None:
-        query = query.where(QuarterlyUpdate.subproject_id.in_(subproject_ids))
-    keys = ("id", "subproject_id", "quarter", "text")
-    return [dict(zip(keys, row, strict=True)) for row in column_rows(query)]
+    if scoped:
+        query = query.where(QuarterlyUpdate.subproject_id.in_(param_list("subproject_ids")))
+    return query
 
 
 def open_decisions(programme_id: int) -> list[dict]:
     """Decisions still open or in progress, each with its follow-up actions (one row per
     action; a decision without any has one row whose action fields are None)."""
-    query = (
+    keys = (
+        "id",
+        "meeting_id",
+        "held_on",
+        "number",
+        "text",
+        "owner",
+        "due_date",
+        "status",
+        "action_id",
+        "action_subproject_id",
+        "action_title",
+        "action_state",
+        "action_due_date",
+    )
+    rows = column_rows(_open_decisions_query(), programme_id=programme_id)
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+@prepared
+def _open_decisions_query():
+    return (
         select(
             Decision.id,
             Meeting.id,
@@ -168,25 +226,9 @@ def open_decisions(programme_id: int) -> list[dict]:
         )
         .join(Meeting, Meeting.id == Decision.meeting_id)
         .outerjoin(Action, Action.decision_id == Decision.id)
-        .where(Meeting.programme_id == programme_id, Decision.status.in_(STILL_OPEN))
+        .where(Meeting.programme_id == param("programme_id"), Decision.status.in_(STILL_OPEN))
         .order_by(Meeting.held_on, Decision.number, Action.due_date, Action.id)
     )
-    keys = (
-        "id",
-        "meeting_id",
-        "held_on",
-        "number",
-        "text",
-        "owner",
-        "due_date",
-        "status",
-        "action_id",
-        "action_subproject_id",
-        "action_title",
-        "action_state",
-        "action_due_date",
-    )
-    return [dict(zip(keys, row, strict=True)) for row in column_rows(query)]
 
 
 def approval_decisions(programme_id: int, held_after: date, held_until: date) -> list[dict]:
