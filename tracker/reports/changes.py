@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import pandas as pd
 from sqlalchemy import func, or_, select
 
-from tracker import tables
 from tracker.auth.models import User
 from tracker.fetch import column_rows, param, prepared
 from tracker.indicators.models import Indicator, Measurement
@@ -24,7 +22,7 @@ def changes_since(
     as_of: date,
     subproject_ids: list[int] | None = None,
     limit: int = CHANGE_LIMIT,
-) -> dict[str, tuple[pd.DataFrame, int]]:
+) -> dict[str, tuple[list[dict], int]]:
     """What changed after ``since`` up to ``as_of``: milestones achieved, planned dates moved,
     measurements entered (of periods up to the quarter of ``as_of``, so a dashboard filtered on
     an earlier quarter lists nothing of a later one). Each kind as (the newest ``limit`` rows,
@@ -45,7 +43,7 @@ def changes_since(
     for kind, columns in COLUMNS.items():
         rows = column_rows(_query(kind, scoped, limit), **params)
         count = int(rows[0].total) if rows else 0
-        result[kind] = (tables.frame([tuple(r)[:-1] for r in rows], columns), count)
+        result[kind] = ([dict(zip(columns, tuple(row)[:-1], strict=True)) for row in rows], count)
     return result
 
 

@@ -148,9 +148,7 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
         },
         "sections": _sections(chart_data),
         "meeting": meeting,
-        "changes": {kind: (records(frame), total) for kind, (frame, total) in changes.items()}
-        if changes
-        else None,
+        "changes": changes,
         "labels": specs.subproject_labels(subprojects),
     }
 
@@ -180,18 +178,18 @@ def dashboard():
     programmes = project_queries.programmes()
     if programmes.empty:
         return empty_page()
+    programme_rows = records(programmes)
     filters = dashboard_filters.parse_programme(
-        request.args, programmes["id"].tolist(), current.remembered_id()
+        request.args, [row["id"] for row in programme_rows], current.remembered_id()
     )
     dashboard_filters.parse_quarter(request.args, filters, today)
-    programme_id = filters.programme_id or int(programmes["id"].min())
+    programme_id = filters.programme_id or min(row["id"] for row in programme_rows)
     if "programme" in request.args and "programme" not in filters.errors:
         current.remember(programme_id)
-    programme = programmes[programmes["id"] == programme_id].iloc[0].to_dict()
+    programme = next(row for row in programme_rows if row["id"] == programme_id)
     subprojects = project_queries.subprojects(programme_id)
-    pairs = list(
-        zip(subprojects["id"].astype(int), subprojects["municipality_id"].astype(int), strict=True)
-    )
+    subproject_rows = records(subprojects)
+    pairs = [(row["id"], row["municipality_id"]) for row in subproject_rows]
     if "programme" not in filters.errors:
         dashboard_filters.parse_scope(request.args, filters, pairs)
     quarters = quarter_range(
@@ -199,19 +197,13 @@ def dashboard():
         min(Quarter.of(today), Quarter.of(programme["end_date"])),
     )
     context = {
-        "programmes": records(programmes),
+        "programmes": programme_rows,
         "programme": programme,
         "filters": filters,
         "raw": {name: request.args.get(name, "") for name in dashboard_filters.FIELDS},
-        "subprojects": records(subprojects),
+        "subprojects": subproject_rows,
         "municipality_options": sorted(
-            set(
-                zip(
-                    subprojects["municipality_id"].tolist(),
-                    subprojects["municipality"].tolist(),
-                    strict=True,
-                )
-            ),
+            {(row["municipality_id"], row["municipality"]) for row in subproject_rows},
             key=lambda pair: pair[1],
         ),
         "quarters": list(reversed(quarters)) or [Quarter.of(today)],
