@@ -134,13 +134,14 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
         measurements=indicator_queries.indicator_measurements(trend_ids, quarter, computed_ids),
         overview=overview,
         as_of=as_of,
+        chosen_trend=trend,
     )
     return {
         "as_of": as_of,
         "attention": needs,
         "counts": {
-            "milestones": specs.status_counts(milestones, "status", specs.MILESTONE_ORDER),
-            "indicators": specs.status_counts(indicators, "status", specs.INDICATOR_ORDER),
+            "milestones": chart_data.milestone_counts,
+            "indicators": chart_data.indicator_counts,
             "computed_rag": specs.status_counts(overview, "computed_rag", specs.RAG_ORDER),
             "rag_differs": int(overview["rag_differs"].sum()) if len(overview) else 0,
             "decisions": needs.requests.total,

@@ -46,6 +46,8 @@ class ChartData:
     measurements: pd.DataFrame
     overview: pd.DataFrame
     as_of: date
+    # the indicators of the trend chart, where the caller chose them already
+    chosen_trend: pd.DataFrame | None = None
 
     # The rows the charts with a row per item show, chosen once: a chart and its table (and
     # the dashboard's trend measurements) share them.
@@ -64,7 +66,13 @@ class ChartData:
 
     @functools.cached_property
     def trend_indicators(self) -> pd.DataFrame:
+        if self.chosen_trend is not None:
+            return self.chosen_trend
         return specs.trend_indicators(self.indicators)
+
+    @functools.cached_property
+    def trend_points(self) -> list[dict]:
+        return specs.indicator_trend_rows(self.trend_indicators, self.measurements)
 
     # Likewise the counts and the municipality table, read by a chart's spec and its rows.
 
@@ -115,10 +123,7 @@ def _rag_rows(data: ChartData) -> list[dict]:
 def _trend_rows(data: ChartData) -> list[dict]:
     chosen = data.trend_indicators
     names = dict(zip(chosen["id"].tolist(), chosen["name"].tolist(), strict=True))
-    return [
-        {**row, "indicator": names.get(row["indicator_id"], "")}
-        for row in specs.indicator_trend_rows(chosen, data.measurements)
-    ]
+    return [{**row, "indicator": names.get(row["indicator_id"], "")} for row in data.trend_points]
 
 
 def _has_trend(data: ChartData) -> bool:
@@ -191,7 +196,7 @@ CHARTS = (
         key="indicator_trend",
         kind="trend",
         spec=lambda d: specs.indicator_trend_spec(
-            d.indicators, d.measurements, d.subprojects, d.trend_indicators
+            d.indicators, d.measurements, d.subprojects, d.trend_indicators, d.trend_points
         ),
         rows=_trend_rows,
         dashboard=INDICATORS,

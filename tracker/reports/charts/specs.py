@@ -912,16 +912,20 @@ def indicator_trend_spec(
     measurements: pd.DataFrame,
     subprojects: pd.DataFrame,
     chosen: pd.DataFrame | None = None,
+    points: list[dict] | None = None,
 ) -> dict:
     """Small multiples, one panel per indicator in its own unit: the rolled-up actual value per
     quarter (solid line, round markers), the expected trajectory from baseline to target (dashed)
     and the target (dotted). At most ``TREND_LIMIT`` panels, the most urgent indicators first
-    (``chosen``: :func:`trend_indicators`, when the caller has it already)."""
+    (``chosen``: :func:`trend_indicators`, and ``points``: their :func:`indicator_trend_rows`,
+    when the caller has them already)."""
     chosen = trend_indicators(indicators) if chosen is None else chosen
+    if points is None:
+        points = indicator_trend_rows(chosen, measurements)
     total = sum(status != indicator_rules.NO_DATA for status in indicators["status"].tolist())
     labels = _indicator_labels(chosen, subproject_labels(subprojects))
     grouped: dict[int, list[dict]] = {}
-    for point in indicator_trend_rows(chosen, measurements):
+    for point in points:
         grouped.setdefault(point["indicator_id"], []).append(point)
     columns = 3 if len(chosen) > 4 else max(1, min(2, len(chosen)))
     panels = max(1, len(chosen))
