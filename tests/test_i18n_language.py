@@ -7,9 +7,13 @@ from __future__ import annotations
 import pytest
 from flask import render_template_string, session
 from flask_babel import force_locale, gettext, refresh
+from flask_babel import gettext as babel_gettext
+from flask_babel import ngettext as babel_ngettext
 from jinja2 import Environment
 
 from tracker.i18n import current_language, date_format, locale_name, number_format
+from tracker.i18n import gettext as app_gettext
+from tracker.i18n import ngettext as app_ngettext
 from tracker.milestones.status import MilestoneStatus
 from tracker.quarters.display import quarter_text
 
@@ -84,3 +88,34 @@ def test_the_templates_gettext_is_jinjas_newstyle_gettext(app, language, autoesc
         ours = app.jinja_env.overlay(autoescape=autoescape).from_string(TEMPLATE_TEXTS)
         assert ours.render(n=3) == expected
         assert ("Uitloggen" if language == "nl" else "Log out") in expected
+
+
+# (text, variables) and (singular, plural, num, variables) as Python code passes them.
+PYTHON_TEXTS = (("Log out", {}), ("%(a)s %% of %(b)s", {"a": 1, "b": "<i>"}))
+PYTHON_PLURALS = (
+    ("%(num)s subproject", "%(num)s subprojects", 1, {}),
+    ("%(num)s subproject", "%(num)s subprojects", 3, {}),
+)
+
+
+def _python_texts(gettext_, ngettext_) -> list[str]:
+    return [gettext_(text, **variables) for text, variables in PYTHON_TEXTS] + [
+        ngettext_(singular, plural, num, **variables)
+        for singular, plural, num, variables in PYTHON_PLURALS
+    ]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_apps_gettext_is_flask_babels(app, language):
+    """``tracker.i18n.gettext`` and ``ngettext`` (the ``_`` of the Python code) give what
+    Flask-Babel's own give, in each language, under ``force_locale`` and outside a request."""
+    with app.test_request_context("/"):
+        session["lang"] = language
+        expected = _python_texts(babel_gettext, babel_ngettext)
+        assert _python_texts(app_gettext, app_ngettext) == expected
+        assert expected[0] == ("Uitloggen" if language == "nl" else "Log out")
+        with force_locale("en" if language == "nl" else "nl"):
+            forced = _python_texts(babel_gettext, babel_ngettext)
+            assert _python_texts(app_gettext, app_ngettext) == forced
+            assert forced != expected
+    assert _python_texts(app_gettext, app_ngettext) == _python_texts(babel_gettext, babel_ngettext)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import flash, redirect, render_template
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +24,7 @@ from wtforms import BooleanField, HiddenField, SelectField, SubmitField
 from tracker.audit import queries as audit_queries
 from tracker.extensions import db
 from tracker.i18n import date_format, number_format
+from tracker.i18n import gettext as _
 
 
 class Invalid(Exception):

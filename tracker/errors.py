@@ -4,13 +4,13 @@ import contextlib
 from typing import NoReturn
 
 from flask import Flask, abort, g, make_response, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.extensions import db, login_manager
+from tracker.i18n import gettext as _
 from tracker.security_events import recorder as security_log
 from tracker.security_events.kinds import Kind, Outcome
 

@@ -11,7 +11,7 @@ from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, request, session
-from flask_babel import Domain, format_date, format_datetime, get_locale, gettext
+from flask_babel import Domain, format_date, format_datetime, get_locale
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
@@ -92,6 +92,20 @@ class RequestDomain(Domain):
 def _translations() -> NullTranslations:
     language = current_language()
     return language.translations if language is not None else NullTranslations()
+
+
+def gettext(string: str, /, **variables) -> str:
+    """Flask-Babel's ``gettext`` (imported as ``_``), with the translations of
+    :func:`current_language`: Flask-Babel's own finds its domain, context and translations anew
+    for every text (~4 µs, a fifth of that here), and a dashboard translates some 160 texts."""
+    text = _translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, /, **variables) -> str:
+    """Flask-Babel's ``ngettext``, as :func:`gettext`."""
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural, num) % variables
 
 
 @pass_eval_context

@@ -8,12 +8,19 @@ import functools
 from datetime import datetime
 
 from babel.dates import get_month_names
-from flask_babel import gettext as _
-from flask_babel import ngettext, to_user_timezone
+from flask_babel import to_user_timezone
 from markupsafe import Markup
 
 from tracker.fields import field_text
-from tracker.i18n import _missing, current_language, date_format, locale_name, number_format
+from tracker.i18n import (
+    _missing,
+    current_language,
+    date_format,
+    locale_name,
+    ngettext,
+    number_format,
+)
+from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.indicators import freshness
 from tracker.indicators.status import IndicatorStatus

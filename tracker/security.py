@@ -7,12 +7,12 @@ import secrets
 import time
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from tracker.auth import sessions
+from tracker.i18n import gettext as _
 
 
 def csp_nonce() -> str:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker import models
@@ -19,6 +18,7 @@ from tracker.audit.queries import Entry
 from tracker.audit.recorder import ERASED, REDACTED
 from tracker.extensions import db
 from tracker.i18n import date_format
+from tracker.i18n import gettext as _
 from tracker.quarters.display import quarter_text
 
 # A field holding the id of another record: the kind of record it points to.

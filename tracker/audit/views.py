@@ -6,7 +6,6 @@ import re
 from datetime import date, datetime
 
 from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -24,6 +23,7 @@ from tracker.auth.models import User
 from tracker.auth.permissions import roles_required
 from tracker.extensions import db
 from tracker.i18n import date_format, datetime_format, number_format
+from tracker.i18n import gettext as _
 from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone, MilestoneDateChange
 from tracker.projects.models import Subproject

@@ -4,7 +4,6 @@ verification) and the admin's reset of a user's second factor. Routes of the aut
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.auth import login as login_service
@@ -14,6 +13,7 @@ from tracker.auth.permissions import roles_required
 from tracker.auth.users import change_own_password, led_by
 from tracker.auth.views import _landing_url, _safe_next, _throttled, bp
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.mail import preferences
 from tracker.season.forms import ReminderForm
 from tracker.security_events import recorder as security_log

@@ -1,6 +1,5 @@
 import re
 
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from tracker.editing import VersionedForm
 from tracker.fields import ChoiceField
+from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.labels import ROLE_LABELS
 

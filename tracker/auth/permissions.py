@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.errors import refuse
+from tracker.i18n import gettext as _
 
 EDIT_ALL_ROLES = ("admin", "manager")
 

@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 
-from flask_babel import ngettext
+from tracker.i18n import ngettext
 
 MAX_DOUBLINGS = 30
 

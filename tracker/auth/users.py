@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import flag_modified
@@ -16,6 +15,7 @@ from tracker.auth.models import User
 from tracker.auth.sessions import end_sessions
 from tracker.editing import Invalid
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.projects.models import Programme, Subproject
 from tracker.security_events import recorder as security_log
 from tracker.security_events.kinds import Kind, Outcome

@@ -4,7 +4,6 @@ import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +19,7 @@ from tracker.auth.permissions import roles_required
 from tracker.auth.throttle import wait_text
 from tracker.editing import ConfirmDeleteForm, is_stale, save_form
 from tracker.extensions import db, login_manager
+from tracker.i18n import gettext as _
 from tracker.security_events import recorder as security_log
 from tracker.security_events.kinds import Kind, Outcome
 

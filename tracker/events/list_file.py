@@ -15,13 +15,13 @@ import zipfile
 from datetime import date
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tracker.events.registration_list import EXAMPLE_MARK, HEADERS
+from tracker.i18n import gettext as _
 from tracker.indicators.excel import MAX_ROWS, UploadRefused, check_container, check_size
 from tracker.labels import ORGANISATION_SECTOR_LABELS
 from tracker.setup.workbook import add_list_validation, list_sheet_of, vocabularies

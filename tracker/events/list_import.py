@@ -5,7 +5,6 @@ transaction, after which the counted indicators are recounted."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -15,6 +14,7 @@ from tracker.events.models import Event, RegisteredPerson, Registration
 from tracker.events.services import ensure_event_open, recount
 from tracker.extensions import db
 from tracker.i18n import date_format
+from tracker.i18n import gettext as _
 from tracker.projects.models import Organisation
 from tracker.stakeholders import services as stakeholders
 from tracker.stakeholders.models import Contact

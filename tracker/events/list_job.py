@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,6 +13,8 @@ from tracker.events import list_import, queries
 from tracker.events import registration_list as rules
 from tracker.events.models import Event
 from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.imports.models import ImportRun
 from tracker.imports.services import Refused, payload_of, run_job
 from tracker.jobs import job

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -25,6 +24,7 @@ from tracker.events.models import Event, Registration
 from tracker.events.views import _page, _require_editor, bp
 from tracker.extensions import db
 from tracker.i18n import date_format, number_format
+from tracker.i18n import gettext as _
 from tracker.imports import services as imports
 from tracker.indicators import excel
 from tracker.indicators import upload as signed

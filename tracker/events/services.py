@@ -4,13 +4,13 @@ same transaction, so a counted value never lags behind its events."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.editing import Invalid
 from tracker.events import queries
 from tracker.events.models import Event, PupilsReached, Registration, Workshop
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.indicators.models import Indicator, Measurement
 from tracker.milestones.models import Milestone
 from tracker.projects.models import Action, Organisation, Subproject

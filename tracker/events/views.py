@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -35,6 +34,7 @@ from tracker.events.forms import (
 )
 from tracker.events.models import Event, PupilsReached, Registration, Workshop
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.indicators.models import Indicator
 from tracker.milestones.models import Milestone
 from tracker.projects import services as action_services

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from flask import current_app, g
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from huey import crontab
 from sqlalchemy import delete
@@ -17,6 +16,7 @@ from sqlalchemy import delete
 from tracker import sqlite
 from tracker.audit.recorder import acting_user
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.i18n import locale_name
 from tracker.imports.models import ImportRun
 from tracker.jobs import Job, job

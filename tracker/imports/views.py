@@ -4,10 +4,10 @@ script (``static/js/progress.js``)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.imports.models import ImportRun
 from tracker.imports.services import lost
 

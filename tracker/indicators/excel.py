@@ -14,11 +14,11 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from tracker.i18n import gettext as _
 from tracker.i18n import number_format
 from tracker.indicators import values
 from tracker.numbers import MAX_MAGNITUDE, InvalidNumber, OutOfRange, bounded, parse_number

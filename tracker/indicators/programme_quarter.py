@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField, StringField
@@ -17,6 +16,7 @@ from wtforms.validators import Length, Optional
 
 from tracker.extensions import db
 from tracker.fields import DutchNumberField
+from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.i18n import number_format
 from tracker.indicators import queries, services, values

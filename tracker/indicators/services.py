@@ -6,14 +6,14 @@ may still change has one place to go.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from tracker.audit.recorder import record_link_change
 from tracker.editing import Invalid
 from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.indicators import freshness
 from tracker.indicators.models import Indicator, Measurement, indicator_sources
 from tracker.quarters import Quarter

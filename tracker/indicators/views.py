@@ -12,8 +12,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -33,7 +31,8 @@ from tracker.errors import refuse, render_error
 from tracker.events import queries as event_queries
 from tracker.events import services as event_services
 from tracker.extensions import db
-from tracker.i18n import _missing
+from tracker.i18n import _missing, ngettext
+from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.indicators import excel, services
 from tracker.indicators import programme_quarter as programme_quarter_service

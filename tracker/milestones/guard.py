@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
-
 from tracker.editing import Invalid
 from tracker.errors import refuse
+from tracker.i18n import gettext as _
 from tracker.milestones import freeze
 from tracker.milestones.models import Milestone
 from tracker.quarters import Quarter

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
-
 from tracker.editing import Invalid
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.milestones.models import Milestone, MilestoneDateChange
 
 FIELDS = (

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from flask_babel import gettext
-
+from tracker.i18n import gettext
 from tracker.vocabulary import N_, RichStrEnum, Tone
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -10,6 +9,7 @@ from tracker import timeutil
 from tracker.auth.permissions import can_edit_subproject, require_subproject_editor
 from tracker.editing import delete_record, save_form
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.milestones import queries as milestone_queries
 from tracker.milestones import services
 from tracker.milestones.forms import MilestoneForm

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from tracker import timeutil
 from tracker.extensions import db
 from tracker.fields import ChoiceField, DutchDateField, DutchNumberField
+from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.i18n import number_format
 from tracker.indicators import services as indicator_services

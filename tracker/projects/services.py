@@ -6,12 +6,12 @@ quarters may still change has one place to go.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from tracker.editing import Invalid
 from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.milestones.models import Milestone
 from tracker.projects.models import (
     Action,

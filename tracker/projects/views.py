@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +17,7 @@ from tracker.editing import Invalid, delete_record, save_form
 from tracker.errors import render_error
 from tracker.events import queries as event_queries
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.indicators import queries as indicator_queries
 from tracker.labels import status_of
 from tracker.milestones import queries as milestone_queries

@@ -17,13 +17,13 @@ from datetime import date
 from typing import ClassVar
 
 from flask import Flask, render_template
-from flask_babel import gettext as _
 from sqlalchemy import event, inspect, select, tuple_
 from sqlalchemy.orm import Session, object_session
 
 from tracker.auth.models import User
 from tracker.editing import Invalid
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.quarters.display import quarter_text
 from tracker.quarters.models import ClosedQuarter
 from tracker.quarters.period import Quarter

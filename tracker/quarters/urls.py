@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from flask import Flask
-from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import BaseConverter
 
+from tracker.i18n import gettext as _
 from tracker.quarters.period import SUPPORTED_YEARS, InvalidQuarter, Quarter
 
 _SHAPE = re.compile(r"\d{4}-[Qq][1-4]")

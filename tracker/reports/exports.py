@@ -26,11 +26,11 @@ from datetime import date, datetime
 
 import pandas as pd
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tracker.i18n import gettext as _
 from tracker.indicators.status import IndicatorStatus
 from tracker.labels import (
     ACTION_STATE_LABELS,

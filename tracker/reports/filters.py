@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext as _
-
+from tracker.i18n import gettext as _
 from tracker.quarters import SUPPORTED_YEARS, InvalidQuarter, Quarter
 from tracker.quarters.display import quarter_text
 

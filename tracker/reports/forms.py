@@ -1,9 +1,9 @@
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.i18n import date_format
+from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 
 # How much of a decision's text its option shows; the page lists every decision in full.

@@ -13,8 +13,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,6 +20,8 @@ from tracker import timeutil
 from tracker.auth.permissions import can_manage_programme, roles_required
 from tracker.errors import render_error
 from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.projects import current
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Programme, Subproject

@@ -12,13 +12,13 @@ import logging
 from datetime import date
 
 from flask import current_app
-from flask_babel import gettext as _
 from huey import crontab
 from sqlalchemy import select
 
 from tracker import timeutil
 from tracker.auth.models import User, subproject_leads
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.jobs import job
 from tracker.mail import preferences, sender
 from tracker.mail.models import SentMail

@@ -4,11 +4,11 @@ the audit trail records each step with who took it."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.errors import refuse
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.projects.models import QuarterlyUpdate, Subproject
 from tracker.quarters import Quarter
 from tracker.quarters.display import quarter_text

@@ -5,7 +5,6 @@ page "Mijn deelproject", and the switch for reminder mails on the account page."
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,6 +18,7 @@ from tracker.auth.permissions import (
 from tracker.editing import save_form
 from tracker.errors import refuse
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.indicators import queries as indicator_queries
 from tracker.mail import preferences
 from tracker.projects.models import Programme, Subproject

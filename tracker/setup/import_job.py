@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.editing import Invalid
 from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.imports.models import ImportRun
 from tracker.imports.services import Refused, payload_of, run_job
 from tracker.jobs import job

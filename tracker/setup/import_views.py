@@ -8,11 +8,11 @@ import io
 from dataclasses import asdict
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.auth.permissions import require_programme_manager
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.imports import services as imports
 from tracker.indicators import excel
 from tracker.indicators import upload as signed

@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.indicators import freshness
 from tracker.indicators import services as indicator_services
 from tracker.indicators import values as indicator_values

@@ -7,14 +7,14 @@ here, so the form can say so beside the field (the database's constraints stay t
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from tracker.audit.recorder import record_link_change
 from tracker.auth.models import User
 from tracker.editing import Invalid
 from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.indicators.models import Indicator
 from tracker.milestones.models import Milestone
 from tracker.projects.models import (

@@ -4,7 +4,6 @@ municipalities and subprojects; everyone else reads them."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -13,6 +12,7 @@ from tracker.editing import ConfirmDeleteForm, delete_record, is_stale, save_for
 from tracker.errors import refuse
 from tracker.events import queries as event_queries
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.projects.models import Municipality, Programme, Subproject
 from tracker.setup import queries, services
 from tracker.setup.forms import (

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tracker.i18n import gettext as _
 from tracker.indicators.excel import MAX_ROWS, UploadRefused
 from tracker.labels import (
     ACTION_STATE_LABELS,

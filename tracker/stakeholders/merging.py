@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -27,6 +26,7 @@ from tracker.events import services as event_services
 from tracker.events.models import Event, PupilsReached, Registration, Workshop
 from tracker.events.models import workshop_organisations as workshop_links
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.projects.models import Action, Organisation, SubprojectOrganisation
 from tracker.quarters import Quarter
 from tracker.quarters.display import quarter_text

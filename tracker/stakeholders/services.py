@@ -5,12 +5,12 @@ database's constraints stay the last guard."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tracker.auth.models import User
 from tracker.editing import Invalid
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.projects.models import Municipality, Organisation, Subproject, SubprojectOrganisation
 from tracker.stakeholders import rules
 from tracker.stakeholders.models import CircleMembership, Contact

@@ -6,7 +6,6 @@ for other roles the pages hold no trace of them)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -15,6 +14,7 @@ from tracker.auth.permissions import can_manage_programme, require_programme_man
 from tracker.editing import ConfirmDeleteForm, Invalid, delete_record, is_stale, save_form
 from tracker.errors import refuse
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.labels import ORGANISATION_KIND_LABELS, ORGANISATION_SECTOR_LABELS
 from tracker.projects.models import Municipality, Organisation
 from tracker.stakeholders import merging, privacy, queries, services

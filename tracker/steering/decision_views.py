@@ -6,7 +6,6 @@ the steering blueprint."""
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -16,6 +15,7 @@ from tracker.audit import queries as audit_queries
 from tracker.auth.permissions import can_manage_programme, require_programme_manager
 from tracker.editing import save_form
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.projects.models import Action, Programme, QuarterlyUpdate, Subproject
 from tracker.quarters import Quarter
 from tracker.steering import access, agenda, queries, services

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from flask_babel import gettext
 
 from tracker.extensions import db
+from tracker.i18n import gettext
 from tracker.indicators import queries as indicator_queries
 from tracker.milestones import queries as milestone_queries
 from tracker.projects import status as subproject_rules

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,7 +14,8 @@ from tracker import timeutil
 from tracker.auth.permissions import can_manage_programme, require_programme_manager
 from tracker.editing import delete_record, save_form
 from tracker.extensions import db
-from tracker.i18n import date_format
+from tracker.i18n import date_format, ngettext
+from tracker.i18n import gettext as _
 from tracker.projects import current
 from tracker.projects.models import Action, Programme
 from tracker.quarters import Quarter, quarter_range

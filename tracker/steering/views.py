@@ -4,11 +4,11 @@ main menu."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, has_request_context, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.auth.permissions import require_programme_manager
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.projects import current
 from tracker.projects.models import Programme
 from tracker.steering import access, services

@@ -8,10 +8,8 @@ how many more there are.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
-from tracker.i18n import number_format, percent_format
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext, number_format, percent_format
 from tracker.labels import any_status
 from tracker.quarters.display import quarter_text
 

@@ -35,8 +35,8 @@ from datetime import date
 import pandas as pd
 from flask import has_request_context
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
+from tracker.i18n import gettext as _
 from tracker.i18n import number_format
 from tracker.indicators import status as indicator_rules
 from tracker.indicators.status import IndicatorStatus
