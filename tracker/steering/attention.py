@@ -172,15 +172,13 @@ def collect(
         history = indicator_queries.measurement_history(programme_id, quarter, scope)
     previous = quarter.previous()
     reports = queries.quarter_reports(programme_id, quarter, scope)
-    this_quarter: dict[int, int] = {}  # subproject -> its report's row in ``reports``
+    this_quarter: dict[int, dict] = {}  # subproject -> its report of ``quarter``
     lead_rag_before: dict[int, str] = {}
-    for position, (subproject_id, reported_on, rag) in enumerate(
-        zip(*(reports[c].tolist() for c in ("subproject_id", "quarter", "rag")), strict=True)
-    ):
-        if reported_on == str(quarter):
-            this_quarter[subproject_id] = position
-        elif reported_on == str(previous):
-            lead_rag_before[subproject_id] = rag
+    for report in reports:
+        if report["quarter"] == str(quarter):
+            this_quarter[report["subproject_id"]] = report
+        elif report["quarter"] == str(previous):
+            lead_rag_before[report["subproject_id"]] = report["rag"]
     computed_before = previous_computed(milestones, indicators, history.by_indicator, previous)
 
     subprojects, changes = [], []
@@ -213,10 +211,8 @@ def collect(
         if lead_changed or computed_changed:
             changes.append(item)
     subprojects.sort(key=lambda s: min(_urgency(s["lead_rag"]), _urgency(s["computed_rag"])))
-    shown = [item for item in subprojects[:LIMIT] if item["id"] in this_quarter]
-    found = records(reports.iloc[[this_quarter[item["id"]] for item in shown]])
-    for item, report in zip(shown, found, strict=True):
-        item["report"] = report
+    for item in subprojects[:LIMIT]:
+        item["report"] = this_quarter.get(item["id"])
 
     late = exceptions.late_milestones(
         milestones, queries.latest_reasons(programme_id, scope), as_of, tolerances

@@ -98,18 +98,17 @@ def exception_report(subproject_id: int, quarter: Quarter) -> ExceptionReport | 
 
 def quarter_reports(
     programme_id: int, quarter: Quarter, subproject_ids: list[int] | None = None
-) -> pd.DataFrame:
+) -> list[dict]:
     """The quarterly updates of ``quarter`` and the one before, each with its exception report:
     who reported, the lead's status then and now, and the cause and measure of a deviation."""
-    return tables.frame(
-        column_rows(
-            _quarter_reports_query(subproject_ids is not None),
-            programme_id=programme_id,
-            quarters=[str(quarter), str(quarter.previous())],
-            subproject_ids=subproject_ids,
-        ),
-        ["subproject_id", "quarter", "rag", "cause", "measure", "measure_owner", "measure_due"],
+    rows = column_rows(
+        _quarter_reports_query(subproject_ids is not None),
+        programme_id=programme_id,
+        quarters=[str(quarter), str(quarter.previous())],
+        subproject_ids=subproject_ids,
     )
+    keys = ("subproject_id", "quarter", "rag", "cause", "measure", "measure_owner", "measure_due")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 @prepared
