@@ -34,10 +34,9 @@ from datetime import date
 
 import pandas as pd
 from flask import has_request_context
-from flask_babel import get_locale
 
 from tracker.i18n import gettext as _
-from tracker.i18n import number_format
+from tracker.i18n import locale_name, number_format
 from tracker.indicators import status as indicator_rules
 from tracker.indicators.status import IndicatorStatus
 from tracker.labels import any_status
@@ -76,7 +75,7 @@ def _translucent(colour: str, alpha: float) -> str:
 
 def status_label(code: str | None) -> str:
     """Symbol and translated name of a status, e.g. "▲ At risk"; "○ Unknown" for none."""
-    return _status_label(any_status(code).value, str(get_locale()) if has_request_context() else "")
+    return _status_label(any_status(code).value, locale_name() if has_request_context() else "")
 
 
 @functools.lru_cache(maxsize=64)
@@ -99,7 +98,7 @@ def _short(value, length: int = 40) -> str:
 
 def _is_nl() -> bool:
     try:
-        return str(get_locale()) == "nl"
+        return locale_name() == "nl"
     except RuntimeError:  # outside a request: the default language
         return True
 
