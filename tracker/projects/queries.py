@@ -32,12 +32,10 @@ from tracker.projects.models import (
 from tracker.quarters import Quarter
 
 
-def programmes() -> pd.DataFrame:
+def programmes() -> list[dict]:
     """Every programme not archived, by name, with its tolerances: the dashboard's choice."""
-    return tables.frame(
-        column_rows(_programmes_query()),
-        ["id", "name", "start_date", "end_date", "tolerance_slip_days", "tolerance_points"],
-    )
+    keys = ("id", "name", "start_date", "end_date", "tolerance_slip_days", "tolerance_points")
+    return [dict(zip(keys, row, strict=True)) for row in column_rows(_programmes_query())]
 
 
 @prepared

@@ -176,10 +176,9 @@ def _sections(chart_data: registry.ChartData) -> dict[str, list[ShownChart]]:
 @login_required
 def dashboard():
     today = timeutil.today()
-    programmes = project_queries.programmes()
-    if programmes.empty:
+    programme_rows = project_queries.programmes()
+    if not programme_rows:
         return empty_page()
-    programme_rows = records(programmes)
     filters = dashboard_filters.parse_programme(
         request.args, [row["id"] for row in programme_rows], current.remembered_id()
     )

@@ -190,6 +190,8 @@ def _pick(frame: pd.DataFrame, keys: list, limit: int, order: list | None = None
         positions.sort(key=order.__getitem__)
     else:
         positions.sort()
+    if positions == list(range(len(frame))):
+        return frame  # every row, as they came: no copy
     return frame.iloc[positions]
 
 
