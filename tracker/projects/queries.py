@@ -150,24 +150,23 @@ def overview_from(
     milestone_frame: pd.DataFrame,
     indicator_frame: pd.DataFrame,
     lead: dict[int, str],
+    with_counts: bool = True,
 ) -> pd.DataFrame:
     """What ``status_overview`` gives, from frames already loaded: callers that also need the
-    milestones and indicators themselves (the dashboard, the report) query them only once."""
+    milestones and indicators themselves (the dashboard, the report) query them only once.
+    Without ``with_counts``, the RAG columns only, not the counts by status (which the
+    dashboard does not show: eleven columns fewer to build)."""
     milestone_groups = _statuses_by_subproject(milestone_frame)
     indicator_groups = _statuses_by_subproject(indicator_frame)
     ids = subproject_frame["id"].tolist()
-    milestone_counts = [Counter(milestone_groups.get(i, ())) for i in ids]
-    indicator_counts = [Counter(indicator_groups.get(i, ())) for i in ids]
-    columns = {
-        **{
-            f"milestones_{status}": [counts[status] for counts in milestone_counts]
-            for status in milestone_rules.STATUSES
-        },
-        **{
-            f"indicators_{status}": [counts[status] for counts in indicator_counts]
-            for status in indicator_rules.STATUSES
-        },
-    }
+    columns = {}
+    if with_counts:
+        milestone_counts = [Counter(milestone_groups.get(i, ())) for i in ids]
+        indicator_counts = [Counter(indicator_groups.get(i, ())) for i in ids]
+        for status in milestone_rules.STATUSES:
+            columns[f"milestones_{status}"] = [counts[status] for counts in milestone_counts]
+        for status in indicator_rules.STATUSES:
+            columns[f"indicators_{status}"] = [counts[status] for counts in indicator_counts]
     computed = [
         subproject_rules.computed_rag(milestone_groups.get(i, []), indicator_groups.get(i, []))
         for i in ids

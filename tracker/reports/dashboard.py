@@ -113,7 +113,11 @@ def collect(programme: dict, quarter: Quarter, today: date, scope: list[int] | N
     history = indicator_queries.measurement_history(programme_id, quarter, scope)
     indicators = indicator_queries.indicators(programme_id, quarter, scope, history=history)
     overview = project_queries.overview_from(
-        scoped, milestones, indicators, project_queries.lead_rags(programme_id, quarter)
+        scoped,
+        milestones,
+        indicators,
+        project_queries.lead_rags(programme_id, quarter),
+        with_counts=False,
     )
     tolerances = Tolerances(
         int(programme["tolerance_slip_days"]), int(programme["tolerance_points"])
