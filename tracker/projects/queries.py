@@ -72,18 +72,18 @@ def first_programme() -> Programme | None:
 
 def subprojects(programme_id: int, subproject_ids: list[int] | None = None) -> pd.DataFrame:
     """Subprojects with municipality and the names of their leads."""
-    scoped = subproject_ids is not None
-    frame = tables.frame(
-        column_rows(
-            _subprojects_query(scoped), programme_id=programme_id, subproject_ids=subproject_ids
-        ),
-        ["id", "code", "name", "municipality_id", "municipality", "cbs_code"],
-    )
     names: dict[int, list[str]] = {}
     for subproject_id, name in column_rows(_leads_query(), programme_id=programme_id):
         names.setdefault(subproject_id, []).append(name)
-    frame["leads"] = [", ".join(names.get(i, [])) for i in frame["id"].tolist()]
-    return frame
+    rows = column_rows(
+        _subprojects_query(subproject_ids is not None),
+        programme_id=programme_id,
+        subproject_ids=subproject_ids,
+    )
+    return tables.frame(
+        [(*row, ", ".join(names.get(row.id, []))) for row in rows],
+        ["id", "code", "name", "municipality_id", "municipality", "cbs_code", "leads"],
+    )
 
 
 @prepared
