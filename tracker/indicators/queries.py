@@ -139,7 +139,10 @@ class Scope:
         return cls("indicators", {"indicator_ids": list(indicator_ids)})
 
 
-def _scope(programme_id: int, subproject_ids: list[int] | None, programme_level: bool = False):
+def _scope(
+    programme_id: int, subproject_ids: list[int] | None, programme_level: bool = False
+) -> Scope:
+    """A programme's own indicators, some subprojects', or the whole programme's."""
     if programme_level:
         return Scope("own", {"programme_id": programme_id})
     if subproject_ids is not None:
@@ -295,7 +298,7 @@ def _history_query(scoped: bool):
 
 
 def _judged(
-    scope,
+    scope: Scope,
     quarter: Quarter,
     with_computed: bool,
     as_of: date | None,
@@ -460,7 +463,7 @@ def stale_indicators(subproject_ids: list[int], today: date) -> list[StaleIndica
     return found
 
 
-def _stored(scope, up_to: Quarter) -> list[tuple]:
+def _stored(scope: Scope, up_to: Quarter) -> list[tuple]:
     """Entered measurements within ``scope`` of periods up to ``up_to``, oldest first."""
     return column_rows(_stored_query(scope.shape), **scope.params, up_to=str(up_to))
 
@@ -481,7 +484,7 @@ def _stored_query(shape: str):
     )
 
 
-def _with_computed(scope, up_to: Quarter) -> list[tuple]:
+def _with_computed(scope: Scope, up_to: Quarter) -> list[tuple]:
     rows = [tuple(row) for row in _stored(scope, up_to)]
     for indicator_id, rule in computed(scope, up_to).items():
         rows.extend((None, indicator_id, None, q.period, q.value) for q in rule.values)
