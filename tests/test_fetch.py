@@ -36,9 +36,7 @@ def test_each_run_takes_its_own_values(app, world):
         as_of = date(2026, 11, 24)
         programme_id = world["programme_id"]
         titles = {
-            name: sorted(
-                milestone_queries.milestones(programme_id, as_of, scope)["title"].tolist()
-            )
+            name: sorted(milestone_queries.milestones(programme_id, as_of, scope)["title"].tolist())
             for name, scope in (("a", [world["a"]]), ("b", [world["b"]]), ("none", []))
         }
         assert titles["a"] == [
