@@ -3,8 +3,9 @@
 from datetime import date, datetime
 
 import pandas as pd
+import pytest
 
-from tracker.tables import frame, records
+from tracker.tables import dicts, frame, records
 
 
 def _column_wise(table: pd.DataFrame) -> list[dict]:
@@ -55,3 +56,14 @@ def test_records_keep_none_nat_and_na_as_they_are():
     rows = records(table)
     assert _same(rows, _column_wise(table))
     assert rows[1]["when"] is pd.NaT and rows[0]["any"] is None and rows[1]["any"] is pd.NA
+
+
+def test_dicts_name_each_column_and_refuse_a_row_of_another_width():
+    rows = [(1, "Almere", None), (2, "Urk", date(2026, 9, 30))]
+    assert dicts(rows, ("id", "name", "due")) == [
+        {"id": 1, "name": "Almere", "due": None},
+        {"id": 2, "name": "Urk", "due": date(2026, 9, 30)},
+    ]
+    assert dicts([], ("id",)) == []
+    with pytest.raises(ValueError):
+        dicts([(1, "Almere")], ("id", "name", "due"))

@@ -5,6 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 
+def dicts(rows, keys) -> list[dict]:
+    """Rows of a query as dicts under ``keys``, one key per column: for rows a page lists
+    without any table work in between."""
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
 def frame(rows, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 

@@ -35,7 +35,7 @@ from tracker.quarters import Quarter
 def programmes() -> list[dict]:
     """Every programme not archived, by name, with its tolerances: the dashboard's choice."""
     keys = ("id", "name", "start_date", "end_date", "tolerance_slip_days", "tolerance_points")
-    return [dict(zip(keys, row, strict=True)) for row in column_rows(_programmes_query())]
+    return tables.dicts(column_rows(_programmes_query()), keys)
 
 
 @prepared

@@ -108,7 +108,7 @@ def quarter_reports(
         subproject_ids=subproject_ids,
     )
     keys = ("subproject_id", "quarter", "rag", "cause", "measure", "measure_owner", "measure_due")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return tables.dicts(rows, keys)
 
 
 @prepared
@@ -152,7 +152,7 @@ def open_requests(
         subproject_ids=subproject_ids,
     )
     keys = ("id", "subproject_id", "quarter", "text")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return tables.dicts(rows, keys)
 
 
 @prepared
@@ -202,7 +202,7 @@ def open_decisions(programme_id: int) -> list[dict]:
         "action_due_date",
     )
     rows = column_rows(_open_decisions_query(), programme_id=programme_id)
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return tables.dicts(rows, keys)
 
 
 @prepared
@@ -304,7 +304,7 @@ def requests_up_to(programme_id: int, quarter: Quarter) -> list[dict]:
         .order_by(QuarterlyUpdate.quarter, Subproject.code)
     ).all()
     keys = ("id", "subproject_id", "code", "quarter", "text")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return tables.dicts(rows, keys)
 
 
 def request_answers(programme_id: int) -> dict[int, list[str]]:
@@ -350,7 +350,7 @@ def decision_rows(programme_id: int) -> list[dict]:
         .order_by(Meeting.held_on, Meeting.id, Decision.number)
     ).all()
     keys = ("id", "meeting_id", "held_on", "number", "text", "owner", "due_date", "status")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return tables.dicts(rows, keys)
 
 
 def follow_ups(programme_id: int) -> dict[int, list[agenda.FollowUp]]:
@@ -386,7 +386,7 @@ def meetings(programme_id: int) -> list[dict]:
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
     ).all()
     keys = ("id", "held_on", "title", "quarter", "decisions")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return tables.dicts(rows, keys)
 
 
 def newest_meeting(programme_id: int) -> Meeting | None:
